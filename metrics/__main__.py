@@ -1,0 +1,49 @@
+"""Command line (CONTRACT §5): python -m metrics ingest|export|summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m metrics", description="Park indicator dashboard: data tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="load spreadsheets (.xlsx/.csv) into the database")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument("--db", help="database file (default: PARKDASH_DB, else data/parks.duckdb)")
+    ingest.add_argument("--json", action="store_true", help="one JSON object per file on its own line")
+    ingest.add_argument("--skip-bad-rows", action="store_true", help="load the valid rows of a file with row errors")
+
+    export = sub.add_parser("export", help="write the current observations as CSV or Excel")
+    export.add_argument("--db")
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument("--out", help="output file (default: standard output for csv)")
+
+    summary = sub.add_parser("summary", help="render the one-page summary image (PNG)")
+    summary.add_argument("--db")
+    summary.add_argument("--out", default="summary.png", metavar="FILE.png")
+    summary.add_argument("--lang", choices=("zh", "en"), default="zh")
+    summary.add_argument("--period", metavar="LABEL", help="e.g. 2024, 2024年前三季度, 2024Q3 (default: latest)")
+    summary.add_argument("--park", nargs="+", metavar="NAME", help="parks to include (default: all)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if args.command == "ingest":
+        from metrics.cli_ingest import run
+    elif args.command == "export":
+        from metrics.cli_export import run
+    else:
+        from metrics.summary import run_cli as run
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""Indicator and park catalogs, read from TOML and validated on load."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+HERE = Path(__file__).parent
+ALLOWED_UNITS = {"万元", "%", "家", "项", "个", "名", "人次", "场", "支"}
+INDICATOR_KEYS = {"id", "name_zh", "name_en", "aliases", "unit", "category", "direction", "weight"}
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CatalogError(ValueError):
+    """Every problem found in a catalog file, reported together."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name_zh: str
+    name_en: str
+
+    def name(self, lang: str = "zh") -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name_zh: str
+    name_en: str
+    aliases: tuple[str, ...]
+    unit: str
+    category: str
+    direction: str  # "higher" or "lower" is better
+    weight: float
+
+    def name(self, lang: str = "zh") -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass(frozen=True)
+class Park:
+    name: str
+    name_en: str
+    aliases: tuple[str, ...]
+
+
+def normalize_header(text: str) -> str:
+    """Header text without spaces, case folded; used for exact name/alias matching."""
+    return re.sub(r"\s+", "", str(text)).casefold()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    categories: tuple[Category, ...]
+    indicators: tuple[Indicator, ...]
+    parks: tuple[Park, ...]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+    def category(self, category_id: str) -> Category:
+        for cat in self.categories:
+            if cat.id == category_id:
+                return cat
+        raise KeyError(category_id)
+
+    def in_category(self, category_id: str) -> list[Indicator]:
+        return [i for i in self.indicators if i.category == category_id]
+
+    @property
+    def ids(self) -> list[str]:
+        return [i.id for i in self.indicators]
+
+    def match_indicator(self, header: str) -> Indicator | None:
+        """The indicator a header (unit bracket already removed) names exactly, if any."""
+        return self._header_index.get(normalize_header(header))
+
+    def canonical_park(self, name: str) -> str | None:
+        """Canonical park name for a name or alias; None when the park is not in the catalog."""
+        return self._park_index.get(re.sub(r"\s+", "", name))
+
+    @property
+    def _header_index(self) -> dict[str, Indicator]:
+        return _header_index(self)
+
+    @property
+    def _park_index(self) -> dict[str, str]:
+        return _park_index(self)
+
+
+@lru_cache(maxsize=8)
+def _header_index(cat: Catalog) -> dict[str, Indicator]:
+    index = {}
+    for ind in cat.indicators:
+        for text in (ind.id, ind.name_zh, ind.name_en, *ind.aliases):
+            index[normalize_header(text)] = ind
+    return index
+
+
+@lru_cache(maxsize=8)
+def _park_index(cat: Catalog) -> dict[str, str]:
+    index = {}
+    for park in cat.parks:
+        for text in (park.name, *park.aliases):
+            index[re.sub(r"\s+", "", text)] = park.name
+    return index
+
+
+def _validate(ind_doc: dict, park_doc: dict, ind_path: Path, park_path: Path) -> list[str]:
+    problems: list[str] = []
+    cat_ids = {c.get("id") for c in ind_doc.get("category", [])}
+    seen_ids: set[str] = set()
+    seen_names: dict[str, tuple[int, str]] = {}
+    for n, entry in enumerate(ind_doc.get("indicator", []), start=1):
+        where = f"{ind_path.name}: indicator #{n} ({entry.get('id', '?')})"
+        unknown = set(entry) - INDICATOR_KEYS
+        missing = INDICATOR_KEYS - set(entry)
+        if unknown:
+            problems.append(f"{where}: unknown keys {sorted(unknown)}")
+        if missing:
+            problems.append(f"{where}: missing keys {sorted(missing)}")
+        iid = entry.get("id", "")
+        if not ID_PATTERN.match(str(iid)):
+            problems.append(f"{where}: id must be snake_case")
+        if iid in seen_ids:
+            problems.append(f"{where}: duplicate id")
+        seen_ids.add(iid)
+        if entry.get("unit") not in ALLOWED_UNITS:
+            problems.append(f"{where}: unit {entry.get('unit')!r} not in {sorted(ALLOWED_UNITS)}")
+        if entry.get("category") not in cat_ids:
+            problems.append(f"{where}: unknown category {entry.get('category')!r}")
+        if entry.get("direction") not in ("higher", "lower"):
+            problems.append(f"{where}: direction must be 'higher' or 'lower'")
+        weight = entry.get("weight")
+        if not isinstance(weight, (int, float)) or weight < 0:
+            problems.append(f"{where}: weight must be a number >= 0")
+        for text in (iid, entry.get("name_zh", ""), entry.get("name_en", ""), *entry.get("aliases", [])):
+            key = normalize_header(text)
+            if not key:
+                problems.append(f"{where}: empty name or alias")
+            elif key in seen_names and seen_names[key][0] != n:
+                problems.append(f"{where}: name or alias {text!r} also used by {seen_names[key][1]}")
+            else:
+                seen_names[key] = (n, iid)
+    seen_parks: dict[str, str] = {}
+    for n, entry in enumerate(park_doc.get("park", []), start=1):
+        where = f"{park_path.name}: park #{n} ({entry.get('name', '?')})"
+        unknown = set(entry) - {"name", "name_en", "aliases"}
+        if unknown:
+            problems.append(f"{where}: unknown keys {sorted(unknown)}")
+        if not entry.get("name"):
+            problems.append(f"{where}: missing name")
+        for text in (entry.get("name", ""), *entry.get("aliases", [])):
+            if text in seen_parks and seen_parks[text] != entry.get("name"):
+                problems.append(f"{where}: name or alias {text!r} also used by {seen_parks[text]}")
+            seen_parks[text] = entry.get("name")
+    return problems
+
+
+def load_catalog(indicators_path: Path | None = None, parks_path: Path | None = None) -> Catalog:
+    """Read and validate both catalogs; raise CatalogError listing every problem."""
+    ind_path = Path(indicators_path or HERE / "indicators.toml")
+    park_path = Path(parks_path or HERE / "parks.toml")
+    ind_doc = tomllib.loads(ind_path.read_text(encoding="utf-8"))
+    park_doc = tomllib.loads(park_path.read_text(encoding="utf-8"))
+    problems = _validate(ind_doc, park_doc, ind_path, park_path)
+    if problems:
+        raise CatalogError(problems)
+    return Catalog(
+        categories=tuple(Category(**c) for c in ind_doc.get("category", [])),
+        indicators=tuple(
+            Indicator(**{**e, "aliases": tuple(e["aliases"]), "weight": float(e["weight"])})
+            for e in ind_doc["indicator"]
+        ),
+        parks=tuple(
+            Park(name=p["name"], name_en=p.get("name_en", p["name"]), aliases=tuple(p.get("aliases", [])))
+            for p in park_doc.get("park", [])
+        ),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    """The bundled catalog (metrics/indicators.toml, metrics/parks.toml), or PARKDASH_PARKS for parks."""
+    import os
+
+    parks = os.environ.get("PARKDASH_PARKS")
+    return load_catalog(parks_path=Path(parks) if parks else None)

@@ -1,0 +1,57 @@
+"""Settings in one place: paths and limits, each overridable by an environment variable."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: object
+    help: str
+
+
+SETTINGS = (
+    Setting("max_file_mb", "PARKDASH_MAX_FILE_MB", 50, "largest file accepted, in MB"),
+    Setting("max_files_per_upload", "PARKDASH_MAX_FILES", 20, "files in one upload"),
+    Setting("max_rows_per_file", "PARKDASH_MAX_ROWS", 2_500_000, "data rows in one file (all sheets)"),
+    Setting("max_cells_per_file", "PARKDASH_MAX_CELLS", 30_000_000, "cells in one file (all sheets)"),
+    Setting("max_uncompressed_mb", "PARKDASH_MAX_UNZIPPED_MB", 1000, "total uncompressed size of an .xlsx, in MB"),
+    Setting("max_zip_ratio", "PARKDASH_MAX_ZIP_RATIO", 200, "largest compression ratio of an .xlsx member"),
+    Setting("lock_wait_seconds", "PARKDASH_LOCK_WAIT", 120, "how long a load waits for another load to finish"),
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_mb: float
+    max_files_per_upload: int
+    max_rows_per_file: int
+    max_cells_per_file: int
+    max_uncompressed_mb: float
+    max_zip_ratio: float
+    lock_wait_seconds: float
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+def limits() -> Limits:
+    """Current limits: defaults, overridden by environment variables."""
+    values = {}
+    for s in SETTINGS:
+        raw = os.environ.get(s.env)
+        values[s.name] = type(s.default)(float(raw)) if raw else s.default
+    return Limits(**{f.name: values[f.name] for f in fields(Limits)})
+
+
+def db_path() -> Path:
+    """The database the dashboard and the CLI share: PARKDASH_DB, else data/parks.duckdb."""
+    return Path(os.environ.get("PARKDASH_DB") or PROJECT_ROOT / "data" / "parks.duckdb")

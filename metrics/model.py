@@ -1,0 +1,82 @@
+"""Shared records: an observation (CONTRACT §1), a problem found while reading, a file's report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+QUALIFIERS = ("exact", "at_least", "approx")
+BASES = ("reported", "illustrative")  # reported = from a published source; illustrative = made up to show trends
+
+
+@dataclass(frozen=True)
+class Observation:
+    park: str
+    chain: str | None
+    period_start: dt.date
+    period_end: dt.date
+    indicator: str
+    value: float
+    qualifier: str = "exact"
+    source: str = ""  # file!sheet!row (CSV: file!!row)
+    # Extensions to CONTRACT §1 (added, never renamed):
+    basis: str = "reported"
+    reference: str | None = None  # the report/paragraph a figure was taken from, when the file says
+
+    @property
+    def key(self) -> tuple:
+        return (self.park, self.chain, self.period_start, self.period_end, self.indicator)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One row error: where it is, what was written, and why it is refused (zh and en)."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str  # Chinese, shown by default
+    message_en: str = ""
+
+    def as_contract(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": self.value,
+                "message": self.message}
+
+
+@dataclass
+class IngestReport:
+    """What reading one file found; `status` is set by the store when it loads (or refuses) it."""
+
+    file: str
+    status: str = "pending"  # loaded | unchanged | rejected | pending (read, not stored)
+    rows_loaded: int = 0
+    missing: int = 0
+    totals_skipped: int = 0
+    new_parks: list[str] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    fatal: str | None = None  # why nothing at all could be read (zh); None when readable
+    fatal_en: str | None = None
+    skipped_rows: int = 0  # rows left out by --skip-bad-rows / "load valid rows only"
+
+    def as_contract(self) -> dict:
+        d = {k: v for k, v in asdict(self).items() if k in (
+            "file", "status", "rows_loaded", "missing", "totals_skipped",
+            "new_parks", "skipped_sheets", "ignored_columns")}
+        d["errors"] = [p.as_contract() for p in self.errors]
+        if self.fatal:
+            d["errors"].insert(0, {"sheet": None, "row": None, "column": None, "value": None,
+                                   "message": self.fatal})
+        return d
+
+
+@dataclass
+class ParsedFile:
+    """Result of reading one file: the observations it holds and the report of what was found."""
+
+    observations: list[Observation]
+    report: IngestReport
+    content_sha256: str = ""
+    data: bytes | None = None  # the original bytes, kept beside the database when loaded
