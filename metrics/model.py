@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas
 
 QUALIFIERS = ("exact", "at_least", "approx")
 BASES = ("reported", "illustrative")  # reported = from a published source; illustrative = made up to show trends
@@ -72,11 +76,26 @@ class IngestReport:
         return d
 
 
+# Columns of an observations frame, in CONTRACT §1 order, then the extensions.
+OBS_COLUMNS = ("park", "chain", "period_start", "period_end", "indicator", "value", "qualifier", "source",
+               "basis", "reference")
+
+
 @dataclass
 class ParsedFile:
-    """Result of reading one file: the observations it holds and the report of what was found."""
+    """Result of reading one file: its observations (columnar, OBS_COLUMNS) and the report.
 
-    observations: list[Observation]
+    `frame` holds only figures from rows without errors; rows with an error are named in
+    `report.errors` and counted in `report.skipped_rows`. Columnar because a file may hold
+    millions of figures, too many for one Python object each.
+    """
+
+    frame: "pandas.DataFrame"
     report: IngestReport
     content_sha256: str = ""
     data: bytes | None = None  # the original bytes, kept beside the database when loaded
+
+    @property
+    def observations(self) -> list[Observation]:
+        """The figures as records (for tests and small files)."""
+        return [Observation(**row) for row in self.frame.to_dict("records")]
