@@ -64,6 +64,10 @@ class IngestReport:
     fatal: str | None = None  # why nothing at all could be read (zh); None when readable
     fatal_en: str | None = None
     skipped_rows: int = 0  # rows left out by --skip-bad-rows / "load valid rows only"
+    # Set by Store.load (not part of the CONTRACT §5 JSON):
+    load_id: int | None = None
+    rows_replaced: int = 0  # figures that replaced a different current value
+    rows_unchanged: int = 0  # figures equal to the current value, left alone
 
     def as_contract(self) -> dict:
         d = {k: v for k, v in asdict(self).items() if k in (

@@ -1,0 +1,242 @@
+"""Ingestion benchmark: our reader against pandas+openpyxl, raw calamine and raw DuckDB (`make bench`).
+
+Generates bench/out/wide_<N>.xlsx (park, chain, period + 8 indicator columns) and bench/out/long_<M>.csv,
+then times each reader in its own subprocess (so peak memory is that reader's) and prints one table.
+BENCH_ROWS sets N (default 200000); the CSV has 10 x N rows. BENCH_REPEAT runs each step that many times.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+PARKS = ["东营经开区", "潍坊滨海区", "威海南海新区", "新园区"]
+CHAINS = ["新材料", "高端装备", "化工", "生物医药", "新能源", None]
+PERIODS = ["2023年", "2024年前三季度", "2024Q3", "2024年9月"]
+INDICATORS = ["营业收入(亿元)", "营业收入同比增长(%)", "规上工业企业数", "国家级创新平台", "省级创新平台",
+              "引进院士团队", "走访企业", "满意度(%)"]
+LONG_INDICATORS = ["revenue", "enterprises_visited", "satisfaction", "national_platforms", "people_trained"]
+
+
+def _park(k: int) -> str:
+    return PARKS[k] if k < len(PARKS) - 1 else f"园区{k:05d}"
+
+
+def _cell(ref: str, value, strings: dict[str, int]) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        index = strings.setdefault(value, len(strings))
+        return f'<c r="{ref}" t="s"><v>{index}</v></c>'
+    return f'<c r="{ref}"><v>{value!r}</v></c>'
+
+
+def write_wide_xlsx(path: Path, n_rows: int) -> None:
+    """A plain shared-strings workbook, written directly (openpyxl would take a minute)."""
+    rng = random.Random(42)
+    strings: dict[str, int] = {}
+    letters = "ABCDEFGHIJK"
+    header = ["园区", "产业链", "期间", *INDICATORS]
+    parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>']
+    parts.append('<row r="1">' + "".join(_cell(f"{letters[j]}1", h, strings) for j, h in enumerate(header)) + "</row>")
+    for i in range(2, n_rows + 2):
+        k = i - 2  # every row a distinct key: park x chain x period
+        values = [_park(k // 24), CHAINS[k % 6], PERIODS[(k // 6) % 4]]
+        values += [round(rng.uniform(1, 5000), 2) for _ in INDICATORS]
+        if i % 997 == 0:
+            values[9] = "110余"
+        if i % 1009 == 0:
+            values[5] = "—"
+        parts.append(f'<row r="{i}">' + "".join(_cell(f"{letters[j]}{i}", v, strings) for j, v in enumerate(values))
+                     + "</row>")
+    parts.append("</sheetData></worksheet>")
+    sst = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{len(strings)}" '
+           f'uniqueCount="{len(strings)}">']
+    sst += [f"<si><t>{escape(s)}</t></si>" for s in strings]
+    sst.append("</sst>")
+    ns = "http://schemas.openxmlformats.org"
+    files = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="' + ns + '/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        "</Types>",
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="' + ns + '/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="' + ns + '/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>",
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="' + ns + '/spreadsheetml/2006/main" '
+        'xmlns:r="' + ns + '/officeDocument/2006/relationships"><sheets><sheet name="2024年" sheetId="1" r:id="rId1"/>'
+        "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="' + ns
+        + '/package/2006/relationships"><Relationship Id="rId1" Type="' + ns
+        + '/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="'
+        + ns + '/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": "".join(parts),
+        "xl/sharedStrings.xml": "".join(sst),
+    }
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in files.items():
+            book.writestr(name, text)
+    tmp.replace(path)
+
+
+def write_long_csv(path: Path, n_rows: int) -> None:
+    rng = random.Random(7)
+    lines = ["园区,产业链,期间,指标,数值"]
+    for i in range(n_rows):
+        value = "110余" if i % 997 == 0 else ("—" if i % 1009 == 0 else f"{rng.uniform(1, 5000):.2f}")
+        lines.append(f"{_park(i // 120)},{CHAINS[(i // 5) % 6] or ''},{PERIODS[(i // 30) % 4]},"
+                     f"{LONG_INDICATORS[i % 5]},{value}")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+# -- steps, each run in a fresh interpreter ----------------------------------------------------------
+def step_ours(path: str) -> dict:
+    from metrics.ingest import read_file
+
+    data = Path(path).read_bytes()
+    t = time.perf_counter()
+    parsed = read_file(data, Path(path).name)
+    return {"seconds": time.perf_counter() - t, "figures": len(parsed.frame), "errors": len(parsed.report.errors)}
+
+
+def step_ours_store(path: str) -> dict:
+    import tempfile
+
+    from metrics.ingest import read_file
+    from metrics.store import Store
+
+    data = Path(path).read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        parsed = read_file(data, Path(path).name)
+        report = Store(Path(tmp) / "bench.duckdb").load(parsed, skip_bad_rows=True)
+        return {"seconds": time.perf_counter() - t, "figures": report.rows_loaded, "status": report.status}
+
+
+def step_pandas_openpyxl(path: str) -> dict:
+    import pandas as pd
+
+    t = time.perf_counter()
+    frame = pd.read_excel(path, engine="openpyxl")
+    return {"seconds": time.perf_counter() - t, "rows": len(frame)}
+
+
+def step_calamine(path: str) -> dict:
+    import python_calamine
+
+    data = Path(path).read_bytes()
+    t = time.perf_counter()
+    import io
+
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    rows = book.get_sheet_by_index(0).to_python()
+    return {"seconds": time.perf_counter() - t, "rows": len(rows)}
+
+
+def step_duckdb_csv(path: str) -> dict:
+    import duckdb
+
+    t = time.perf_counter()
+    con = duckdb.connect()
+    con.execute("CREATE TABLE raw AS SELECT * FROM read_csv(?)", [path])
+    rows = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
+    return {"seconds": time.perf_counter() - t, "rows": rows}
+
+
+STEPS = {"ours": step_ours, "ours_store": step_ours_store, "pandas_openpyxl": step_pandas_openpyxl,
+         "calamine": step_calamine, "duckdb_csv": step_duckdb_csv}
+
+
+def run_step(name: str, path: Path, repeat: int) -> dict:
+    """Best time of `repeat` fresh interpreters, with the peak resident memory of that run."""
+    best = None
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, __file__, "--step", name, str(path)], capture_output=True, text=True,
+                             cwd=ROOT)
+        if out.returncode != 0:
+            return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        if best is None or result["seconds"] < best["seconds"]:
+            best = result
+    return best
+
+
+def main() -> int:
+    n = int(os.environ.get("BENCH_ROWS", "200000"))
+    repeat = int(os.environ.get("BENCH_REPEAT", "1"))
+    OUT.mkdir(parents=True, exist_ok=True)
+    xlsx, csv = OUT / f"wide_{n}.xlsx", OUT / f"long_{10 * n}.csv"
+    if not xlsx.exists():
+        write_wide_xlsx(xlsx, n)
+    if not csv.exists():
+        write_long_csv(csv, 10 * n)
+    try:
+        import metrics.store  # noqa: F401
+
+        has_store = True
+    except ImportError:
+        has_store = False
+    plan = [("xlsx", "ours", xlsx), ("xlsx", "calamine", xlsx), ("xlsx", "pandas_openpyxl", xlsx)]
+    if has_store:
+        plan.append(("xlsx", "ours_store", xlsx))
+    plan += [("csv", "ours", csv), ("csv", "duckdb_csv", csv)]
+    results = {}
+    print(f"{'file':<26}{'reader':<34}{'seconds':>9}{'peak MB':>9}  result")
+    labels = {"ours": "read_file (ours)", "ours_store": "read_file + Store.load (ours)",
+              "pandas_openpyxl": "pandas.read_excel(openpyxl)", "calamine": "python_calamine raw",
+              "duckdb_csv": "duckdb read_csv -> table"}
+    for kind, step, path in plan:
+        r = run_step(step, path, repeat)
+        results[(kind, step)] = r
+        if "error" in r:
+            print(f"{path.name:<26}{labels[step]:<34}{'-':>9}{'-':>9}  {r['error']}")
+            continue
+        extra = ", ".join(f"{k}={v}" for k, v in r.items() if k not in ("seconds", "peak_mb"))
+        print(f"{path.name:<26}{labels[step]:<34}{r['seconds']:>9.2f}{r['peak_mb']:>9.0f}  {extra}")
+    print()
+
+    def ratio(a, b):
+        ra, rb = results.get(a, {}), results.get(b, {})
+        return rb["seconds"] / ra["seconds"] if "seconds" in ra and "seconds" in rb else None
+
+    targets = [
+        ("xlsx: pandas+openpyxl / ours", ratio(("xlsx", "ours"), ("xlsx", "pandas_openpyxl")), ">=", 5.0),
+        ("xlsx: ours / raw calamine", ratio(("xlsx", "calamine"), ("xlsx", "ours")), "<=", 1.5),
+        ("csv: ours / raw duckdb", ratio(("csv", "duckdb_csv"), ("csv", "ours")), "<=", 2.0),
+    ]
+    ok = True
+    for label, value, op, bound in targets:
+        met = value is not None and (value >= bound if op == ">=" else value <= bound)
+        ok &= met
+        shown = f"{value:.2f}x" if value is not None else "n/a"
+        print(f"{label:<34}{shown:>9}   target {op} {bound:g}x   {'met' if met else 'NOT met'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--step":
+        result = STEPS[sys.argv[2]](sys.argv[3])
+        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result, ensure_ascii=False))
+        sys.exit(0)
+    sys.exit(main())

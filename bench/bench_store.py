@@ -1,0 +1,79 @@
+"""Store timings: bulk load, reload, replace, undo, export, and the cost of a connection per query.
+
+Usage: python bench/bench_store.py   (BENCH_QUICK=1 for 20k figures instead of 200k and 1.6M)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from metrics.catalog import default_catalog  # noqa: E402
+from metrics.export import observations_export_frame, table_csv_bytes  # noqa: E402
+from metrics.model import IngestReport, ParsedFile  # noqa: E402
+from metrics.store import Store  # noqa: E402
+
+
+def synthetic(n: int, scale: float, name: str) -> ParsedFile:
+    """n figures with distinct keys: parks x chains x months x indicators (a third whole-park)."""
+    ids = default_catalog().ids
+    i = np.arange(n)
+    months = pd.period_range("2000-01", periods=400, freq="M")
+    month = months[(i // len(ids)) % len(months)]
+    rest = i // (len(ids) * len(months))
+    frame = pd.DataFrame({
+        "park": [f"园区{k}" for k in rest // 12],
+        "chain": [None if k % 12 == 0 else f"产业链{k % 12}" for k in rest],
+        "period_start": month.start_time.date, "period_end": month.end_time.date,
+        "indicator": [ids[k] for k in i % len(ids)], "value": i * scale, "qualifier": "exact",
+        "source": [f"{name}!表!{k + 2}" for k in i], "basis": "reported", "reference": None})
+    return ParsedFile(frame=frame, report=IngestReport(file=name), data=f"{name}{n}{scale}".encode())
+
+
+def timed(label: str, fn, repeat: int = 1) -> object:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    print(f"{label:<48} {statistics.median(times):8.3f} s" + (f"  (median of {repeat})" if repeat > 1 else ""),
+          flush=True)
+    return result
+
+
+def main() -> None:
+    quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+    sizes = [20_000] if quick else [200_000, 1_600_000]
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Store(Path(tmp) / "bench.duckdb")
+            first, second = synthetic(n, 1.0, "a.xlsx"), synthetic(n, 2.0, "b.xlsx")
+            print(f"--- {n:,} figures ---")
+            report = timed("load into an empty database", lambda: store.load(first))
+            assert report.status == "loaded" and report.rows_loaded == n, report
+            assert timed("reload the same file (unchanged)", lambda: store.load(first)).status == "unchanged"
+            report = timed("load a file replacing every value", lambda: store.load(second))
+            assert report.rows_replaced == n
+            timed("undo that load", lambda: store.undo_load(report.load_id))
+            timed("observations_export_frame", lambda: observations_export_frame(store))
+            frame = observations_export_frame(store)
+            timed("table_csv_bytes", lambda: table_csv_bytes(frame))
+            timed("query with a fresh connection (point lookup)",
+                  lambda: store.query("SELECT value FROM observations WHERE park = $p AND indicator = $i",
+                                      {"p": "园区1", "i": "revenue"}), repeat=30)
+            timed("data_version()", store.data_version, repeat=30)
+            print(f"database file: {store.path.stat().st_size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""总览 Overview: KPI cards per indicator family, the composite-index ranking, data freshness, summary PNG."""
+
+import streamlit as st
+
+import ui
+from metrics import charts
+
+ctx = ui.begin("overview")
+st.title(ctx.t("page_overview"), anchor=False)
+
+cards = ctx.q("kpi_cards", ctx.lang)
+if cards.empty:
+    st.info(ctx.t("no_data"))
+    st.stop()
+
+period_label = cards["period_label"].iloc[0]
+st.caption(ctx.t("overview_caption", period=period_label))
+ui.data_badges(ctx)
+ui.kpi_grid(ctx, cards)
+
+st.subheader(ctx.t("composite_title"), anchor=False)
+weights = ui.weights_editor(ctx)
+index = ctx.q("composite_index", weights)
+ui.chart_with_downloads(ctx, charts.composite_bar(index, ctx.lang, subtitle=ui.subtitle(ctx)), "composite_index")
+ui.table_with_downloads(ctx, index, "composite_index")
+
+st.subheader(ctx.t("summary_title"), anchor=False)
+st.caption(ctx.t("summary_help"))
+ui.summary_download(ctx, weights)

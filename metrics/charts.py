@@ -1,0 +1,534 @@
+"""Pure Plotly figure builders over the queries.py frames, sharing one layout (template, CJK font, context)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.subplots import make_subplots
+
+from metrics.catalog import default_catalog
+
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
+# Calm, distinguishable, none close to black (the streamlit template exports black bars; see STACK_NOTES).
+COLORWAY = ("#3B6EA8", "#E08E45", "#5AA17F", "#C25B56", "#8A7BB8",
+            "#C9A83E", "#5B9AA9", "#9C755F", "#7F8C8D", "#B07AA1")
+SEQUENTIAL = ((0.0, "#F3F7FB"), (0.5, "#8FB3D9"), (1.0, "#1F4E79"))
+GOOD, BAD = "#2E8B57", "#C0392B"
+TEMPLATE_NAME = "parkdash"
+
+_T = {
+    "ranking": ("园区排名", "Park ranking"),
+    "comparison": ("园区指标对比", "Park comparison"),
+    "radar": ("园区指标得分（0–100）", "Indicator scores (0–100)"),
+    "heat_scores": ("园区指标得分热力图（0–100）", "Indicator scores heatmap (0–100)"),
+    "heat_values": ("园区指标热力图", "Indicator heatmap"),
+    "composite": ("综合指数排名", "Composite index ranking"),
+    "chain_heat": ("产业链热力图", "Industrial chains heatmap"),
+    "chain_tree": ("园区 → 产业链构成", "Park → industrial chain breakdown"),
+    "chain_rank": ("产业链排名", "Industrial chain ranking"),
+    "trend": ("趋势", "Trend"),
+    "growth": ("同比增长（%）", "Growth YoY (%)"),
+    "kpi": ("关键指标", "Key indicators"),
+    "score": ("得分", "Score"),
+    "index": ("综合指数", "Composite index"),
+    "n_ind": ("参与指标数", "Indicators used"),
+    "park": ("园区", "Park"),
+    "chain": ("产业链", "Chain"),
+    "period": ("时期", "Period"),
+    "all": ("全部", "all"),
+    "whole_park": ("园区整体", "whole park"),
+    "category": ("指标类别", "Category"),
+    "all_categories": ("全部类别", "all categories"),
+    "reported_only": ("仅报告数据", "reported figures only"),
+    "with_illustrative": ("含示意数据", "incl. illustrative figures"),
+    "yoy": ("同比", "YoY"),
+    "mom": ("环比", "MoM"),
+    "vs": ("对比", "vs"),
+    "no_prev": ("无可比时期数据", "no comparable period"),
+    "no_data": ("暂无数据", "No data"),
+}
+SEP = " · "
+
+
+def t(key: str, lang: str = "zh") -> str:
+    """Chart text in the chosen language."""
+    zh, en = _T[key]
+    return en if lang == "en" else zh
+
+
+def esc(text: object) -> str:
+    """Data text made literal for Plotly, which reads <b>, <br>, <a href> and entities in any text."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _template() -> go.layout.Template:
+    base = go.layout.Template(pio.templates["plotly_white"])
+    base.layout.colorway = list(COLORWAY)
+    base.layout.font = dict(family=FONT_FAMILY, size=14, color="#2B2B2B")
+    base.layout.paper_bgcolor = "#FFFFFF"
+    base.layout.plot_bgcolor = "#FFFFFF"
+    base.layout.colorscale = dict(sequential=[list(s) for s in SEQUENTIAL])
+    return base
+
+
+TEMPLATE = _template()
+pio.templates[TEMPLATE_NAME] = TEMPLATE  # registered for convenience; figures carry the object itself
+
+
+def apply_layout(fig: go.Figure, title: str, subtitle: str = "", lang: str = "zh", *,
+                 height: int | None = None, legend: bool = True) -> go.Figure:
+    """The one shared layout: explicit template, CJK font, calm colours, title and context inside the figure."""
+    fig.update_layout(
+        template=TEMPLATE,
+        font=dict(family=FONT_FAMILY, size=14, color="#2B2B2B"),
+        colorway=list(COLORWAY),
+        paper_bgcolor="#FFFFFF",
+        plot_bgcolor="#FFFFFF",
+        title=dict(
+            text=esc(title), x=0.01, xanchor="left", y=0.97, yanchor="top",
+            font=dict(size=22, family=FONT_FAMILY, color="#1F2A36"),
+            subtitle=dict(text=esc(subtitle), font=dict(size=14, family=FONT_FAMILY, color="#5F6B76")),
+        ),
+        margin=dict(l=24, r=32, t=(96 if subtitle else 72) + (28 if legend else 0), b=48),
+        showlegend=legend,
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="right", x=1.0, title_text=""),
+        hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+        meta={"lang": lang},
+    )
+    if height:
+        fig.update_layout(height=height)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def filters_text(lang: str = "zh", period_label: str | None = None, parks: Sequence[str] = (),
+                 chains: Sequence[str] = (), category: str | None = None,
+                 include_illustrative: bool = True) -> str:
+    """One line naming the period and filters, for a chart's subtitle (raw text; apply_layout escapes)."""
+    colon = "：" if lang != "en" else ": "
+    list_sep = "、" if lang != "en" else ", "
+    parts = []
+    if period_label:
+        parts.append(period_label)
+    parts.append(t("park", lang) + colon + (list_sep.join(parks) if parks else t("all", lang)))
+    parts.append(t("chain", lang) + colon + (list_sep.join(chains) if chains else t("whole_park", lang)))
+    if category:
+        try:
+            cat_name = default_catalog().category(category).name(lang)
+        except KeyError:
+            cat_name = category
+        parts.append(t("category", lang) + colon + cat_name)
+    parts.append(t("with_illustrative", lang) if include_illustrative else t("reported_only", lang))
+    return SEP.join(parts)
+
+
+def _indicator_meta(indicator: str, lang: str) -> tuple[str, str, str]:
+    """(display name, unit, direction) from the catalog; the id itself when it is not in the catalog."""
+    try:
+        ind = default_catalog().indicator(indicator)
+    except KeyError:
+        return indicator, "", "higher"
+    return ind.name(lang), ind.unit, ind.direction
+
+
+def _with_unit(name: str, unit: str, lang: str) -> str:
+    if not unit:
+        return name
+    return f"{name}（{unit}）" if lang != "en" else f"{name} ({unit})"
+
+
+def fmt_number(value: object) -> str:
+    """A number as reports write it: thousands separated, no trailing zeros."""
+    if value is None or pd.isna(value):
+        return "–"
+    v = float(value)
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if v.is_integer():
+        return str(int(v))
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def _display(df: pd.DataFrame) -> list[str]:
+    if "display" in df.columns:
+        return [fmt_number(v) if (d is None or (isinstance(d, float) and math.isnan(d))) else str(d)
+                for d, v in zip(df["display"], df["value"], strict=True)]
+    return [fmt_number(v) for v in df["value"]]
+
+
+def _empty(fig: go.Figure, lang: str) -> go.Figure:
+    fig.add_annotation(text=t("no_data", lang), x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False, font=dict(size=20, color="#8A96A3"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _bar_height(n: int) -> int:
+    return max(360, 140 + 34 * n)
+
+
+def ranking_bar(ranking_df: pd.DataFrame, indicator: str, period_label: str = "", lang: str = "zh", *,
+                title: str | None = None, subtitle: str | None = None) -> go.Figure:
+    """Horizontal bars of one indicator by park, best on top, labelled with `display` (e.g. 110余)."""
+    name, unit, _ = _indicator_meta(indicator, lang)
+    title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('ranking', lang)}"
+    subtitle = period_label if subtitle is None else subtitle
+    fig = go.Figure()
+    df = ranking_df.dropna(subset=["value"]) if len(ranking_df) else ranking_df
+    if not len(df):
+        return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
+    df = df.sort_values("rank", kind="stable") if "rank" in df.columns else df
+    labels = _display(df)
+    parks = [esc(p) for p in df["park"]]
+    fig.add_bar(
+        x=list(df["value"]), y=parks, orientation="h", text=[esc(s) for s in labels],
+        textposition="outside", cliponaxis=False, marker_color=COLORWAY[0],
+        customdata=[[esc(s), unit] for s in labels],
+        hovertemplate="%{y}<br>%{customdata[0]} %{customdata[1]}<extra></extra>",
+        name=esc(name),
+    )
+    fig.update_yaxes(autorange="reversed", title_text="")
+    fig.update_xaxes(title_text=_with_unit(name, unit, lang), rangemode="tozero")
+    return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df)), legend=False)
+
+
+def grouped_bars(park_matrix_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None,
+                 subtitle: str = "", indicators: Sequence[str] | None = None) -> go.Figure:
+    """Parks side by side, one bar colour per indicator; one panel per unit so scales never mix."""
+    title = title or t("comparison", lang)
+    df = park_matrix_df.dropna(subset=["value"]) if len(park_matrix_df) else park_matrix_df
+    if indicators:
+        df = df[df["indicator"].isin(list(indicators))]
+    if not len(df):
+        return apply_layout(_empty(go.Figure(), lang), title, subtitle, lang, legend=False)
+    order = list(indicators) if indicators else list(dict.fromkeys(df["indicator"]))
+    metas = {i: _indicator_meta(i, lang) for i in order}
+    units = list(dict.fromkeys(metas[i][1] for i in order if i in set(df["indicator"])))
+    parks = [esc(p) for p in dict.fromkeys(df["park"])]
+    # One panel per unit; the unit is each panel's axis title.
+    fig = make_subplots(rows=len(units), cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    for n, ind in enumerate(i for i in order if i in set(df["indicator"])):
+        name, unit, _ = metas[ind]
+        part = df[df["indicator"] == ind]
+        labels = _display(part)
+        fig.add_bar(
+            x=[esc(p) for p in part["park"]], y=list(part["value"]), name=esc(_with_unit(name, unit, lang)),
+            text=[esc(s) for s in labels], textposition="outside", cliponaxis=False,
+            marker_color=COLORWAY[n % len(COLORWAY)], customdata=[[esc(s)] for s in labels],
+            hovertemplate="%{x}<br>" + esc(name) + ": %{customdata[0]} " + esc(unit) + "<extra></extra>",
+            row=units.index(unit) + 1, col=1,
+        )
+    for r, unit in enumerate(units, start=1):
+        fig.update_yaxes(title_text=esc(unit), rangemode="tozero", row=r, col=1)
+    fig.update_xaxes(categoryorder="array", categoryarray=parks)
+    fig.update_layout(barmode="group")
+    return apply_layout(fig, title, subtitle, lang, height=max(460, 320 * len(units)))
+
+
+def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None,
+          subtitle: str = "") -> go.Figure:
+    """One closed polygon per park over the indicators, scores 0–100 (higher is better)."""
+    title = title or t("radar", lang)
+    df = scores_df.dropna(subset=["score"]) if len(scores_df) else scores_df
+    fig = go.Figure()
+    if not len(df):
+        return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
+    inds = list(dict.fromkeys(df["indicator"]))
+    theta = [esc(_indicator_meta(i, lang)[0]) for i in inds]
+    for n, (park, part) in enumerate(df.groupby("park", sort=False)):
+        by_ind = dict(zip(part["indicator"], part["score"], strict=True))
+        r = [by_ind.get(i) for i in inds]
+        fig.add_scatterpolar(
+            r=r + r[:1], theta=theta + theta[:1], name=esc(park), mode="lines+markers",
+            fill="toself", opacity=0.75, line=dict(color=COLORWAY[n % len(COLORWAY)], width=2),
+            hovertemplate=esc(park) + "<br>%{theta}: %{r:.1f}<extra></extra>",
+        )
+    fig.update_layout(polar=dict(radialaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100]),
+                                 bgcolor="#FFFFFF"))
+    return apply_layout(fig, title, subtitle, lang, height=560)
+
+
+def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, subtitle: str = "") -> go.Figure:
+    """Parks × indicators. A scores frame colours by score; a park matrix by each indicator's min–max."""
+    scores = "score" in df.columns
+    title = title or t("heat_scores" if scores else "heat_values", lang)
+    col = "score" if scores else "value"
+    data = df.dropna(subset=[col]) if len(df) else df
+    fig = go.Figure()
+    if not len(data):
+        return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
+    inds = list(dict.fromkeys(data["indicator"]))
+    parks = list(dict.fromkeys(data["park"]))
+    z, text = [], []
+    if scores:
+        cell = {(p, i): s for p, i, s in zip(data["park"], data["indicator"], data["score"], strict=True)}
+        for p in parks:
+            z.append([cell.get((p, i)) for i in inds])
+            text.append(["" if cell.get((p, i)) is None else f"{cell[(p, i)]:.0f}" for i in inds])
+    else:
+        shown = dict(zip(zip(data["park"], data["indicator"], strict=True), _display(data), strict=True))
+        cell = {(p, i): v for p, i, v in zip(data["park"], data["indicator"], data["value"], strict=True)}
+        span = {}
+        for i in inds:
+            vals = [v for (p, j), v in cell.items() if j == i]
+            span[i] = (min(vals), max(vals))
+        for p in parks:
+            row_z, row_t = [], []
+            for i in inds:
+                v = cell.get((p, i))
+                lo, hi = span[i]
+                row_z.append(None if v is None else (50.0 if hi == lo else 100 * (v - lo) / (hi - lo)))
+                row_t.append(esc(shown.get((p, i), "")))
+            z.append(row_z)
+            text.append(row_t)
+    x = [esc(_with_unit(*_indicator_meta(i, lang)[:2], lang)) if not scores else
+         esc(_indicator_meta(i, lang)[0]) for i in inds]
+    fig.add_heatmap(
+        z=z, x=x, y=[esc(p) for p in parks], text=text, texttemplate="%{text}",
+        colorscale=[list(s) for s in SEQUENTIAL], zmin=0, zmax=100, showscale=scores,
+        colorbar=dict(title=dict(text=t("score", lang))) if scores else None, xgap=2, ygap=2,
+        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="bottom", tickangle=-30 if len(inds) > 5 else 0)
+    return apply_layout(fig, title, subtitle, lang, height=max(420, 160 + 56 * len(parks)), legend=False)
+
+
+def composite_bar(composite_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None,
+                  subtitle: str = "") -> go.Figure:
+    """Composite index by park, best on top."""
+    title = title or t("composite", lang)
+    df = composite_df.dropna(subset=["index"]) if len(composite_df) else composite_df
+    fig = go.Figure()
+    if not len(df):
+        return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
+    fig.add_trace(composite_trace(df, lang))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=t("index", lang), range=[0, 108])
+    return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df)), legend=False)
+
+
+def composite_trace(composite_df: pd.DataFrame, lang: str = "zh") -> go.Bar:
+    """The composite-index bar trace (also placed into the summary's grid)."""
+    df = composite_df.sort_values("rank", kind="stable") if "rank" in composite_df.columns else composite_df
+    n_ind = df["n_indicators"] if "n_indicators" in df.columns else [None] * len(df)
+    return go.Bar(
+        x=list(df["index"]), y=[esc(p) for p in df["park"]], orientation="h",
+        text=[f"{v:.1f}" for v in df["index"]], textposition="outside", cliponaxis=False,
+        marker_color=COLORWAY[2], customdata=[[n] for n in n_ind], name=t("index", lang),
+        hovertemplate="%{y}<br>" + t("index", lang) + ": %{x:.1f}<br>" + t("n_ind", lang)
+        + ": %{customdata[0]}<extra></extra>",
+    )
+
+
+def chain_heatmap(chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh", *,
+                  title: str | None = None, subtitle: str = "") -> go.Figure:
+    """Parks × industrial chains for one indicator, labelled with `display`."""
+    name, unit, _ = _indicator_meta(indicator, lang)
+    title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_heat', lang)}"
+    df = chain_matrix_df.dropna(subset=["value"]) if len(chain_matrix_df) else chain_matrix_df
+    fig = go.Figure()
+    if not len(df):
+        return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
+    parks = list(dict.fromkeys(df["park"]))
+    chains = list(dict.fromkeys(df["chain"]))
+    cell = {(p, c): v for p, c, v in zip(df["park"], df["chain"], df["value"], strict=True)}
+    shown = dict(zip(zip(df["park"], df["chain"], strict=True), _display(df), strict=True))
+    fig.add_heatmap(
+        z=[[cell.get((p, c)) for c in chains] for p in parks],
+        x=[esc(c) for c in chains], y=[esc(p) for p in parks],
+        text=[[esc(shown.get((p, c), "")) for c in chains] for p in parks], texttemplate="%{text}",
+        colorscale=[list(s) for s in SEQUENTIAL], xgap=2, ygap=2,
+        colorbar=dict(title=dict(text=esc(unit))),
+        hovertemplate="%{y}<br>%{x}: %{text} " + esc(unit) + "<extra></extra>",
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickangle=-30 if len(chains) > 5 else 0)
+    return apply_layout(fig, title, subtitle, lang, height=max(420, 160 + 56 * len(parks)), legend=False)
+
+
+def chain_treemap(chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh", *,
+                  title: str | None = None, subtitle: str = "") -> go.Figure:
+    """Park → chain treemap sized by one indicator (positive values only; a treemap cannot show others)."""
+    name, unit, _ = _indicator_meta(indicator, lang)
+    title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_tree', lang)}"
+    df = chain_matrix_df.dropna(subset=["value"]) if len(chain_matrix_df) else chain_matrix_df
+    df = df[df["value"] > 0] if len(df) else df
+    fig = go.Figure()
+    if not len(df):
+        return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
+    ids, labels, parents, values, text = [], [], [], [], []
+    shown = _display(df)
+    for n, park in enumerate(dict.fromkeys(df["park"])):
+        mask = (df["park"] == park).to_numpy()
+        part = df[mask]
+        pid = f"p{n}"
+        ids.append(pid)
+        labels.append(esc(park))
+        parents.append("")
+        values.append(float(part["value"].sum()))
+        text.append(fmt_number(part["value"].sum()))
+        for k, (chain, value, disp) in enumerate(zip(part["chain"], part["value"],
+                                                     [s for s, m in zip(shown, mask, strict=True) if m],
+                                                     strict=True)):
+            ids.append(f"{pid}/c{k}")
+            labels.append(esc(chain))
+            parents.append(pid)
+            values.append(float(value))
+            text.append(esc(disp))
+    fig.add_treemap(
+        ids=ids, labels=labels, parents=parents, values=values, text=text, branchvalues="total",
+        texttemplate="%{label}<br>%{text}", textinfo="label+text",
+        hovertemplate="%{label}: %{text} " + esc(unit) + "<extra></extra>",
+        marker=dict(colors=[COLORWAY[int(i[1:].split("/")[0]) % len(COLORWAY)] for i in ids]),
+        tiling=dict(pad=2), root_color="#FFFFFF",
+    )
+    fig.update_layout(margin=dict(l=8, r=8, b=8))
+    return apply_layout(fig, title, subtitle, lang, height=560, legend=False)
+
+
+def chain_ranking_bar(chain_ranking_df: pd.DataFrame, indicator: str, lang: str = "zh", *,
+                      title: str | None = None, subtitle: str = "", top: int | None = 20) -> go.Figure:
+    """Chains across parks ranked on one indicator, best on top, coloured by park."""
+    name, unit, _ = _indicator_meta(indicator, lang)
+    title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_rank', lang)}"
+    df = chain_ranking_df.dropna(subset=["value"]) if len(chain_ranking_df) else chain_ranking_df
+    fig = go.Figure()
+    if not len(df):
+        return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
+    sort_col = "rank_overall" if "rank_overall" in df.columns else "value"
+    df = df.sort_values(sort_col, ascending=sort_col == "rank_overall", kind="stable")
+    if top:
+        df = df.head(top)
+    open_, close = ("（", "）") if lang != "en" else (" (", ")")
+    df = df.assign(_label=[f"{esc(c)}{open_}{esc(p)}{close}" for c, p in zip(df["chain"], df["park"], strict=True)],
+                   _shown=_display(df))
+    for n, (park, part) in enumerate(df.groupby("park", sort=False)):
+        fig.add_bar(
+            x=list(part["value"]), y=list(part["_label"]), orientation="h", name=esc(park),
+            text=[esc(s) for s in part["_shown"]], textposition="outside", cliponaxis=False,
+            marker_color=COLORWAY[n % len(COLORWAY)],
+            hovertemplate="%{y}<br>%{text} " + esc(unit) + "<extra></extra>",
+        )
+    fig.update_yaxes(categoryorder="array", categoryarray=list(df["_label"]), autorange="reversed")
+    fig.update_xaxes(title_text=_with_unit(name, unit, lang), rangemode="tozero")
+    return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df)))
+
+
+def trend_lines(trend_df: pd.DataFrame, indicator: str, lang: str = "zh", *, title: str | None = None,
+                subtitle: str = "") -> go.Figure:
+    """One line per park over periods of one kind; growth_pct on hover and, when known, in a lower panel."""
+    name, unit, _ = _indicator_meta(indicator, lang)
+    title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('trend', lang)}"
+    df = trend_df.dropna(subset=["value"]) if len(trend_df) else trend_df
+    if not len(df):
+        return apply_layout(_empty(go.Figure(), lang), title, subtitle, lang, legend=False)
+    df = df.sort_values(["period_start", "period_end"], kind="stable")
+    periods = [esc(p) for p in dict.fromkeys(df["period_label"])]
+    growth = "growth_pct" in df.columns and df["growth_pct"].notna().any()
+    fig = make_subplots(rows=2 if growth else 1, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        row_heights=[0.68, 0.32] if growth else None)
+    shown = _display(df)
+    df = df.assign(_shown=shown)
+    for n, (park, part) in enumerate(df.groupby("park", sort=False)):
+        color = COLORWAY[n % len(COLORWAY)]
+        g = part["growth_pct"] if "growth_pct" in part.columns else pd.Series([None] * len(part))
+        g_text = ["–" if pd.isna(v) else f"{v:+.1f}%" for v in g]
+        fig.add_scatter(
+            x=[esc(p) for p in part["period_label"]], y=list(part["value"]), name=esc(park),
+            mode="lines+markers", line=dict(color=color, width=2.5), legendgroup=esc(park),
+            customdata=[[esc(s), gt] for s, gt in zip(part["_shown"], g_text, strict=True)],
+            hovertemplate=esc(park) + "<br>%{x}: %{customdata[0]} " + esc(unit)
+            + "<br>" + t("growth", lang) + ": %{customdata[1]}<extra></extra>",
+            row=1, col=1,
+        )
+        if growth:
+            fig.add_bar(
+                x=[esc(p) for p in part["period_label"]], y=[None if pd.isna(v) else v for v in g],
+                name=esc(park), marker_color=color, legendgroup=esc(park), showlegend=False,
+                hovertemplate=esc(park) + "<br>%{x}: %{y:+.1f}%<extra></extra>", row=2, col=1,
+            )
+    fig.update_xaxes(categoryorder="array", categoryarray=periods)
+    fig.update_yaxes(title_text=_with_unit(name, unit, lang), row=1, col=1)
+    if growth:
+        fig.update_yaxes(title_text=t("growth", lang), zeroline=True, zerolinecolor="#9AA5B1", row=2, col=1)
+        fig.update_layout(barmode="group")
+    return apply_layout(fig, title, subtitle, lang, height=620 if growth else 460)
+
+
+def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
+    """One KPI card: the value as reported (约/余 kept) and its change vs the comparable previous period."""
+    card = dict(card)
+    unit = card.get("unit") or ""
+    name = card.get("name") or _indicator_meta(str(card.get("indicator", "")), lang)[0]
+    _, _, direction = _indicator_meta(str(card.get("indicator", "")), lang)
+    qualifier = card.get("qualifier") or "exact"
+    value = card.get("value")
+    prev = card.get("prev_value")
+    has_prev = prev is not None and not pd.isna(prev) and value is not None and not pd.isna(value)
+    comparison = card.get("comparison")
+    if has_prev:
+        cmp_word = t(comparison, lang) if comparison in ("yoy", "mom") else t("vs", lang)
+        sub = f"{cmp_word} {card.get('prev_label') or ''}".strip()
+    else:
+        sub = t("no_prev", lang)
+    prefix = ("约" if lang != "en" else "~") if qualifier == "approx" else ""
+    suffix = ("余" if lang != "en" else "+") if qualifier == "at_least" else ""
+    suffix += unit if lang != "en" or unit == "%" else f" {unit}"
+    v = 0.0 if value is None or pd.isna(value) else float(value)
+    valueformat = ",.0f" if abs(v) >= 1000 or v.is_integer() else ",.2~f"
+    up, down = (GOOD, BAD) if direction == "higher" else (BAD, GOOD)
+    relative = unit != "%" and has_prev and float(prev) != 0
+    return go.Indicator(
+        mode="number+delta" if has_prev else "number",
+        value=None if value is None or pd.isna(value) else float(value),
+        number=dict(prefix=prefix, suffix=esc(suffix), valueformat=valueformat,
+                    font=dict(size=30, color="#1F2A36")),
+        delta=dict(reference=float(prev), relative=relative, valueformat=".1%" if relative else ",.2~f",
+                   increasing=dict(color=up), decreasing=dict(color=down), font=dict(size=15),
+                   suffix="" if relative else (" pp" if unit == "%" else "")) if has_prev else None,
+        title=dict(text=f"{esc(name)}<br><span style='font-size:12px;color:#5F6B76'>{esc(sub)}</span>",
+                   font=dict(size=15)),
+    )
+
+
+def kpi_figure(kpi_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, subtitle: str = "",
+               columns: int = 4) -> go.Figure:
+    """KPI cards in a grid, each with its change vs the comparable previous period."""
+    title = title or t("kpi", lang)
+    fig = go.Figure()
+    if not len(kpi_df):
+        return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
+    rows = math.ceil(len(kpi_df) / columns)
+    for n, (_, card) in enumerate(kpi_df.iterrows()):
+        r, c = divmod(n, columns)
+        trace = kpi_indicator(card, lang)
+        trace.domain = dict(x=[c / columns + 0.01, (c + 1) / columns - 0.01],
+                            y=[1 - (r + 1) / rows + 0.02, 1 - r / rows - 0.08])
+        fig.add_trace(trace)
+    return apply_layout(fig, title, subtitle, lang, height=max(300, 60 + 190 * rows), legend=False)
+
+
+def names_in(fig: go.Figure) -> Iterable[str]:
+    """Every text a figure shows from its traces (labels, categories, names): for tests and checks."""
+    for trace in fig.data:
+        for attr in ("name", "x", "y", "text", "labels", "theta"):
+            val = getattr(trace, attr, None)
+            if val is None:
+                continue
+            if isinstance(val, str):
+                yield val
+            else:
+                for item in val:
+                    if isinstance(item, (list, tuple)):
+                        yield from (str(i) for i in item)
+                    elif isinstance(item, str):
+                        yield item

@@ -1,0 +1,40 @@
+"""`python -m metrics export [--db PATH] [--format csv|xlsx] [--out FILE]` (CONTRACT §5)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from metrics.cli_ingest import cli_lang, open_store
+from metrics.config import db_path
+from metrics.export import observations_export_frame, table_csv_bytes, table_xlsx_bytes
+
+
+def _say(zh: str, en: str) -> None:
+    print(en if cli_lang() == "en" else zh, file=sys.stderr)
+
+
+def run(args) -> int:
+    """Write the current observations; 0 on success, 1 when there is no database, 2 on a usage error."""
+    if args.format == "xlsx" and not args.out and sys.stdout.isatty():
+        _say("导出 xlsx 需要 --out 文件名。", "xlsx export needs --out FILE.")
+        return 2
+    path = Path(args.db) if args.db else db_path()
+    if not path.exists():
+        _say(f"数据库不存在：{path}", f"database not found: {path}")
+        return 1
+    store = open_store(str(path))
+    if store is None:
+        return 2
+    frame = observations_export_frame(store)
+    data = table_csv_bytes(frame) if args.format == "csv" else table_xlsx_bytes(frame, sheet_name="观测值")
+    if args.out:
+        out = Path(args.out)
+        temp = out.with_name(f".{out.name}.tmp")
+        temp.write_bytes(data)
+        temp.replace(out)
+        _say(f"已导出 {len(frame)} 条数据到 {out}", f"exported {len(frame)} observations to {out}")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    return 0

@@ -1,0 +1,124 @@
+"""`python -m metrics ingest FILE... [--db PATH] [--json] [--skip-bad-rows]` (CONTRACT §5)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+from metrics.model import IngestReport
+from metrics.store import Store, StoreError
+
+MAX_ERRORS_SHOWN = 20
+
+
+def cli_lang() -> str:
+    """Language of human-readable output: PARKDASH_LANG=en for English, Chinese otherwise."""
+    return "en" if os.environ.get("PARKDASH_LANG", "").lower().startswith("en") else "zh"
+
+
+def cli_actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def open_store(db: str | None) -> Store | None:
+    """The store named by --db (or the default); None, with a message on stderr, when it cannot be opened."""
+    try:
+        return Store(db)
+    except (OSError, StoreError, Exception) as exc:  # noqa: BLE001 - a bad --db is reported, not a traceback
+        zh, en = "无法打开数据库", "cannot open the database"
+        print(f"{en if cli_lang() == 'en' else zh}: {db or ''} ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return None
+
+
+def unreadable_report(file_arg: str, exc: OSError) -> IngestReport:
+    """A rejected report for a file that could not be read from disk."""
+    reason = "文件不存在" if isinstance(exc, FileNotFoundError) else "无法读取文件"
+    reason_en = "file not found" if isinstance(exc, FileNotFoundError) else "cannot read the file"
+    return IngestReport(file=file_arg, status="rejected", fatal=f"{reason}：{file_arg}",
+                        fatal_en=f"{reason_en}: {file_arg} ({exc.strerror or exc})")
+
+
+def ingest_one(store: Store, file_arg: str, skip_bad_rows: bool, actor: str) -> IngestReport:
+    """Read and load one file named on the command line."""
+    from metrics.ingest import read_file
+
+    try:
+        data = Path(file_arg).read_bytes()
+    except OSError as exc:
+        return unreadable_report(file_arg, exc)
+    parsed = read_file(data, Path(file_arg).name)
+
+    def on_wait(zh: str, en: str) -> None:
+        print(f"{Path(file_arg).name}: {en if cli_lang() == 'en' else zh}", file=sys.stderr, flush=True)
+
+    return store.load(parsed, skip_bad_rows=skip_bad_rows, actor=actor, on_wait=on_wait)
+
+
+def contract_json(report: IngestReport, file_arg: str) -> str:
+    """One CONTRACT §5 JSON line; `file` is the path as given on the command line."""
+    record = report.as_contract()
+    record["file"] = file_arg
+    if report.fatal_en and cli_lang() == "en" and record["errors"]:
+        record["errors"][0]["message"] = report.fatal_en
+    return json.dumps(record, ensure_ascii=False)
+
+
+def human_lines(report: IngestReport, file_arg: str, lang: str) -> list[str]:
+    """What happened to one file, for a person reading the terminal."""
+    en = lang == "en"
+    if report.status == "loaded":
+        head = (f"[loaded] {file_arg}: {report.rows_loaded} figures ({report.rows_replaced} replaced, "
+                f"{report.rows_unchanged} unchanged)" if en else
+                f"[已导入] {file_arg}：{report.rows_loaded} 个数值（替换 {report.rows_replaced} 个，未变 {report.rows_unchanged} 个）")
+    elif report.status == "unchanged":
+        head = (f"[unchanged] {file_arg}: already loaded, nothing changed" if en else
+                f"[未变化] {file_arg}：内容已导入过，数据库未改动")
+    else:
+        head = f"[rejected] {file_arg}: not loaded" if en else f"[未导入] {file_arg}：文件未导入"
+    lines = [head]
+    if report.fatal:
+        lines.append(f"  {report.fatal_en if en and report.fatal_en else report.fatal}")
+    notes = [
+        (report.missing, f"missing values: {report.missing}", f"空缺数值：{report.missing} 个"),
+        (report.totals_skipped, f"total rows skipped: {report.totals_skipped}", f"跳过合计行：{report.totals_skipped} 行"),
+        (report.new_parks, f"new parks: {', '.join(report.new_parks)}", f"新园区：{'、'.join(report.new_parks)}"),
+        (report.skipped_sheets, f"sheets skipped: {', '.join(report.skipped_sheets)}",
+         f"跳过的工作表：{'、'.join(report.skipped_sheets)}"),
+        (report.ignored_columns, f"columns ignored: {', '.join(report.ignored_columns)}",
+         f"忽略的列：{'、'.join(report.ignored_columns)}"),
+    ]
+    lines += [f"  {text_en if en else text_zh}" for present, text_en, text_zh in notes if present]
+    if report.errors:
+        skipped = report.status == "loaded"
+        lines.append(f"  {len(report.errors)} row errors" + (" (rows left out):" if skipped else ":") if en else
+                     f"  {len(report.errors)} 处错误" + ("（这些行已跳过）：" if skipped else "（使用 --skip-bad-rows 可只导入无误的行）："))
+        for problem in report.errors[:MAX_ERRORS_SHOWN]:
+            # the reader's messages already name the file, sheet, row, column and text
+            lines.append(f"    {problem.message_en if en and problem.message_en else problem.message}")
+        if len(report.errors) > MAX_ERRORS_SHOWN:
+            more = len(report.errors) - MAX_ERRORS_SHOWN
+            lines.append(f"    … {more} more" if en else f"    …… 另有 {more} 处")
+    return lines
+
+
+def run(args) -> int:
+    """Load each file; exit 0 when all loaded or were unchanged, 1 when any was rejected, 2 on a bad --db."""
+    store = open_store(args.db)
+    if store is None:
+        return 2
+    actor, lang = cli_actor(), cli_lang()
+    any_rejected = False
+    for file_arg in args.files:
+        report = ingest_one(store, file_arg, args.skip_bad_rows, actor)
+        any_rejected |= report.status == "rejected"
+        if args.json:
+            print(contract_json(report, file_arg), flush=True)
+        else:
+            print("\n".join(human_lines(report, file_arg, lang)), flush=True)
+    return 1 if any_rejected else 0

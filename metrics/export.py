@@ -1,0 +1,123 @@
+"""Tables as downloads: CSV (UTF-8 with BOM) and xlsx, with text that no spreadsheet runs as a formula."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from metrics.model import OBS_COLUMNS
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_ROWS = 1_048_576  # rows in one Excel sheet, header included
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
+HEADER_ALIGN = Alignment(vertical="center", wrap_text=True)
+
+
+def defuse(text: str) -> str:
+    """Text with a leading `'` when a spreadsheet would read it as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _text_columns(df: pd.DataFrame) -> list[str]:
+    return [c for c in df.columns if not (pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_datetime64_any_dtype(df[c])
+                                          or pd.api.types.is_bool_dtype(df[c]))]
+
+
+def table_csv_bytes(df: pd.DataFrame) -> bytes:
+    """The table as CSV, UTF-8 with BOM (so Excel shows Chinese), formula-looking text defused."""
+    safe = df.copy()
+    safe.columns = [defuse(str(c)) for c in safe.columns]
+    for col in _text_columns(safe):
+        safe[col] = safe[col].map(lambda v: defuse(v) if isinstance(v, str) else v).astype(object)
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def safe_sheet_name(name: str) -> str:
+    """A sheet name Excel accepts: no []:*?/\\, no leading/trailing quote, at most 31 characters."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", "", str(name)).strip().strip("'")[:31].strip()
+    return cleaned or "数据"
+
+
+def _cell_value(value):
+    """A Python value openpyxl writes as a number, date, boolean or text (None for missing)."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, pd.Timestamp):
+        return value.date() if value == value.normalize() else value.to_pydatetime()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    if isinstance(value, np.datetime64):
+        return _cell_value(pd.Timestamp(value))
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _text_cell(ws, text: str) -> WriteOnlyCell:
+    """A cell holding `text` as a string, never a formula (openpyxl reads a leading '=' as one)."""
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    return cell
+
+
+def table_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "数据", units: dict[str, str] | None = None) -> bytes:
+    """The table as an xlsx workbook: bold frozen header with units, typed cells, inert text."""
+    units = units or {}
+    headers = [f"{c}({units[c]})" if units.get(c) else str(c) for c in df.columns]
+    wb = Workbook(write_only=True)
+    base = safe_sheet_name(sheet_name)
+    per_sheet = XLSX_MAX_ROWS - 1
+    chunks = range(0, max(len(df), 1), per_sheet)
+    for n, start in enumerate(chunks, start=1):
+        ws = wb.create_sheet(base if n == 1 else safe_sheet_name(f"{base[:26]} ({n})"))
+        ws.freeze_panes = "A2"
+        header_cells = []
+        for text in headers:
+            cell = _text_cell(ws, text)
+            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
+            header_cells.append(cell)
+        ws.append(header_cells)
+        for row in df.iloc[start:start + per_sheet].itertuples(index=False, name=None):
+            ws.append([_xlsx_cell(ws, _cell_value(v)) for v in row])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(ws, value):
+    if isinstance(value, str):
+        return _text_cell(ws, value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd" if not isinstance(value, dt.datetime) else "yyyy-mm-dd hh:mm"
+        return cell
+    return value
+
+
+def observations_export_frame(store) -> pd.DataFrame:
+    """Current observations in CONTRACT §1 column order (then basis, reference), sorted by the key."""
+    frame = store.observations_frame()[list(OBS_COLUMNS)]
+    for col in ("period_start", "period_end"):
+        frame[col] = pd.to_datetime(frame[col]).dt.date
+    return frame.reset_index(drop=True)
+
+
+observations_frame = observations_export_frame  # the name docs/ARCHITECTURE.md gives it

@@ -1,0 +1,112 @@
+"""Read one uploaded file (.xlsx, .xls, .csv) into observations and a report, never raising on content."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import PurePosixPath
+
+import numpy as np
+import pandas as pd
+
+from metrics import guards
+from metrics.catalog import Catalog, default_catalog
+from metrics.config import Limits, limits as current_limits
+from metrics.ingest.csvfile import UndecodableText, csv_grid, decode, sniff_delimiter
+from metrics.ingest.report import ReportBuilder
+from metrics.ingest.table import Block, Context, read_grid
+from metrics.ingest.xlsx import LimitExceeded, SheetBudget, workbook_grids
+from metrics.model import OBS_COLUMNS, ParsedFile
+from metrics.periods import find_period
+
+__all__ = ["read_file", "empty_frame"]
+
+Progress = Callable[[float, str], None]
+
+NO_TABLE = ("文件中没有找到数据表：没有任何工作表含有“园区”等表头",
+            "no table found: no sheet has a header row with a park column (园区/park)")
+NO_DATA = ("文件中没有可读取的数值：表头下没有数据", "no figures could be read: there is no data below the header")
+UNREADABLE = ("无法识别的文件格式，请上传 .xlsx、.xls 或 .csv 文件",
+              "not a spreadsheet this tool reads; upload .xlsx, .xls or .csv")
+
+
+def empty_frame() -> pd.DataFrame:
+    """An observations frame with no rows."""
+    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in OBS_COLUMNS})
+    frame["value"] = frame["value"].astype(float)
+    return frame
+
+
+def read_file(data: bytes, file_name: str, catalog: Catalog | None = None, limits: Limits | None = None,
+              progress: Progress | None = None) -> ParsedFile:
+    """Read one file's figures (frame, OBS_COLUMNS) and everything found about it (report)."""
+    catalog = catalog or default_catalog()
+    limits = limits or current_limits()
+    notify = progress or (lambda fraction, message: None)
+    name = PurePosixPath(file_name.replace("\\", "/")).name or file_name
+    builder = ReportBuilder(name)
+    parsed = ParsedFile(frame=empty_frame(), report=builder.report,
+                        content_sha256=hashlib.sha256(data).hexdigest(), data=data)
+    reason = guards.check_file(data, name, limits)
+    kind = None if reason else guards.sniff_kind(data, name)
+    if reason or kind is None:
+        builder.fatal(*(reason or UNREADABLE))
+        builder.finish(0)
+        return parsed
+    ctx = Context(file_name=name, catalog=catalog, report=builder,
+                  file_period=find_period(PurePosixPath(name).stem))
+    try:
+        blocks, tables = _read_blocks(data, kind, ctx, limits, notify)
+    except (LimitExceeded, UndecodableText) as exc:
+        builder.fatal(*exc.args)
+        builder.finish(0)
+        return parsed
+    except Exception as exc:  # noqa: BLE001 - a reader library choking on a corrupt file is a content problem
+        builder.fatal(f"文件已损坏或无法读取（{type(exc).__name__}: {exc}）",
+                      f"the file is corrupt or cannot be read ({type(exc).__name__}: {exc})")
+        builder.finish(0)
+        return parsed
+    notify(0.95, "正在整理数据")
+    if blocks:
+        parsed.frame = _frame(blocks)
+    if len(parsed.frame) == 0 and not builder.report.errors:
+        builder.fatal(*(NO_DATA if tables else NO_TABLE))
+    builder.finish(len(parsed.frame))
+    notify(1.0, "读取完成")
+    return parsed
+
+
+def _read_blocks(data: bytes, kind: str, ctx: Context, limits: Limits, notify: Progress) -> tuple[list[Block], int]:
+    """Blocks of figures from every sheet, and how many sheets held a table."""
+    budget = SheetBudget(limits)
+    blocks: list[Block] = []
+    tables = 0
+    if kind == "csv":
+        notify(0.05, "正在识别编码")
+        text, _encoding = decode(data)
+        delimiter = sniff_delimiter(text)
+        SheetBudget(limits).take(text.count("\n") + 1, 1)  # refuse a huge file before splitting it
+        notify(0.2, "正在读取")
+        grid = csv_grid(text, delimiter)
+        budget.take(*grid.cells.shape)
+        grids = [(0, 1, grid, "")]
+    else:
+        grids = workbook_grids(data, kind, budget)
+    for k, count, grid, sheet in grids:
+        notify(0.1 + 0.8 * k / max(count, 1), f"正在读取工作表“{sheet}”" if sheet else "正在读取")
+        if grid is None:
+            ctx.report.skipped_sheet(sheet)
+            continue
+        before = len(ctx.report.report.skipped_sheets)
+        block = read_grid(grid, ctx)
+        if len(ctx.report.report.skipped_sheets) == before:
+            tables += 1
+        if block is not None and len(block):
+            blocks.append(block)
+    return blocks, tables
+
+
+def _frame(blocks: list[Block]) -> pd.DataFrame:
+    columns = {c: np.concatenate([b.columns[c] for b in blocks]) if len(blocks) > 1 else blocks[0].columns[c]
+               for c in OBS_COLUMNS}
+    return pd.DataFrame({c: pd.Series(columns[c], dtype=float if c == "value" else object) for c in OBS_COLUMNS})

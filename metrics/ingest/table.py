@@ -1,0 +1,375 @@
+"""One sheet's grid of cells into columns of figures (wide or long layout), problems into the report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from metrics.catalog import Catalog
+from metrics.ingest.headers import clean, split_unit, unit_factor
+from metrics.ingest.layout import Column, Layout, find_layout, is_empty, text_of
+from metrics.ingest.report import ReportBuilder
+from metrics.ingest.values import numeric_pass, read_values
+from metrics.periods import Period, find_period, parse_period
+
+NOTE_PREFIXES = ("注", "备注:", "备注：", "数据来源", "资料来源", "来源:", "来源：", "说明", "附注", "*", "※")
+TOTAL_WORDS = frozenset({"合计", "总计", "小计", "全区", "全市", "全省", "汇总", "总体", "全部", "total", "subtotal",
+                         "sum"})
+BASIS_WORDS = {"": "reported", "报告": "reported", "reported": "reported", "示意": "illustrative",
+               "illustrative": "illustrative"}
+_TITLE_UNIT = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
+
+KEY_OK, KEY_EMPTY, KEY_TOTAL, KEY_BAD = 0, 1, 2, 3
+
+
+@dataclass
+class Grid:
+    """A sheet's cells from its first used row: values as calamine/csv give them."""
+
+    sheet: str  # "" for a CSV file
+    cells: np.ndarray  # 2-D, dtype object; "" for an empty cell
+    first_row: int  # spreadsheet row number (1-based, as Excel shows it) of cells[0]
+    merged: list = field(default_factory=list)  # ((r0, c0), (r1, c1)) inclusive, relative to cells
+    percent: dict[int, np.ndarray] = field(default_factory=dict)  # column -> rows (relative) formatted as %
+
+
+@dataclass
+class Context:
+    file_name: str
+    catalog: Catalog
+    report: ReportBuilder
+    file_period: Period | None
+
+
+@dataclass
+class Block:
+    """Figures from one sheet, one array per OBS_COLUMNS column."""
+
+    columns: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.columns["value"])
+
+
+def fill_merged(grid: Grid) -> None:
+    """Give every cell of a merged range the value of its top-left cell (calamine leaves them empty)."""
+    n_rows, n_cols = grid.cells.shape
+    for (r0, c0), (r1, c1) in grid.merged:
+        if r0 < n_rows and c0 < n_cols:
+            grid.cells[r0:r1 + 1, c0:c1 + 1] = grid.cells[r0, c0]
+
+
+def read_grid(grid: Grid, ctx: Context) -> Block | None:
+    """The figures of one sheet; None (and the sheet named as skipped) when it holds no table."""
+    fill_merged(grid)
+    layout = find_layout(grid.cells, ctx.catalog)
+    label = grid.sheet or ctx.file_name
+    if layout is None or (not layout.indicators and not layout.is_long):
+        ctx.report.skipped_sheet(label)
+        return None
+    for col in layout.ignored:
+        ctx.report.ignored_column(col.text)
+    for col, zh, en in layout.problems:
+        ctx.report.problem(grid.sheet, grid.first_row + layout.header_row, col.text, col.text, zh, en)
+    first_error = len(ctx.report.report.errors)
+    block = _Sheet(grid, layout, ctx).figures()
+    _sort_errors(ctx.report.report.errors, first_error, layout)
+    return block
+
+
+def _sort_errors(errors: list, start: int, layout: Layout) -> None:
+    """Order one sheet's problems as a reader scans it: by row, then left to right."""
+    position = {c.text: c.index for c in [*layout.roles.values(), *layout.indicators, *layout.ignored]}
+    errors[start:] = sorted(errors[start:], key=lambda p: (p.row or 0, position.get(p.column, -1)))
+
+
+class _Sheet:
+    """Reads the body of one sheet below its header."""
+
+    def __init__(self, grid: Grid, layout: Layout, ctx: Context):
+        self.grid, self.layout, self.ctx = grid, layout, ctx
+        self.body = grid.cells[layout.body_start:]
+        self.row_numbers = grid.first_row + layout.body_start + np.arange(len(self.body))
+        self.default_period = (find_period(layout.title_text) or find_period(grid.sheet) or ctx.file_period)
+        m = _TITLE_UNIT.search(layout.title_text.replace(" ", ""))
+        self.title_unit = m[1] if m else None
+
+    def problem(self, pos: int, column: Column | None, value: object, zh: str, en: str) -> None:
+        self.ctx.report.problem(self.grid.sheet, int(self.row_numbers[pos]), column.text if column else None,
+                                value, zh, en)
+
+    def figures(self) -> Block | None:
+        roles = self.layout.roles
+        value_cols = [roles["value"]] if self.layout.is_long else self.layout.indicators
+        self.passes = {c.index: numeric_pass(self.body[:, c.index]) for c in value_cols}
+        rows = self._data_rows()
+        park, chain, park_empty = self._keys(rows)
+        keep = park_empty >= 0  # totals rows are dropped here
+        rows, park, chain, park_empty = rows[keep], park[keep], chain[keep], park_empty[keep] == 1
+        self.bad = park_empty.copy()
+        for i in np.flatnonzero(park_empty):
+            self.problem(rows[i], roles["park"], "", "园区名称为空", "the park name is empty")
+        starts, ends = self._periods(rows)
+        basis = self._basis(rows)
+        reference = self._reference(rows)
+        parts = list(self._long_values(rows) if self.layout.is_long else self._wide_values(rows))
+        self.ctx.report.report.skipped_rows += int(self.bad.sum())
+        if not parts:
+            return None
+        kept = [(ind, pos[m], values[m], quals[m], period)
+                for ind, pos, values, quals, period in parts
+                for m in [~self.bad[pos] & ~np.isnan(values)]]
+        counts = [len(k[1]) for k in kept]
+        pos = np.concatenate([k[1] for k in kept])
+        source = np.array([f"{self.ctx.file_name}!{self.grid.sheet}!{n}" for n in self.row_numbers[rows]],
+                          dtype=object)
+        if any(k[4] is not None for k in kept):
+            # Columns with their own period (a period written in the header) replace the row's period.
+            period_start = np.concatenate([starts[p] if per is None else np.full(len(p), per.start, dtype=object)
+                                           for _i, p, _v, _q, per in kept])
+            period_end = np.concatenate([ends[p] if per is None else np.full(len(p), per.end, dtype=object)
+                                         for _i, p, _v, _q, per in kept])
+        else:
+            period_start, period_end = starts[pos], ends[pos]
+        return Block({
+            "park": park[pos], "chain": chain[pos], "period_start": period_start, "period_end": period_end,
+            "indicator": np.repeat(np.array([k[0] for k in kept], dtype=object), counts),
+            "value": np.concatenate([k[2] for k in kept]), "qualifier": np.concatenate([k[3] for k in kept]),
+            "source": source[pos], "basis": basis[pos], "reference": reference[pos],
+        })
+
+    # -- rows --------------------------------------------------------------------------------------
+    def _data_rows(self) -> np.ndarray:
+        """Positions of body rows that may hold figures: not blank, not notes."""
+        body = self.body
+        if len(body) == 0:
+            return np.zeros(0, dtype=np.int64)
+        passes = list(self.passes.values())
+        values_empty = np.logical_and.reduce([p.empty for p in passes])
+        no_number = np.logical_and.reduce([p.slow for p in passes])
+        key = self.layout.roles["indicator" if self.layout.is_long else "park"].index
+        key_cells = body[:, key]
+        key_empty = (key_cells == "") | pd.isna(key_cells)
+        has_any = ~values_empty | ~key_empty
+        notes = self._note_rows(body, np.flatnonzero(has_any & no_number))
+        return np.flatnonzero(has_any & ~notes)
+
+    @staticmethod
+    def _note_rows(body: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """Rows holding a note (`注：`, `数据来源：`...) and the lines that continue it."""
+        notes = np.zeros(len(body), dtype=bool)
+        seen_note = False
+        for i in candidates:
+            filled = [c for c in body[i] if not is_empty(c)]
+            if not filled:
+                continue
+            first = filled[0]
+            if isinstance(first, str) and first.lstrip().startswith(NOTE_PREFIXES):
+                notes[i] = seen_note = True
+            elif seen_note and len(set(map(str, filled))) <= 1:
+                notes[i] = True  # continuation lines of a note ("2. ..."), merged across or not
+        return notes
+
+    # -- keys --------------------------------------------------------------------------------------
+    def _keys(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Park and chain names per row, and per row: -1 a totals row (counted), 1 park empty, 0 fine."""
+        park_col = self.layout.roles["park"]
+        chain_col = self.layout.roles.get("chain")
+        park_kind, park = self._resolve(self.body[rows, park_col.index], self._park)
+        if chain_col is not None:
+            chain_kind, chain = self._resolve(self.body[rows, chain_col.index], self._chain)
+            # A park written once above its chains (blank cells below it) covers them.
+            inherit = (park_kind == KEY_EMPTY) & (chain_kind == KEY_OK)
+            if inherit.any():
+                carried = pd.Series(np.where(park_kind == KEY_OK, park, None), dtype=object).ffill().to_numpy()
+                ok = inherit & pd.notna(carried)
+                park = np.where(ok, carried, park)
+                park_kind = np.where(ok, KEY_OK, park_kind)
+        else:
+            chain_kind = np.zeros(len(rows), dtype=np.int8)
+            chain = np.full(len(rows), None, dtype=object)
+        totals = (park_kind == KEY_TOTAL) | (chain_kind == KEY_TOTAL)
+        self.ctx.report.report.totals_skipped += int(totals.sum())
+        state = np.where(totals, -1, np.where(park_kind == KEY_EMPTY, 1, 0))
+        return park, chain, state
+
+    @staticmethod
+    def _resolve(cells: np.ndarray, resolve) -> tuple[np.ndarray, np.ndarray]:
+        """Resolve each distinct cell once; kinds and names aligned with `cells`."""
+        codes, uniques = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=False)
+        resolved = [resolve(u) for u in uniques]
+        kinds = np.array([k for k, _ in resolved], dtype=np.int8)
+        names = np.empty(len(resolved), dtype=object)
+        names[:] = [n for _, n in resolved]
+        return kinds[codes], names[codes]
+
+    def _park(self, cell: object) -> tuple[int, str | None]:
+        text = text_of(cell)
+        if not text:
+            return KEY_EMPTY, None
+        if clean(text).casefold() in TOTAL_WORDS or clean(text).endswith(("合计", "总计")):
+            return KEY_TOTAL, None
+        canonical = self.ctx.catalog.canonical_park(text)
+        if canonical is None:
+            canonical = text.strip().strip("\u3000")
+            self.ctx.report.new_park(canonical)
+        return KEY_OK, canonical
+
+    @staticmethod
+    def _chain(cell: object) -> tuple[int, str | None]:
+        text = text_of(cell)
+        if not text:
+            return KEY_EMPTY, None
+        if clean(text).casefold() in TOTAL_WORDS:
+            return KEY_TOTAL, None
+        return KEY_OK, text.strip("\u3000 ")
+
+    def _periods(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        col = self.layout.roles.get("period")
+        default = self.default_period
+        needs_row_period = not self.layout.indicators or any(c.meaning.period is None for c in self.layout.indicators)
+        if col is None:
+            if default is None and needs_row_period:
+                self._no_period(rows)
+            value = default.start if default else None
+            return (np.full(len(rows), value, dtype=object),
+                    np.full(len(rows), default.end if default else None, dtype=object))
+        codes, uniques = pd.factorize(pd.Series(self.body[rows, col.index], dtype=object), use_na_sentinel=False)
+        parsed = []
+        for u in uniques:
+            if is_empty(u):
+                parsed.append(default)
+            else:
+                parsed.append(parse_period(u.strip() if isinstance(u, str) else u) or "bad")
+        starts = np.array([p.start if isinstance(p, Period) else None for p in parsed] + [None], dtype=object)
+        ends = np.array([p.end if isinstance(p, Period) else None for p in parsed] + [None], dtype=object)
+        bad_codes = [k for k, p in enumerate(parsed) if not isinstance(p, Period)]
+        if bad_codes and needs_row_period:
+            for i in np.flatnonzero(np.isin(codes, bad_codes)):
+                cell = self.body[rows[i], col.index]
+                self.bad[i] = True
+                if is_empty(cell):
+                    self.problem(rows[i], col, cell, "时期为空，且标题、工作表名和文件名中都没有时期",
+                                 "the period is empty, and no title, sheet name or file name gives one")
+                else:
+                    self.problem(rows[i], col, cell, "无法识别的时期", "not a period")
+        return starts[codes], ends[codes]
+
+    def _no_period(self, rows: np.ndarray) -> None:
+        if len(rows):
+            self.ctx.report.problem(
+                self.grid.sheet, int(self.row_numbers[rows[0]]), None, None,
+                "找不到时期：没有时期列，标题、工作表名和文件名中也没有时期（如“2024年前三季度”）",
+                "no period: no period column, and none in the title, sheet name or file name (e.g. 2024Q3)")
+            self.bad[:] = True
+
+    def _basis(self, rows: np.ndarray) -> np.ndarray:
+        col = self.layout.roles.get("basis")
+        if col is None:
+            return np.full(len(rows), "reported", dtype=object)
+
+        def resolve(cell):
+            word = BASIS_WORDS.get(clean(text_of(cell)).casefold())
+            return (KEY_OK, word) if word else (KEY_BAD, None)
+
+        kinds, names = self._resolve(self.body[rows, col.index], resolve)
+        for i in np.flatnonzero(kinds == KEY_BAD):
+            self.bad[i] = True
+            self.problem(rows[i], col, self.body[rows[i], col.index], "数据性质应为“报告”或“示意”",
+                         "basis must be 报告/reported or 示意/illustrative")
+        return names
+
+    def _reference(self, rows: np.ndarray) -> np.ndarray:
+        col = self.layout.roles.get("reference")
+        if col is None:
+            return np.full(len(rows), None, dtype=object)
+        _kinds, names = self._resolve(self.body[rows, col.index], lambda c: (KEY_OK, text_of(c) or None))
+        return names
+
+    # -- values ------------------------------------------------------------------------------------
+    def _percent_rows(self, column: int, rows: np.ndarray) -> np.ndarray | None:
+        marked = self.grid.percent.get(column)
+        if marked is None or not len(marked):
+            return None
+        return np.isin(rows + self.layout.body_start, marked)
+
+    def _column_factor(self, col: Column, unit: str) -> float | None:
+        written = col.meaning.unit
+        if written is None and self.title_unit and unit == "万元":
+            written = self.title_unit  # `单位：亿元` above the table applies to money columns without a unit
+        return unit_factor(written, unit)
+
+    def _wide_values(self, rows: np.ndarray):
+        for col in self.layout.indicators:
+            ind = col.meaning.indicator
+            factor = self._column_factor(col, ind.unit)
+            if factor is None:
+                self.ctx.report.problem(
+                    self.grid.sheet, self.grid.first_row + self.layout.header_row, col.text, col.text,
+                    f"表头单位“{col.meaning.unit}”与指标“{ind.name_zh}”的单位“{ind.unit}”不符，该列未读取",
+                    f"header unit {col.meaning.unit!r} does not fit {ind.id} ({ind.unit}); column not read")
+                continue
+            parsed = read_values(self.body[rows, col.index], self.passes[col.index].take(rows), ind.unit, factor,
+                                 self._percent_rows(col.index, rows))
+            yield self._collect(rows, col, ind.id, np.arange(len(rows)), parsed, col.meaning.period)
+
+    def _collect(self, rows, col, indicator_id, pos, parsed, period):
+        """Count missing cells, report bad ones (marking their rows), and hand on the figures."""
+        self.ctx.report.report.missing += int(parsed.missing.sum())
+        for k, (cell, (zh, en)) in parsed.errors.items():
+            i = pos[k]
+            self.bad[i] = True
+            self.problem(rows[i], col, cell, zh, en)
+        return indicator_id, pos, parsed.values, parsed.qualifiers, period
+
+    def _long_values(self, rows: np.ndarray):
+        roles = self.layout.roles
+        ind_col, value_col, unit_col = roles["indicator"], roles["value"], roles.get("unit")
+        catalog = self.ctx.catalog
+
+        def indicator_of(cell):
+            name, unit = split_unit(text_of(cell))
+            if not name:
+                return (KEY_EMPTY, None)
+            found = catalog.match_indicator(name)
+            return (KEY_OK, (found.id, unit)) if found else (KEY_BAD, None)
+
+        ind_kind, ind_info = self._resolve(self.body[rows, ind_col.index], indicator_of)
+        units = (self._resolve(self.body[rows, unit_col.index], lambda c: (KEY_OK, clean(text_of(c)) or None))[1]
+                 if unit_col else np.full(len(rows), None, dtype=object))
+        for i in np.flatnonzero(ind_kind != KEY_OK):
+            self.bad[i] = True
+            cell = self.body[rows[i], ind_col.index]
+            if ind_kind[i] == KEY_EMPTY:
+                self.problem(rows[i], ind_col, cell, "指标名称为空", "the indicator name is empty")
+            else:
+                self.problem(rows[i], ind_col, cell, "未知指标（不在指标目录中）", "unknown indicator (not in the catalog)")
+        ok = np.flatnonzero(ind_kind == KEY_OK)
+        # One group per (indicator, written unit): each is read with one unit and one factor.
+        ind_codes, ind_uniques = pd.factorize(pd.Series(ind_info[ok], dtype=object, copy=False))
+        unit_codes, unit_uniques = pd.factorize(pd.Series(units[ok], dtype=object, copy=False), use_na_sentinel=False)
+        group_codes = ind_codes.astype(np.int64) * (len(unit_uniques) + 1) + unit_codes
+        order = np.argsort(group_codes, kind="stable")
+        bounds = np.flatnonzero(np.diff(group_codes[order])) + 1
+        first_pass = self.passes[value_col.index]
+        for members in np.split(order, bounds) if len(order) else []:
+            pos = ok[members]
+            ind_id, bracket_unit = ind_uniques[ind_codes[members[0]]]
+            column_unit = unit_uniques[unit_codes[members[0]]]
+            written = column_unit if isinstance(column_unit, str) else bracket_unit
+            ind = catalog.indicator(ind_id)
+            factor = unit_factor(written, ind.unit)
+            if factor is None:
+                for i in pos:
+                    self.bad[i] = True
+                    self.problem(rows[i], unit_col or ind_col, written,
+                                 f"单位“{written}”与指标“{ind.name_zh}”的单位“{ind.unit}”不符",
+                                 f"unit {written!r} does not fit {ind.id} ({ind.unit})")
+                continue
+            sel = rows[pos]
+            parsed = read_values(self.body[sel, value_col.index], first_pass.take(sel), ind.unit, factor,
+                                 self._percent_rows(value_col.index, sel))
+            yield self._collect(rows, value_col, ind_id, pos, parsed, None)

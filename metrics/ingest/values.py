@@ -1,0 +1,198 @@
+"""Value cells (CONTRACT §2): numbers, qualified counts, percentages, magnitudes, missing markers."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+MISSING_MARKERS = frozenset(
+    {"", "—", "–", "-", "/", "N/A", "n/a", "NA", "无数据", "--", "——", "---", "－", "#N/A", "暂无数据", "null",
+     "NULL", "None", "nan", "NaN", "\\"}
+)
+
+# Magnitude words written after a number; the factor is relative to one yuan (or one unit for counts).
+MAGNITUDES = {"亿元": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "千元": 1e3, "千": 1e3, "元": 1.0}
+# Canonical currency unit of the catalog, in yuan.
+CURRENCY_UNITS = {"万元": 1e4}
+# Count words that may follow a figure (`110余批次`, `1500余名`); they carry no scale.
+COUNT_WORDS = (
+    "人次|场次|批次|家|个|项|名|人|次|场|支|批|位|户|件|条|所|队|支队|团队|家次|期|班|篇|台|套|亩|平方米"
+)
+
+_NUMBER = r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)"
+_VALUE = re.compile(
+    r"(?P<pre>约|近|大约|接近|将近|超过|超|逾|多于|不少于|不低于|达|达到|共|累计)?"
+    + _NUMBER
+    + r"(?P<mag1>亿元|万元|千元|元|亿|万|千)?"
+    r"(?P<q1>余|多|以上|左右|上下)?"
+    r"(?P<mag2>亿元|万元|千元|元|亿|万)?"
+    r"(?P<pct>%)?"
+    r"(?:" + COUNT_WORDS + r")?"
+    r"(?P<q2>以上|左右|上下)?"
+)
+_AT_LEAST = {"超过", "超", "逾", "多于", "不少于", "不低于", "余", "多", "以上"}
+_APPROX = {"约", "近", "大约", "接近", "将近", "左右", "上下"}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One cell read: `value` in the indicator's unit, or `missing`, or an `error` (zh, en)."""
+
+    value: float | None = None
+    qualifier: str = "exact"
+    missing: bool = False
+    error: tuple[str, str] | None = None
+
+
+MISSING = Parsed(missing=True)
+
+
+def _normalise(text: str) -> str:
+    # NFKC turns full-width digits, ％, ，, （ into their ASCII forms; spaces never carry meaning here.
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("−", "-")
+
+
+def parse_text(text: str, unit: str, header_factor: float = 1.0) -> Parsed:
+    """A text cell as a figure in `unit` (the indicator's unit); `header_factor` scales plain numbers."""
+    norm = _normalise(text)
+    if norm in MISSING_MARKERS or text.strip() in MISSING_MARKERS:
+        return MISSING
+    m = _VALUE.fullmatch(norm)
+    if not m:
+        return Parsed(error=("无法识别的数值", "not a number"))
+    number = float(m["num"].replace(",", ""))
+    words = {m["pre"], m["q1"], m["q2"]} - {None}
+    qualifier = "exact"
+    if words & _AT_LEAST:
+        qualifier = "at_least"
+    if words & _APPROX:
+        if qualifier != "exact":
+            return Parsed(error=("数值限定词相互矛盾", "conflicting qualifiers"))
+        qualifier = "approx"
+    magnitude = m["mag1"] or m["mag2"]
+    if m["mag1"] and m["mag2"]:
+        return Parsed(error=("数值单位重复", "unit written twice"))
+    if magnitude:
+        factor = magnitude_factor(magnitude, unit)
+        if factor is None:
+            return Parsed(error=(f"单位“{magnitude}”与指标单位“{unit}”不符", f"unit {magnitude!r} does not fit {unit!r}"))
+        number *= factor
+    elif not m["pct"]:
+        number *= header_factor
+    if not math.isfinite(number):
+        return Parsed(error=("无法识别的数值", "not a number"))
+    return Parsed(value=number, qualifier=qualifier)
+
+
+def magnitude_factor(magnitude: str, unit: str) -> float | None:
+    """Factor turning a figure written with `magnitude` (亿, 万元...) into `unit`; None if they do not fit."""
+    if unit in CURRENCY_UNITS:
+        return MAGNITUDES[magnitude] / CURRENCY_UNITS[unit]
+    if unit == "%" or magnitude.endswith("元"):
+        return None
+    return MAGNITUDES[magnitude]  # 1.2万人次 = 12000 人次
+
+
+def parse_cell(cell: object, unit: str, header_factor: float = 1.0, percent_cell: bool = False) -> Parsed:
+    """Any spreadsheet cell (number, text, date, bool) as a figure in `unit`."""
+    if cell is None:
+        return MISSING
+    if isinstance(cell, bool):
+        return Parsed(error=("不是数值（逻辑值）", "not a number (boolean)"))
+    if isinstance(cell, (int, float, np.integer, np.floating)):
+        number = float(cell)
+        if math.isnan(number):
+            return MISSING
+        if not math.isfinite(number):
+            return Parsed(error=("无法识别的数值", "not a number"))
+        return Parsed(value=number * 100 if percent_cell else number * header_factor)
+    if isinstance(cell, str):
+        return parse_text(cell, unit, header_factor)
+    return Parsed(error=("不是数值（日期或时间）", "not a number (date or time)"))
+
+
+@dataclass
+class NumericPass:
+    """A column's cells split cheaply: plain numbers read, the rest marked for the slow path."""
+
+    values: np.ndarray  # float64; NaN where the cell is not a plain number
+    slow: np.ndarray  # bool; cells needing `parse_cell` (text, empty, bool...)
+    empty: np.ndarray  # bool; empty cells (None, "", spaces)
+
+    def take(self, rows: np.ndarray) -> NumericPass:
+        return NumericPass(self.values[rows], self.slow[rows], self.empty[rows])
+
+
+_PLAIN_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "decimal", "empty"})
+
+
+def numeric_pass(cells: np.ndarray) -> NumericPass:
+    """Vectorised first look at a column: numbers (and number-like text) without a Python loop."""
+    values = np.array(pd.to_numeric(pd.Series(cells, dtype=object, copy=False), errors="coerce"), dtype=float)
+    slow = ~np.isfinite(values)
+    found = ~slow
+    if found.any() and pd.api.types.infer_dtype(cells[found], skipna=False) not in _PLAIN_KINDS | {"string"}:
+        # to_numeric reads True as 1: booleans (and odd objects) go the slow way to be refused.
+        slow |= np.fromiter((type(c) not in (float, int, str) for c in cells), dtype=bool, count=len(cells))
+    empty = np.zeros(len(cells), dtype=bool)
+    for i in np.flatnonzero(slow):
+        empty[i] = is_blank(cells[i])
+    values[slow] = np.nan
+    return NumericPass(values, slow, empty)
+
+
+def is_blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and cell != cell)
+
+
+@dataclass
+class ParsedColumn:
+    """A value column read: arrays aligned with its rows."""
+
+    values: np.ndarray  # float64, NaN where no figure
+    qualifiers: np.ndarray  # object: "exact" | "at_least" | "approx"
+    missing: np.ndarray  # bool
+    errors: dict[int, tuple[object, tuple[str, str]]]  # position -> (cell, (zh, en))
+
+
+def read_values(cells: np.ndarray, first: NumericPass, unit: str, header_factor: float = 1.0,
+                percent_rows: np.ndarray | None = None) -> ParsedColumn:
+    """Finish a column: scale plain numbers, parse only the other cells one by one in Python."""
+    n = len(cells)
+    values = first.values.copy()
+    if percent_rows is not None and percent_rows.any():
+        # A percent-formatted cell shows 0.195 as 19.5%: the figure is the shown one.
+        values *= np.where(percent_rows, 100.0, header_factor)
+    elif header_factor != 1.0:
+        values *= header_factor
+    qualifiers = np.full(n, "exact", dtype=object)
+    missing = first.empty.copy()
+    errors: dict[int, tuple[object, tuple[str, str]]] = {}
+    cache: dict[object, Parsed] = {}
+    for i in np.flatnonzero(first.slow & ~first.empty):
+        cell = cells[i]
+        key = (type(cell), cell)
+        parsed = cache.get(key)
+        if parsed is None:
+            parsed = parse_cell(cell, unit, header_factor)
+            if len(cache) < 10_000:
+                cache[key] = parsed
+        if parsed.missing:
+            missing[i] = True
+        elif parsed.error:
+            errors[int(i)] = (cell, parsed.error)
+        else:
+            values[i] = parsed.value
+            qualifiers[i] = parsed.qualifier
+    return ParsedColumn(values, qualifiers, missing, errors)
+
+
+def parse_column(cells: np.ndarray, unit: str, header_factor: float = 1.0,
+                 percent_rows: np.ndarray | None = None) -> ParsedColumn:
+    """Read a whole column of cells as figures in `unit`."""
+    return read_values(cells, numeric_pass(cells), unit, header_factor, percent_rows)

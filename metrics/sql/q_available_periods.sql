@@ -1,0 +1,5 @@
+-- Every period with data, newest first (latest end, then longest span), with its figure count.
+SELECT period_start, period_end, count(*) AS n_observations
+FROM observations
+GROUP BY period_start, period_end
+ORDER BY period_end DESC, period_start ASC

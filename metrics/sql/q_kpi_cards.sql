@@ -1,0 +1,55 @@
+-- KPI cards: one row per indicator, aggregated over the selected parks at the current period
+-- ($cur_*), with the same aggregate a year earlier ($yoy_*) and, for months and quarters, one step
+-- earlier ($seq_*, NULL otherwise). Additive units are summed, '%' averaged. A comparison uses only
+-- the parks that have a value in both periods, so like is compared with like.
+WITH park_values AS (
+    -- @include q_park_values
+),
+per_park AS (
+    SELECT park, indicator, any_value(additive) AS additive,
+           max(value) FILTER (WHERE period_start = $cur_start AND period_end = $cur_end) AS cur,
+           max(qualifier) FILTER (WHERE period_start = $cur_start AND period_end = $cur_end) AS cur_qualifier,
+           max(value) FILTER (WHERE period_start = $yoy_start AND period_end = $yoy_end) AS yoy,
+           max(value) FILTER (WHERE period_start = $seq_start AND period_end = $seq_end) AS seq
+    FROM park_values
+    GROUP BY park, indicator
+),
+per_indicator AS (
+    SELECT indicator, additive,
+           count(cur) AS n_parks,
+           CASE WHEN additive THEN sum(cur) ELSE avg(cur) END AS value,
+           CASE
+               WHEN bool_or(cur_qualifier = 'at_least') THEN 'at_least'
+               WHEN bool_or(cur_qualifier = 'approx') THEN 'approx'
+               ELSE 'exact'
+           END AS qualifier,
+           count(*) FILTER (WHERE cur IS NOT NULL AND yoy IS NOT NULL) AS n_yoy,
+           CASE WHEN additive THEN sum(cur) FILTER (WHERE yoy IS NOT NULL)
+                ELSE avg(cur) FILTER (WHERE yoy IS NOT NULL) END AS cur_for_yoy,
+           CASE WHEN additive THEN sum(yoy) FILTER (WHERE cur IS NOT NULL)
+                ELSE avg(yoy) FILTER (WHERE cur IS NOT NULL) END AS yoy_value,
+           count(*) FILTER (WHERE cur IS NOT NULL AND seq IS NOT NULL) AS n_seq,
+           CASE WHEN additive THEN sum(cur) FILTER (WHERE seq IS NOT NULL)
+                ELSE avg(cur) FILTER (WHERE seq IS NOT NULL) END AS cur_for_seq,
+           CASE WHEN additive THEN sum(seq) FILTER (WHERE cur IS NOT NULL)
+                ELSE avg(seq) FILTER (WHERE cur IS NOT NULL) END AS seq_value
+    FROM per_park
+    GROUP BY indicator, additive
+    HAVING count(cur) > 0
+),
+compared AS (
+    SELECT *,
+           CASE WHEN n_yoy > 0 THEN 'yoy' WHEN n_seq > 0 THEN 'mom' END AS comparison
+    FROM per_indicator
+)
+SELECT indicator, value, qualifier,
+       -- @include display
+       AS display,
+       CASE WHEN additive THEN 'sum' ELSE 'mean' END AS aggregation,
+       n_parks,
+       comparison,
+       CASE comparison WHEN 'yoy' THEN yoy_value WHEN 'mom' THEN seq_value END AS prev_value,
+       CASE comparison WHEN 'yoy' THEN cur_for_yoy - yoy_value WHEN 'mom' THEN cur_for_seq - seq_value END
+           AS change,
+       CASE comparison WHEN 'yoy' THEN n_yoy WHEN 'mom' THEN n_seq ELSE 0 END AS n_parks_compared
+FROM compared

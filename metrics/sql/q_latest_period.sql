@@ -1,0 +1,9 @@
+-- The latest period holding data in scope: latest end, then the longest span (earliest start).
+SELECT period_start, period_end
+FROM observations
+WHERE list_contains($indicators::VARCHAR[], indicator)
+  AND (len($parks::VARCHAR[]) = 0 OR list_contains($parks::VARCHAR[], park))
+  AND (len($chains::VARCHAR[]) = 0 OR list_contains($chains::VARCHAR[], chain))
+  AND ($include_illustrative OR basis = 'reported')
+ORDER BY period_end DESC, period_start ASC
+LIMIT 1

@@ -1,0 +1,76 @@
+-- Store schema, version 1. Created on first open by metrics/store.py; every statement is idempotent.
+-- No unique index on the observation key: its chain is NULL for whole-park figures (NULLs never
+-- collide in a unique index), and the single writer (flock) keeps one row per key itself,
+-- matching keys with `chain IS NOT DISTINCT FROM`.
+
+CREATE TABLE IF NOT EXISTS schema_version (
+    version     INTEGER   NOT NULL,
+    applied_at  TIMESTAMP NOT NULL
+);
+
+CREATE SEQUENCE IF NOT EXISTS load_id_seq START 1;
+CREATE SEQUENCE IF NOT EXISTS history_id_seq START 1;
+CREATE SEQUENCE IF NOT EXISTS audit_id_seq START 1;
+
+-- Current figures: CONTRACT §1 columns, then the extensions basis and reference, then the load.
+CREATE TABLE IF NOT EXISTS observations (
+    park          VARCHAR NOT NULL,
+    chain         VARCHAR,            -- NULL = a whole-park figure
+    period_start  DATE    NOT NULL,
+    period_end    DATE    NOT NULL,
+    indicator     VARCHAR NOT NULL,
+    value         DOUBLE  NOT NULL,
+    qualifier     VARCHAR NOT NULL DEFAULT 'exact',
+    source        VARCHAR NOT NULL DEFAULT '',
+    basis         VARCHAR NOT NULL DEFAULT 'reported',
+    reference     VARCHAR,
+    load_id       BIGINT,
+    CHECK (qualifier IN ('exact', 'at_least', 'approx')),
+    CHECK (basis IN ('reported', 'illustrative'))
+);
+
+-- Values that were current once and were replaced (by a load, a restore or an undo).
+CREATE TABLE IF NOT EXISTS observation_history (
+    history_id        BIGINT    NOT NULL PRIMARY KEY,
+    park              VARCHAR   NOT NULL,
+    chain             VARCHAR,
+    period_start      DATE      NOT NULL,
+    period_end        DATE      NOT NULL,
+    indicator         VARCHAR   NOT NULL,
+    value             DOUBLE    NOT NULL,
+    qualifier         VARCHAR   NOT NULL,
+    source            VARCHAR   NOT NULL,
+    basis             VARCHAR   NOT NULL,
+    reference         VARCHAR,
+    load_id           BIGINT,             -- the load that brought this value in
+    replaced_at       TIMESTAMP NOT NULL,
+    replaced_by_load  BIGINT,             -- NULL when replaced by a restore or removed by an undo
+    replaced_by       VARCHAR   NOT NULL, -- 'load' | 'restore' | 'undo'
+    restored          BOOLEAN   NOT NULL DEFAULT false  -- made current again later
+);
+
+CREATE TABLE IF NOT EXISTS loads (
+    load_id         BIGINT    NOT NULL PRIMARY KEY,
+    file_name       VARCHAR   NOT NULL,
+    content_sha256  VARCHAR   NOT NULL,
+    kept_path       VARCHAR,
+    loaded_at       TIMESTAMP NOT NULL,
+    actor           VARCHAR   NOT NULL,
+    status          VARCHAR   NOT NULL,   -- 'loaded' | 'undone'
+    rows_loaded     BIGINT    NOT NULL,
+    rows_replaced   BIGINT    NOT NULL,
+    rows_unchanged  BIGINT    NOT NULL,
+    missing         BIGINT    NOT NULL,
+    totals_skipped  BIGINT    NOT NULL,
+    report_json     VARCHAR   NOT NULL,
+    CHECK (status IN ('loaded', 'undone'))
+);
+
+CREATE TABLE IF NOT EXISTS audit (
+    audit_id  BIGINT    NOT NULL PRIMARY KEY,
+    "at"      TIMESTAMP NOT NULL,   -- quoted: AT is a keyword
+    actor     VARCHAR   NOT NULL,
+    action    VARCHAR   NOT NULL,   -- 'load' | 'undo' | 'restore'
+    detail    VARCHAR   NOT NULL,   -- JSON
+    CHECK (action IN ('load', 'undo', 'restore'))
+);

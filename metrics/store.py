@@ -1,0 +1,356 @@
+"""The DuckDB store: the only module that runs SQL against the database file.
+
+No process keeps the database open. Every operation opens a connection, works and closes it
+under an advisory flock on `<db>.lock`: shared (and a read-only connection) for reads,
+exclusive for writes. See docs/ARCHITECTURE.md, "Store design".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from metrics.config import db_path, limits
+from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
+
+SQL_DIR = Path(__file__).parent / "sql"
+SCHEMA_VERSION = 1
+KEY_COLUMNS = ("park", "chain", "period_start", "period_end", "indicator")
+PAUSE_ENV = "PARKDASH_TEST_PAUSE_IN_LOAD"  # test hook: seconds to sleep inside a load's transaction
+
+OnWait = Callable[[str, str], None]
+
+
+class StoreError(Exception):
+    """A store operation refused, with a message in Chinese and in English."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        super().__init__(message_en)
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+
+class StoreBusy(StoreError):
+    """Another process held the database longer than `lock_wait_seconds`."""
+
+
+@lru_cache(maxsize=None)
+def _statements(file_name: str) -> dict[str, str]:
+    """Named statements of a SQL file (`-- name: x` starts statement x)."""
+    text = (SQL_DIR / file_name).read_text(encoding="utf-8")
+    parts = re.split(r"^-- name: (\w+)\s*$", text, flags=re.M)
+    return {name: body.strip().rstrip(";") for name, body in zip(parts[1::2], parts[2::2])}
+
+
+def _flock(fd: int, mode: int, deadline: float, waiting: Callable[[], None]) -> None:
+    """Take a flock, polling until `deadline`; call `waiting` when it is not free at once."""
+    pause = 0.002
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            waiting()
+            if time.monotonic() >= deadline:
+                raise StoreBusy("数据库正被另一个导入占用，等待超时，请稍后重试。",
+                                "The database is busy with another load; timed out waiting. Try again later.") from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _rejected(report: IngestReport, zh: str | None = None, en: str | None = None) -> IngestReport:
+    out = dataclasses.replace(report, status="rejected", rows_loaded=0, load_id=None,
+                              rows_replaced=0, rows_unchanged=0)
+    if zh:
+        out.fatal, out.fatal_en = zh, en
+    return out
+
+
+class Store:
+    """Handle on one database file; cheap to create, holds no connection."""
+
+    def __init__(self, path: str | os.PathLike | None = None, catalog=None):
+        self.path = Path(path) if path is not None else db_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.writer_lock_path = self.path.with_name(self.path.name + ".lock.writer")
+        self.files_dir = self.path.parent / f"{self.path.stem}_files"
+        self._catalog = catalog
+        self._schema_ready = False  # set once this handle has run schema.sql (idempotent)
+        self._ensure_schema()
+
+    @property
+    def catalog(self):
+        if self._catalog is None:
+            from metrics.catalog import default_catalog
+
+            self._catalog = default_catalog()
+        return self._catalog
+
+    # -- locking and connections ------------------------------------------------------------
+
+    @contextmanager
+    def _locked(self, exclusive: bool, on_wait: OnWait | None = None) -> Iterator[None]:
+        """Hold the flock on `<db>.lock`, shared or exclusive; wait (bounded) for a conflicting holder.
+
+        A writer first takes `<db>.lock.writer`, which new readers pass through, so a steady
+        stream of readers cannot starve it; readers already inside finish first.
+        """
+        deadline = time.monotonic() + limits().lock_wait_seconds
+        waited = [False]
+
+        def waiting() -> None:
+            if not waited[0] and on_wait is not None:
+                on_wait("另一个导入正在进行，正在等待其完成…",
+                        "Another load is in progress; waiting for it to finish…")
+            waited[0] = True
+
+        gate = os.open(self.writer_lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        main = None
+        try:
+            _flock(gate, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, deadline, waiting)
+            main = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+            _flock(main, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, deadline, waiting)
+            if not exclusive:
+                os.close(gate)  # readers only pass through the gate
+                gate = None
+            yield
+        finally:
+            for fd in (main, gate):
+                if fd is not None:
+                    os.close(fd)  # closing the descriptor releases its flock
+
+    @contextmanager
+    def _reading(self, on_wait: OnWait | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._locked(exclusive=False, on_wait=on_wait):
+            con = duckdb.connect(str(self.path), read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    @contextmanager
+    def _writing(self, on_wait: OnWait | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """An exclusive connection inside one transaction: committed on success, rolled back on error."""
+        with self._locked(exclusive=True, on_wait=on_wait):
+            con = duckdb.connect(str(self.path))
+            try:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    self._create_schema(con)
+                    yield con
+                    con.execute("COMMIT")
+                    self._schema_ready = True
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            finally:
+                con.close()
+
+    def _ensure_schema(self) -> None:
+        """Create the schema in a new file; an existing file is checked by its first write."""
+        if self.path.exists() and self.path.stat().st_size > 0:
+            return
+        with self._writing() as con:
+            self._create_schema(con)
+
+    def _create_schema(self, con) -> None:
+        if not self._schema_ready:
+            con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+            if not con.execute("SELECT count(*) FROM schema_version").fetchall()[0][0]:
+                con.execute("INSERT INTO schema_version VALUES ($v, $now)", {"v": SCHEMA_VERSION, "now": _utc_now()})
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def query(self, sql: str, params: dict | list | None = None) -> pd.DataFrame:
+        """Run one read-only statement with bound parameters; the result as a DataFrame."""
+        with self._reading() as con:
+            return con.execute(sql, params).df() if params else con.execute(sql).df()
+
+    def observations_frame(self) -> pd.DataFrame:
+        """Current figures (OBS_COLUMNS + load_id), sorted by the key, whole-park figures first."""
+        return self.query(
+            f"SELECT {', '.join(OBS_COLUMNS)}, load_id FROM observations "
+            "ORDER BY park, chain NULLS FIRST, period_start, period_end, indicator"
+        )
+
+    def is_empty(self) -> bool:
+        return bool(self.query("SELECT count(*) = 0 AS empty FROM observations")["empty"].iloc[0])
+
+    def data_version(self) -> str:
+        """A value that changes with every committed write (for UI cache keys)."""
+        row = self.query("SELECT coalesce(max(audit_id), 0) AS last, count(*) AS n FROM audit").iloc[0]
+        return f"{int(row['last'])}-{int(row['n'])}"
+
+    def loads(self) -> pd.DataFrame:
+        """Every load, newest first."""
+        return self.query("SELECT * FROM loads ORDER BY load_id DESC")
+
+    def audit(self) -> pd.DataFrame:
+        """Who did what, newest first."""
+        return self.query("SELECT * FROM audit ORDER BY audit_id DESC")
+
+    def history(self, park: str, chain: str | None, period_start, period_end, indicator: str) -> pd.DataFrame:
+        """Replaced values of one key, newest first."""
+        return self.query(
+            "SELECT * FROM observation_history WHERE park = $park AND chain IS NOT DISTINCT FROM $chain "
+            "AND period_start = $start AND period_end = $end AND indicator = $indicator "
+            "ORDER BY replaced_at DESC, history_id DESC",
+            {"park": park, "chain": chain, "start": pd.Timestamp(period_start).date(),
+             "end": pd.Timestamp(period_end).date(), "indicator": indicator},
+        )
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def load(self, parsed: ParsedFile, skip_bad_rows: bool = False, actor: str = "cli",
+             on_wait: OnWait | None = None) -> IngestReport:
+        """Store one file's figures in one transaction; the report says loaded, unchanged or rejected.
+
+        rows_loaded counts the file's distinct figures that are current after the load: new ones,
+        ones that replaced a different value (rows_replaced) and ones already equal (rows_unchanged).
+        """
+        report = parsed.report
+        if report.fatal or (report.errors and not skip_bad_rows):
+            return _rejected(report)
+        frame = self._incoming_frame(parsed.frame)
+        problem = self._frame_problem(frame)
+        if problem:
+            return _rejected(report, *problem)
+        if frame.empty:
+            return _rejected(report, "文件中没有可读取的数据。", "No figures could be read from the file.")
+        sha256 = parsed.content_sha256 or (hashlib.sha256(parsed.data).hexdigest() if parsed.data else "")
+        try:
+            with self._writing(on_wait) as con:
+                return self._load_in_transaction(con, parsed, frame, sha256, actor)
+        except StoreBusy as exc:
+            return _rejected(report, exc.message_zh, exc.message_en)
+
+    def _load_in_transaction(self, con, parsed: ParsedFile, frame: pd.DataFrame, sha256: str,
+                             actor: str) -> IngestReport:
+        sql = _statements("store_load.sql")
+        report = parsed.report
+        con.register("incoming", frame)
+        try:
+            con.execute(sql["stage"])
+        finally:
+            con.unregister("incoming")
+        new, replaced, unchanged = con.execute(sql["counts"]).fetchall()[0]
+        counts = {"rows_loaded": new + replaced + unchanged, "rows_replaced": replaced, "rows_unchanged": unchanged}
+        same_file = sha256 and con.execute(sql["same_file_loaded"], {"sha256": sha256}).fetchall()
+        if same_file or (new == 0 and replaced == 0):
+            return dataclasses.replace(report, status="unchanged", load_id=None, **counts)
+        load_id = con.execute(sql["next_load_id"]).fetchall()[0][0]
+        now = _utc_now()
+        con.execute(sql["keep_replaced"], {"now": now, "load_id": load_id})
+        con.execute(sql["drop_replaced"])
+        con.execute(sql["insert_figures"], {"load_id": load_id})
+        out = dataclasses.replace(report, status="loaded", load_id=load_id, **counts)
+        kept = self._keep_file(parsed, sha256)
+        con.execute(sql["record_load"], {
+            "load_id": load_id, "file_name": report.file, "sha256": sha256, "kept_path": kept,
+            "now": now, "actor": actor, "missing": report.missing, "totals_skipped": report.totals_skipped,
+            "report_json": json.dumps(out.as_contract(), ensure_ascii=False), **counts})
+        self._audit(con, actor, "load", {"load_id": load_id, "file": report.file, **counts}, now)
+        pause = os.environ.get(PAUSE_ENV)
+        if pause:
+            print(f"{PAUSE_ENV}: paused inside the load transaction", file=sys.stderr, flush=True)
+            time.sleep(float(pause))
+        return out
+
+    def undo_load(self, load_id: int, actor: str = "cli", on_wait: OnWait | None = None) -> dict:
+        """Remove a load's current figures and bring back the values they replaced."""
+        sql = _statements("store_edit.sql")
+        with self._writing(on_wait) as con:
+            rows = con.execute(sql["load_row"], {"load_id": load_id}).fetchall()
+            if not rows:
+                raise StoreError(f"没有编号为 {load_id} 的导入记录。", f"No load with id {load_id}.")
+            if rows[0][2] == "undone":
+                raise StoreError(f"导入 {load_id} 已经撤销过。", f"Load {load_id} was already undone.")
+            now = _utc_now()
+            con.execute(sql["undo_collect"], {"load_id": load_id})
+            removed = con.execute("SELECT count(*) FROM undone").fetchall()[0][0]
+            con.execute(sql["undo_keep_removed"], {"now": now})
+            con.execute(sql["undo_remove"], {"load_id": load_id})
+            con.execute(sql["undo_bring_back"], {"load_id": load_id})
+            brought_back = con.execute(sql["undo_mark_brought_back"], {"load_id": load_id}).fetchall()[0][0]
+            con.execute(sql["undo_mark_load"], {"load_id": load_id})
+            detail = {"load_id": load_id, "file": rows[0][1], "removed": removed, "brought_back": brought_back}
+            self._audit(con, actor, "undo", detail, now)
+            return detail
+
+    def restore(self, history_id: int, actor: str = "cli", on_wait: OnWait | None = None) -> dict:
+        """Make a replaced value current again; the value it displaces goes to the history."""
+        sql = _statements("store_edit.sql")
+        with self._writing(on_wait) as con:
+            rows = con.execute(sql["history_row"], {"history_id": history_id}).fetchall()
+            if not rows:
+                raise StoreError(f"没有编号为 {history_id} 的历史值。", f"No history entry with id {history_id}.")
+            now = _utc_now()
+            con.execute(sql["restore_keep_current"], {"now": now, "history_id": history_id})
+            con.execute(sql["restore_remove_current"], {"history_id": history_id})
+            con.execute(sql["restore_insert"], {"history_id": history_id})
+            con.execute(sql["restore_mark"], {"history_id": history_id})
+            park, chain, start, end, indicator, value, _ = rows[0]
+            detail = {"history_id": history_id, "park": park, "chain": chain, "period_start": str(start),
+                      "period_end": str(end), "indicator": indicator, "value": value}
+            self._audit(con, actor, "restore", detail, now)
+            return detail
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _audit(self, con, actor: str, action: str, detail: dict, now: dt.datetime) -> None:
+        con.execute(_statements("store_edit.sql")["audit"], {
+            "now": now, "actor": actor, "action": action,
+            "detail": json.dumps(detail, ensure_ascii=False, default=str)})
+
+    @staticmethod
+    def _incoming_frame(frame: pd.DataFrame) -> pd.DataFrame:
+        """The file's figures with every OBS column present, dates as datetime64, and a row order."""
+        out = pd.DataFrame(index=range(len(frame)))
+        for col in OBS_COLUMNS:
+            values = frame[col].to_numpy() if col in frame.columns else [None] * len(frame)
+            out[col] = pd.to_datetime(values) if col in ("period_start", "period_end") else values
+        out["chain"] = out["chain"].astype(object).where(out["chain"].notna(), None)
+        out["seq"] = range(len(out))
+        return out
+
+    def _frame_problem(self, frame: pd.DataFrame) -> tuple[str, str] | None:
+        """Why a parsed frame cannot be stored (a bug upstream, not a user error), or None."""
+        unknown = sorted(set(frame["indicator"].dropna().astype(str)) - set(self.catalog.ids))
+        if unknown:
+            return (f"未知的指标编号：{', '.join(unknown[:5])}", f"Unknown indicator ids: {', '.join(unknown[:5])}")
+        if frame["park"].isna().any() or frame[["period_start", "period_end", "indicator", "value"]].isna().any().any():
+            return ("数据缺少园区、期间、指标或数值。", "Some figures lack a park, period, indicator or value.")
+        return None
+
+    def _keep_file(self, parsed: ParsedFile, sha256: str) -> str | None:
+        """Keep the original bytes as `<db stem>_files/<sha256>.<ext>` (temp file + rename)."""
+        if not parsed.data or not sha256:
+            return None
+        ext = Path(parsed.report.file).suffix.lower().lstrip(".")
+        ext = ext if re.fullmatch(r"[a-z0-9]{1,8}", ext) else "bin"
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        target = self.files_dir / f"{sha256}.{ext}"
+        if not target.exists():
+            temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temp.write_bytes(parsed.data)
+            os.replace(temp, target)
+        return str(target)

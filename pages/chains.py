@@ -1,0 +1,32 @@
+"""产业链对比 Chains: chain × park matrix of one indicator, chain ranking within and across parks, treemap."""
+
+import streamlit as st
+
+import ui
+from metrics import charts
+
+ctx = ui.begin("chains")
+st.title(ctx.t("page_chains"), anchor=False)
+st.caption(ctx.t("chains_caption"))
+
+indicator = ui.indicator_picker(ctx)
+if indicator is None:
+    st.info(ctx.t("pick_indicators"))
+    st.stop()
+matrix = ctx.q("chain_matrix", indicator, ctx.lang)
+if matrix.empty:
+    st.info(ctx.t("no_chain_data"))
+    st.stop()
+
+sub = ui.subtitle(ctx)
+ui.chart_with_downloads(ctx, charts.chain_heatmap(matrix, indicator, ctx.lang, subtitle=sub), "chain_matrix")
+ranked = ctx.q("chain_ranking", indicator, ctx.lang)
+left, right = st.columns(2)
+with left:
+    ui.chart_with_downloads(ctx, charts.chain_ranking_bar(ranked, indicator, ctx.lang, subtitle=sub),
+                            "chain_ranking")
+with right:
+    ui.chart_with_downloads(ctx, charts.chain_treemap(matrix, indicator, ctx.lang, subtitle=sub), "chain_treemap")
+
+st.subheader(ctx.t("table_title"), anchor=False)
+ui.table_with_downloads(ctx, ranked, "chain_ranking")

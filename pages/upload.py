@@ -1,0 +1,53 @@
+"""数据上传 Upload: read files, show preview and full report BEFORE storing, then load (analyst only)."""
+
+import streamlit as st
+
+import ui
+from metrics.config import limits
+from ui import uploads
+
+try:
+    from ui.auth import analyst_status, require_analyst
+except ImportError:  # TODO: ui/auth.py is written by another engineer; without it nobody may load
+    analyst_status, require_analyst = (lambda lang: None), (lambda lang: None)
+
+ctx = ui.begin("upload")
+st.title(ctx.t("page_upload"), anchor=False)
+lim = limits()
+st.caption(ctx.t("limits", mb=f"{lim.max_file_mb:g}", files=lim.max_files_per_upload,
+                 rows=f"{lim.max_rows_per_file:,}"))
+ui.template_download(ctx)
+
+# A new uploader key after each load empties it, so the same files are not offered again.
+files = st.file_uploader(ctx.t("choose_files"), type=["xlsx", "xls", "csv"], accept_multiple_files=True,
+                         key=f"upload_files_{st.session_state.get('_pd_round', 0)}", help=ctx.t("upload_help"))
+results = st.session_state.pop("_pd_results", None)
+if results:
+    uploads.show_results(ctx, results)
+if not files:
+    st.info(ctx.t("upload_hint"))
+    st.stop()
+if len(files) > lim.max_files_per_upload:
+    st.error(ctx.t("too_many_files", n=len(files), max=lim.max_files_per_upload))
+    st.stop()
+
+parsed = uploads.read_uploads(ctx, files)
+st.subheader(ctx.t("check_title"), anchor=False)
+for p in parsed:
+    uploads.show_report(ctx, p)
+
+st.subheader(ctx.t("store_title"), anchor=False)
+actor = require_analyst(ctx.lang)
+if actor is None:
+    st.stop()
+analyst_status(ctx.lang)
+blocked = any(p.report.fatal or p.report.errors for p in parsed)
+has_valid = any(len(p.frame) and not p.report.fatal for p in parsed)
+left, right = st.columns(2)
+load_all = left.button(ctx.t("load"), type="primary", disabled=blocked, icon=":material/database_upload:",
+                       help=ctx.t("load_blocked") if blocked else None, key="load_all")
+load_valid = right.button(ctx.t("load_valid"), disabled=not has_valid, icon=":material/rule:", key="load_valid")
+if load_all or load_valid:
+    st.session_state["_pd_results"] = uploads.store_all(ctx, parsed, skip_bad_rows=load_valid, actor=actor)
+    st.session_state["_pd_round"] = st.session_state.get("_pd_round", 0) + 1
+    st.rerun()

@@ -1,0 +1,140 @@
+"""Every page through Streamlit's AppTest against a real DuckDB file holding the fixture figures."""
+
+# ruff: noqa: F811  (app_db is a fixture imported from app_data and requested by name)
+from __future__ import annotations
+
+import json
+
+import pytest
+from app_data import DY, WF, WH, XSS, app_db  # noqa: F401
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+
+def open_page(page: str = "dashboard.py", params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params.update(params or {})
+    at.run()
+    if page != "dashboard.py":
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def specs(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def metrics(at) -> dict[str, tuple[str, str]]:
+    return {m.label: (m.value, m.proto.delta) for m in at.metric}
+
+
+@pytest.mark.parametrize("page, title, charts", [
+    ("dashboard.py", "总览", 1), ("pages/parks.py", "园区对比", 4), ("pages/chains.py", "产业链对比", 3),
+    ("pages/trends.py", "趋势", 1), ("pages/upload.py", "数据上传", 0), ("pages/data.py", "数据管理", 0),
+])
+def test_every_page_runs_on_fixture_data(app_db, page, title, charts):
+    at = open_page(page)
+    assert at.title[0].value == title
+    assert len(at.get("plotly_chart")) == charts
+    labels = [link.proto.label for link in at.sidebar.get("page_link")]
+    assert labels == ["总览", "园区对比", "产业链对比", "趋势", "数据上传", "数据管理"]
+
+
+def test_overview_cards_show_qualifiers_and_year_on_year_change(app_db):
+    at = open_page()
+    cards = metrics(at)
+    # 2024: 1100 + 880 + 550 + 50 (<script> park); 2023 only the three parks: 2300.
+    assert cards["营业收入（万元）"][0] == "2,580"
+    assert cards["国家级创新平台（家）"][0] == "127余"
+    assert cards["国家级人才工程专家（名）"][0] == "约50"
+    revenue = next(m for m in at.metric if m.label == "营业收入（万元）")
+    assert revenue.proto.delta_description == "同比 2023年"
+    # One Dongying figure is illustrative, so the view says so.
+    assert any("含示意数据" in md.value for md in at.markdown if "badge" in md.value)
+
+
+def test_period_filter_changes_cards_and_chart(app_db):
+    at = open_page()
+    before = specs(at)[0]
+    at.sidebar.selectbox(key="w_period").select("2023").run()
+    assert not at.exception
+    assert metrics(at)["营业收入（万元）"][0] == "2,300"
+    assert specs(at)[0] != before
+    assert at.query_params["period"] == "2023"
+
+
+def test_park_filter_changes_ranking(app_db):
+    at = open_page("pages/parks.py")
+    assert XSS in json.dumps(specs(at)[0], ensure_ascii=False).replace("&lt;", "<").replace("&gt;", ">")
+    at.sidebar.multiselect(key="w_parks").set_value([DY, WF]).run()
+    ranking = specs(at)[0]["data"][0]
+    assert ranking["y"] == [DY, WF]
+    assert at.query_params["parks"] == [DY, WF]
+
+
+def test_language_switch_changes_labels(app_db):
+    at = open_page()
+    at.sidebar.segmented_control(key="w_lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    assert "Operating revenue (万元)" in metrics(at)
+    assert [link.proto.label for link in at.sidebar.get("page_link")][:2] == ["Overview", "Parks"]
+    assert at.query_params["lang"] == "en"
+    assert metrics(at)["National innovation platforms (家)"][0] == "127+"
+
+
+def test_query_params_open_the_same_view(app_db):
+    at = open_page(params={"lang": "en", "period": "2023", "parks": [DY], "family": "revenue_growth"})
+    assert at.sidebar.selectbox(key="w_period").value == "2023"
+    assert at.sidebar.multiselect(key="w_parks").value == [DY]
+    assert at.sidebar.selectbox(key="w_family").value == "revenue_growth"
+    assert list(metrics(at)) == ["Operating revenue (万元)"]
+    assert metrics(at)["Operating revenue (万元)"][0] == "1,000"
+
+
+def test_filters_survive_a_page_switch_and_go_into_the_links(app_db):
+    at = open_page()
+    at.sidebar.multiselect(key="w_parks").set_value([WF]).run()
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="w_parks").value == [WF]
+    assert [t["name"] for t in specs(at)[0]["data"] if t.get("type") == "scatter"] == [WF]
+    link = at.sidebar.get("page_link")[1].proto
+    assert link.query_string == "parks=%E6%BD%8D%E5%9D%8A%E6%BB%A8%E6%B5%B7%E7%BB%8F%E6%B5%8E%E6%8A%80%E6%9C%AF%E5%BC%80%E5%8F%91%E5%8C%BA"
+
+
+def test_no_data_for_the_filters_shows_a_message(app_db):
+    at = open_page(params={"parks": [WH], "family": "talent"})
+    assert [i.value for i in at.info] == ["当前筛选条件下没有数据。请调整左侧的统计期、园区或指标类别。"]
+    assert not at.metric
+
+
+def test_weights_change_the_composite_index_and_the_url(app_db):
+    at = open_page()
+    before = specs(at)[0]
+    at.number_input(key="w_weight_revenue").set_value(0.0).run()
+    assert not at.exception
+    assert specs(at)[0] != before
+    assert "revenue:0" in at.query_params["weights"]
+
+
+def test_script_park_name_is_text_never_html(app_db):
+    at = open_page("pages/parks.py")
+    assert not any(md.proto.allow_html for md in at.get("markdown"))
+    # The table holds the name as a plain value; the sidebar offers it as a plain option.
+    assert any(XSS in set(df.value.iloc[:, 0]) for df in at.dataframe)
+    assert XSS in at.sidebar.multiselect(key="w_parks").options
+    # Plotly reads tags in any text: charts carry it entity-escaped, never as markup.
+    for spec in specs(at):
+        assert "<script>" not in json.dumps(spec, ensure_ascii=False)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in specs(at)[0]["data"][0]["y"]
+
+
+def test_chains_and_trends_show_their_data(app_db):
+    at = open_page("pages/chains.py")
+    heat = specs(at)[0]["data"][0]
+    assert set(heat["x"]) == {"新材料", "高端装备", "海洋化工"}
+    at.switch_page("pages/trends.py").run()
+    lines = [t for t in specs(at)[0]["data"] if t.get("type") == "scatter"]
+    assert lines[0]["x"] == ["2023年", "2024年"]

@@ -1,0 +1,154 @@
+"""Upload and data pages through AppTest: report before storing, analyst login, load, undo, restore."""
+
+# ruff: noqa: F811  (app_db is a fixture imported from app_data and requested by name)
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from app_data import DY, app_db  # noqa: F401
+from conftest import ROOT
+from openpyxl import Workbook
+from streamlit.testing.v1 import AppTest
+
+from metrics.auth import PASSWORD_ENV
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NEW_PARK = "青岛新区示范园"
+
+
+def workbook(rows: list[list]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "2024年"
+    ws.append(["园区", "年份", "营业收入(万元)", "国家级创新平台(家)", "备注"])
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+GOOD = workbook([[NEW_PARK, 2024, 1500, "20余", ""], [DY, 2024, 1150, 12, "同上"]])
+WITH_ERROR = workbook([[NEW_PARK, 2024, 1500, "20余", ""], ["坏数据园", 2024, "12..3", 3, ""]])
+
+
+@pytest.fixture
+def analyst(monkeypatch):
+    from ui.auth import analyst_gate
+
+    monkeypatch.setenv(PASSWORD_ENV, "park-secret")
+    analyst_gate.clear()  # a fresh gate reads the password above
+    yield "park-secret"
+    analyst_gate.clear()
+
+
+def upload_page(params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params.update(params or {})
+    at.run()
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def uploader(at):
+    return next(w for w in at.get("file_uploader") if w.key.startswith("upload_files"))
+
+
+def sign_in(at, password: str) -> None:
+    at.text_input(key="analyst_password").input(password)
+    at.button(key="analyst_login_submit").click().run()
+    assert not at.exception, at.exception
+
+
+def texts(at) -> str:
+    return "\n".join(str(e.value) for kind in ("markdown", "caption", "text", "info", "warning", "error", "success")
+                     for e in at.get(kind) if hasattr(e, "value"))
+
+
+def test_upload_shows_limits_and_template(app_db):
+    at = upload_page()
+    assert "每个文件 50 MB，每次最多 20 个文件" in texts(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "下载空白模板 (Excel)" in labels
+
+
+def test_preview_and_report_before_storing_then_load_valid_rows(app_db, analyst):
+    at = upload_page()
+    uploader(at).upload("园区数据.xlsx", WITH_ERROR, XLSX).run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "园区数据.xlsx" in shown and "发现 1 处错误" in shown
+    preview, errors = [df.value for df in at.dataframe]
+    assert NEW_PARK in set(preview["园区"]) and "20余" in set(preview["数值"])
+    assert errors.iloc[0]["内容"] == "12..3" and errors.iloc[0]["列"] == "营业收入(万元)"
+    assert errors.iloc[0]["行"] == 3
+    assert "备注" in shown  # ignored column named
+    # Nothing stored yet: the parks page does not know the new park.
+    assert not at.get("button") or all(b.key != "load_all" for b in at.button)
+
+    sign_in(at, analyst)
+    assert at.button(key="load_all").disabled  # a file with errors cannot be loaded as a whole
+    at.button(key="load_valid").click().run()
+    assert not at.exception, at.exception
+    assert any("已导入 2 条数据（其中替换 0 条，跳过有错误的行 1 行）" in s.value for s in at.success), texts(at)
+
+    at.switch_page("pages/parks.py").run()
+    assert NEW_PARK in at.sidebar.multiselect(key="w_parks").options
+    ranking = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert NEW_PARK in ranking["y"]
+
+
+def test_clean_file_loads_as_a_whole_in_english(app_db, analyst):
+    at = upload_page({"lang": "en"})
+    uploader(at).upload("parks.xlsx", GOOD, XLSX).run()
+    assert "Preview: the first 4 of 4 figures to be stored" in texts(at)
+    assert {m.label: m.value for m in at.metric}["New parks"] == "1"
+    sign_in(at, analyst)
+    at.button(key="load_all").click().run()
+    assert not at.exception
+    assert any("parks.xlsx: 4 figures loaded (1 replaced" in s.value for s in at.success), texts(at)
+
+
+def test_too_many_files_are_refused(app_db, monkeypatch):
+    monkeypatch.setenv("PARKDASH_MAX_FILES", "1")
+    at = upload_page()
+    uploader(at).set_value([("a.xlsx", GOOD, XLSX), ("b.xlsx", GOOD, XLSX)]).run()
+    assert [e.value for e in at.error] == ["一次选择了 2 个文件，最多允许 1 个。请分批上传。"]
+    assert not at.dataframe
+
+
+def test_data_page_lists_loads_and_undoes_and_restores(app_db, analyst):
+    from app_data import seed_replacement
+
+    from metrics.store import Store
+
+    seed_replacement(Store(app_db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params.update({"parks": [DY], "family": "revenue_growth"})
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    loads = at.dataframe[0].value
+    assert list(loads["文件"]) == ["replacement.xlsx", "fixture.xlsx"]
+    assert DY in at.selectbox(key="figure_pick").options[0]
+    detail = at.dataframe[1].value
+    assert "replacement.xlsx!Sheet1!2" in set(detail["内容"])
+    assert "年报第3页" in set(detail["内容"])
+    history = at.dataframe[2].value
+    assert list(history["数值（原始）"]) == [1100.0]
+
+    sign_in(at, analyst)
+    at.button(key="restore_button").click().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == ["已恢复历史值 #1。"]
+    assert "1,100" in set(at.dataframe[1].value["内容"])
+
+    at.selectbox(key="undo_pick").select_index(0).run()
+    at.button(key="undo_button").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value.startswith("已撤销导入 #2")
+    audit = at.dataframe[-1].value
+    assert list(audit["操作"])[:3] == ["撤销", "恢复", "导入"]

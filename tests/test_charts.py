@@ -1,0 +1,220 @@
+"""Chart builders: trace types, values, order, the shared layout and literal data text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from metrics import charts
+
+EVIL = "<b>x</b> & <br>y"
+EVIL_ESCAPED = "&lt;b&gt;x&lt;/b&gt; &amp; &lt;br&gt;y"
+
+
+def ranking_frame():
+    return pd.DataFrame({
+        "rank": [2, 1, 3], "park": ["潍坊", "东营", EVIL], "value": [110.0, 120.0, 20.0],
+        "qualifier": ["at_least", "exact", "approx"], "display": ["110余", "120", "约20"], "unit": ["家"] * 3,
+    })
+
+
+def matrix_frame():
+    rows = [("东营", "revenue", 500.0, "500"), ("东营", "firms_revenue_100m", 110.0, "110余"),
+            ("潍坊", "revenue", 300.0, "300"), ("潍坊", "firms_revenue_100m", 20.0, "约20"),
+            ("潍坊", "revenue_yoy", 8.5, "8.5")]
+    return pd.DataFrame(rows, columns=["park", "indicator", "value", "display"])
+
+
+def chain_frame():
+    return pd.DataFrame({"park": ["东营", "东营", "潍坊"], "chain": ["石化", EVIL, "海洋化工"],
+                         "value": [500.0, 300.0, 200.0], "qualifier": ["exact", "exact", "approx"],
+                         "display": ["500", "300", "约200"]})
+
+
+def trend_frame():
+    rows = []
+    for park, base in (("东营", 100.0), ("潍坊", 80.0)):
+        for y in (2024, 2022, 2023):  # out of order on purpose
+            rows.append((park, dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y}年", base + y - 2022,
+                         None if y == 2022 else 1.0))
+    return pd.DataFrame(rows, columns=["park", "period_start", "period_end", "period_label", "value", "growth_pct"])
+
+
+@lru_cache(maxsize=2)
+def all_figures(lang="zh") -> dict[str, go.Figure]:
+    scores = matrix_frame().assign(score=[100.0, 100.0, 0.0, 0.0, 50.0])[["park", "indicator", "score"]]
+    composite = pd.DataFrame({"rank": [2, 1], "park": ["潍坊", EVIL], "index": [40.0, 75.5], "n_indicators": [3, 2]})
+    kpi = pd.DataFrame({"indicator": ["revenue", "firms_revenue_100m"], "name": ["营业收入", "营业收入过亿元企业数"],
+                        "unit": ["万元", "家"], "value": [800.0, 130.0], "qualifier": ["exact", "at_least"],
+                        "prev_value": [700.0, None], "prev_label": ["2023年", None], "comparison": ["yoy", None]})
+    return {
+        "ranking": charts.ranking_bar(ranking_frame(), "firms_revenue_100m", "2024年", lang),
+        "grouped": charts.grouped_bars(matrix_frame(), lang),
+        "radar": charts.radar(scores, lang),
+        "heat_scores": charts.heatmap(scores, lang),
+        "heat_values": charts.heatmap(matrix_frame(), lang),
+        "composite": charts.composite_bar(composite, lang),
+        "chain_heat": charts.chain_heatmap(chain_frame(), "revenue", lang),
+        "chain_tree": charts.chain_treemap(chain_frame(), "revenue", lang),
+        "chain_rank": charts.chain_ranking_bar(chain_frame().assign(rank_overall=[1, 2, 3]), "revenue", lang),
+        "trend": charts.trend_lines(trend_frame(), "revenue", lang),
+        "kpi": charts.kpi_figure(kpi, lang),
+    }
+
+
+FIGURE_NAMES = ["ranking", "grouped", "radar", "heat_scores", "heat_values", "composite", "chain_heat",
+                "chain_tree", "chain_rank", "trend", "kpi"]
+
+
+def test_ranking_bar_best_on_top_with_display_labels():
+    fig = charts.ranking_bar(ranking_frame(), "firms_revenue_100m", "2024年前三季度", "zh")
+    (bar,) = fig.data
+    assert bar.type == "bar" and bar.orientation == "h"
+    assert list(bar.y) == ["东营", "潍坊", EVIL_ESCAPED]  # sorted by rank
+    assert list(bar.x) == [120.0, 110.0, 20.0]
+    assert list(bar.text) == ["120", "110余", "约20"]
+    assert fig.layout.yaxis.autorange == "reversed"  # first category drawn at the top
+    assert fig.layout.title.text == "营业收入过亿元企业数（家） · 园区排名"
+    assert fig.layout.title.subtitle.text == "2024年前三季度"
+
+
+def test_english_titles_come_from_the_catalog():
+    fig = charts.ranking_bar(ranking_frame(), "firms_revenue_100m", "2024", "en")
+    assert fig.layout.title.text == "Firms with revenue over 100M yuan (家) · Park ranking"
+    assert "(家)" in fig.layout.xaxis.title.text
+
+
+@pytest.mark.parametrize("name", FIGURE_NAMES)
+def test_every_figure_carries_the_shared_layout(name):
+    fig = all_figures()[name]
+    assert fig.layout.template.layout.colorway == charts.COLORWAY
+    assert fig.layout.template.layout.paper_bgcolor == "#FFFFFF"
+    assert fig.layout.font.family == charts.FONT_FAMILY
+    assert fig.layout.font.family.startswith("Noto Sans CJK SC")
+    assert fig.layout.title.text
+
+
+def test_template_is_explicit_even_when_streamlit_changed_the_default(monkeypatch):
+    import streamlit  # noqa: F401 - registers the "streamlit" template and makes it the default
+
+    monkeypatch.setattr(pio.templates, "default", "streamlit")  # as the first import did; undone after
+    fig = charts.ranking_bar(ranking_frame(), "revenue", "2024", "zh")
+    full = fig.to_plotly_json()["layout"]["template"]["layout"]
+    assert full["colorway"] == list(charts.COLORWAY)
+    assert full != pio.templates["streamlit"].to_plotly_json()["layout"]
+    assert fig.data[0].marker.color == charts.COLORWAY[0]
+
+
+@pytest.mark.parametrize("name", FIGURE_NAMES)
+def test_data_names_are_escaped(name):
+    texts = list(charts.names_in(all_figures()[name]))
+    assert not any("<b>" in s or "<br>" in s for s in texts), texts
+    if name in ("ranking", "composite", "chain_heat", "chain_tree", "chain_rank"):
+        assert any(EVIL_ESCAPED in s for s in texts), texts
+
+
+def test_esc_is_literal_for_tags_entities_and_missing():
+    assert charts.esc("<a href='x'>y</a>") == "&lt;a href='x'&gt;y&lt;/a&gt;"
+    assert charts.esc("&lt;") == "&amp;lt;"
+    assert charts.esc(None) == "" and charts.esc(float("nan")) == ""
+    fig = charts.apply_layout(go.Figure(), "<b>标题</b>", "园区：<i>a</i>", "zh")
+    assert fig.layout.title.text == "&lt;b&gt;标题&lt;/b&gt;"
+    assert fig.layout.title.subtitle.text == "园区：&lt;i&gt;a&lt;/i&gt;"
+
+
+def test_grouped_bars_one_trace_per_indicator_one_panel_per_unit():
+    fig = charts.grouped_bars(matrix_frame(), "zh")
+    assert [t.type for t in fig.data] == ["bar"] * 3
+    assert [t.name for t in fig.data] == ["营业收入（万元）", "营业收入过亿元企业数（家）", "营业收入同比增长（%）"]
+    assert [t.yaxis for t in fig.data] == ["y", "y2", "y3"]  # 万元, 家, % never share a scale
+    assert list(fig.data[1].text) == ["110余", "约20"]
+    assert fig.layout.barmode == "group"
+
+
+def test_radar_closes_each_polygon_on_a_0_100_axis():
+    scores = matrix_frame().assign(score=[100.0, 90.0, 0.0, 10.0, 50.0])
+    fig = charts.radar(scores, "zh")
+    assert [t.type for t in fig.data] == ["scatterpolar", "scatterpolar"]
+    dongying = fig.data[0]
+    assert dongying.name == "东营" and list(dongying.r) == [100.0, 90.0, None, 100.0]
+    assert dongying.theta[0] == dongying.theta[-1] == "营业收入"
+    assert tuple(fig.layout.polar.radialaxis.range) == (0, 100)
+
+
+def test_heatmap_scores_and_values():
+    scores = matrix_frame().assign(score=[100.0, 90.0, 0.0, 10.0, 50.0])[["park", "indicator", "score"]]
+    h = charts.heatmap(scores, "zh").data[0]
+    assert h.type == "heatmap" and (h.zmin, h.zmax) == (0, 100)
+    assert [list(r) for r in h.z] == [[100.0, 90.0, None], [0.0, 10.0, 50.0]]
+    v = charts.heatmap(matrix_frame(), "zh").data[0]
+    assert [list(r) for r in v.text] == [["500", "110余", ""], ["300", "约20", "8.5"]]
+    assert [list(r) for r in v.z] == [[100.0, 100.0, None], [0.0, 0.0, 50.0]]  # colour within each indicator
+
+
+def test_composite_bar_sorted_by_rank():
+    df = pd.DataFrame({"rank": [2, 1], "park": ["潍坊", "东营"], "index": [40.0, 75.5], "n_indicators": [3, 2]})
+    (bar,) = charts.composite_bar(df, "zh").data
+    assert list(bar.y) == ["东营", "潍坊"] and list(bar.text) == ["75.5", "40.0"]
+
+
+def test_chain_heatmap_and_treemap():
+    h = charts.chain_heatmap(chain_frame(), "revenue", "zh").data[0]
+    assert list(h.y) == ["东营", "潍坊"] and list(h.x) == ["石化", EVIL_ESCAPED, "海洋化工"]
+    assert [list(r) for r in h.z] == [[500.0, 300.0, None], [None, None, 200.0]]
+    tm = charts.chain_treemap(chain_frame(), "revenue", "zh").data[0]
+    assert tm.type == "treemap" and tm.branchvalues == "total"
+    assert list(tm.labels) == ["东营", "石化", EVIL_ESCAPED, "潍坊", "海洋化工"]
+    assert list(tm.parents) == ["", "p0", "p0", "", "p1"]
+    assert list(tm.values) == [800.0, 500.0, 300.0, 200.0, 200.0]
+    assert "约200" in tm.text
+
+
+def test_chain_ranking_bar_orders_across_parks():
+    df = chain_frame().assign(rank_overall=[2, 3, 1])
+    fig = charts.chain_ranking_bar(df, "revenue", "zh")
+    assert [t.name for t in fig.data] == ["潍坊", "东营"]
+    assert list(fig.layout.yaxis.categoryarray) == ["海洋化工（潍坊）", "石化（东营）", EVIL_ESCAPED + "（东营）"]
+
+
+def test_trend_lines_chronological_with_growth_panel():
+    fig = charts.trend_lines(trend_frame(), "revenue", "zh")
+    lines = [t for t in fig.data if t.type == "scatter"]
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert [t.name for t in lines] == ["东营", "潍坊"] and len(bars) == 2
+    assert list(lines[0].x) == ["2022年", "2023年", "2024年"]
+    assert list(lines[0].y) == [100.0, 101.0, 102.0]
+    assert [c[1] for c in lines[0].customdata] == ["–", "+1.0%", "+1.0%"]
+    assert list(bars[0].y) == [None, 1.0, 1.0] and bars[0].yaxis == "y2"
+
+
+def test_trend_without_growth_is_one_panel():
+    fig = charts.trend_lines(trend_frame().assign(growth_pct=None), "revenue", "zh")
+    assert {t.type for t in fig.data} == {"scatter"}
+
+
+def test_kpi_cards_keep_qualifiers_and_compare_to_previous():
+    kpi = all_figures()["kpi"]
+    revenue, firms = kpi.data
+    assert revenue.type == "indicator" and revenue.mode == "number+delta"
+    assert revenue.delta.reference == 700.0 and revenue.delta.relative
+    assert "同比 2023年" in revenue.title.text
+    assert firms.mode == "number" and firms.number.suffix == "余家"
+    assert "无可比时期数据" in firms.title.text
+
+
+def test_empty_frames_give_a_no_data_figure():
+    empty = ranking_frame().iloc[0:0]
+    fig = charts.ranking_bar(empty, "revenue", "2024", "zh")
+    assert not fig.data and fig.layout.annotations[0].text == "暂无数据"
+    assert charts.trend_lines(trend_frame().iloc[0:0], "revenue", "en").layout.annotations[0].text == "No data"
+
+
+def test_filters_text():
+    assert charts.filters_text("zh", "2024年", parks=["东营", "潍坊"], category="talent",
+                               include_illustrative=False) == "2024年 · 园区：东营、潍坊 · 产业链：园区整体 · 指标类别：人才 · 仅报告数据"
+    assert charts.filters_text("en", "2024", chains=["石化"]) == "2024 · Park: all · Chain: 石化 · incl. illustrative figures"

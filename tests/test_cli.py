@@ -1,0 +1,157 @@
+"""The command line end to end, in subprocesses: ingest (JSON and human output), export, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import python_env
+from metrics.model import OBS_COLUMNS
+from metrics.store import Store
+
+HOSTILE_PARK = '=HYPERLINK("http://x","点我")'
+SCRIPT_PARK = "<script>alert(1)</script>园区"
+
+
+def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "metrics", *args], capture_output=True, env=python_env(db),
+                          timeout=120)
+
+
+def json_lines(result: subprocess.CompletedProcess) -> list[dict]:
+    return [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "2024年"
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def good_files(tmp_path) -> list[Path]:
+    wide = write_csv(tmp_path / "parks.csv", [
+        ["园区", "产业链", "年份", "营业收入(亿元)", "国家级创新平台"],
+        ["东营经开区", "", "2024", "1.5", "110余"],
+        [SCRIPT_PARK, "新材料", "2024", "2", "3"],
+        [HOSTILE_PARK, "", "2024", "3", "4"],
+        ["合计", "", "2024", "9", "9"],
+    ])
+    book = write_xlsx(tmp_path / "talent.xlsx", [
+        ["园区", "年份", "引进院士团队", "培训人次"],
+        ["威海南海新区", 2024, 2, 1500],
+    ])
+    return [wide, book]
+
+
+def test_ingest_json_then_unchanged_on_second_run(db_path, good_files):
+    first = cli(db_path, "ingest", *map(str, good_files), "--json")
+    assert first.returncode == 0, first.stderr.decode()
+    records = json_lines(first)
+    assert [(r["file"], r["status"], r["rows_loaded"]) for r in records] == [
+        (str(good_files[0]), "loaded", 6), (str(good_files[1]), "loaded", 2)]
+    assert set(records[0]) == {"file", "status", "rows_loaded", "missing", "totals_skipped", "new_parks",
+                               "skipped_sheets", "ignored_columns", "errors"}
+    assert records[0]["totals_skipped"] == 1
+    assert sorted(records[0]["new_parks"]) == sorted([SCRIPT_PARK, HOSTILE_PARK])
+    again = cli(db_path, "ingest", *map(str, good_files), "--json")
+    assert again.returncode == 0
+    assert [r["status"] for r in json_lines(again)] == ["unchanged", "unchanged"]
+    store = Store(db_path)
+    assert len(store.observations_frame()) == 8 and len(store.loads()) == 2
+    assert set(store.loads()["actor"].str.startswith("cli")) == {True}
+    kept = sorted(p.suffix for p in (db_path.parent / f"{db_path.stem}_files").iterdir())
+    assert kept == [".csv", ".xlsx"]
+
+
+def test_bad_rows_reject_the_file_unless_skipped(db_path, tmp_path):
+    bad = write_csv(tmp_path / "bad.csv", [["园区", "年份", "营业收入(万元)"], ["甲园区", "2024", "12..3"],
+                                           ["乙园区", "2024", "7"]])
+    rejected = cli(db_path, "ingest", str(bad), "--json")
+    assert rejected.returncode == 1
+    [record] = json_lines(rejected)
+    assert (record["status"], record["rows_loaded"]) == ("rejected", 0)
+    assert [(e["row"], e["value"]) for e in record["errors"]] == [(2, "12..3")]
+    assert Store(db_path).is_empty()
+    skipped = cli(db_path, "ingest", str(bad), "--json", "--skip-bad-rows")
+    assert skipped.returncode == 0
+    [record] = json_lines(skipped)
+    assert (record["status"], record["rows_loaded"], len(record["errors"])) == ("loaded", 1, 1)
+
+
+def test_missing_file_is_rejected_and_others_still_load(db_path, good_files, tmp_path):
+    result = cli(db_path, "ingest", str(tmp_path / "nope.xlsx"), str(good_files[1]), "--json")
+    assert result.returncode == 1
+    missing, loaded = json_lines(result)
+    assert missing["status"] == "rejected" and "文件不存在" in missing["errors"][0]["message"]
+    assert loaded["status"] == "loaded"
+
+
+def test_unreadable_file_is_rejected_with_a_reason(db_path, tmp_path):
+    junk = tmp_path / "report.xlsx"
+    junk.write_bytes(b"this is not a spreadsheet at all")
+    result = cli(db_path, "ingest", str(junk), "--json")
+    assert result.returncode == 1
+    [record] = json_lines(result)
+    assert record["status"] == "rejected" and record["errors"][0]["message"]
+
+
+def test_human_output_is_chinese(db_path, good_files):
+    result = cli(db_path, "ingest", str(good_files[0]))
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0
+    assert "[已导入]" in out and "跳过合计行：1 行" in out and "新园区" in out
+
+
+@pytest.mark.parametrize("args", [["ingest"], ["ingest", "a.csv", "--bogus"], ["export", "--format", "pdf"], []])
+def test_usage_errors_exit_2(db_path, args):
+    assert cli(db_path, *args).returncode == 2
+
+
+def test_export_csv_has_bom_contract_columns_and_inert_text(db_path, good_files):
+    cli(db_path, "ingest", *map(str, good_files))
+    result = cli(db_path, "export")
+    assert result.returncode == 0
+    assert result.stdout.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(result.stdout.decode("utf-8-sig"))))
+    assert tuple(rows[0]) == OBS_COLUMNS
+    assert len(rows) == 9
+    parks = {r[0] for r in rows[1:]}
+    assert "'" + HOSTILE_PARK in parks and SCRIPT_PARK in parks and HOSTILE_PARK not in parks
+    keys = [(r[0].removeprefix("'"), r[1], r[2], r[3], r[4]) for r in rows[1:]]  # sorted before defusing
+    assert keys == sorted(keys)
+
+
+def test_export_xlsx_to_file_has_no_formulas(db_path, good_files, tmp_path):
+    cli(db_path, "ingest", *map(str, good_files))
+    out = tmp_path / "out.xlsx"
+    result = cli(db_path, "export", "--format", "xlsx", "--out", str(out))
+    assert result.returncode == 0, result.stderr.decode()
+    ws = openpyxl.load_workbook(out).active
+    assert tuple(c.value for c in ws[1]) == OBS_COLUMNS
+    assert ws.max_row == 9
+    assert HOSTILE_PARK in {c.value for c in ws["A"]}
+    assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_export_without_database_exits_1(tmp_path):
+    result = cli(tmp_path / "absent.duckdb", "export")
+    assert result.returncode == 1 and "数据库不存在" in result.stderr.decode()
+    assert not (tmp_path / "absent.duckdb").exists()

@@ -1,0 +1,119 @@
+"""Several writers and readers on one database file: processes, threads, and a killed load."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from metrics.store import PAUSE_ENV, Store
+from parsed_factory import figure, parsed
+
+WORKER = Path(__file__).resolve().parent / "load_worker.py"
+
+
+def start_worker(db: Path, file_name: str, park: str, value: float, pause: float | None = None) -> subprocess.Popen:
+    env = dict(os.environ)
+    env.pop(PAUSE_ENV, None)
+    if pause is not None:
+        env[PAUSE_ENV] = str(pause)
+    return subprocess.Popen([sys.executable, str(WORKER), str(db), file_name, park, str(value)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def wait_for_pause(proc: subprocess.Popen) -> None:
+    """Block until the worker says it is paused inside its load transaction."""
+    for line in proc.stderr:
+        if PAUSE_ENV in line:
+            return
+    raise AssertionError(f"worker ended without pausing: rc={proc.wait()}")
+
+
+def test_two_processes_loading_at_once_both_land_and_one_waits(db_path):
+    Store(db_path)
+    first = start_worker(db_path, "a.csv", "园区甲", 1, pause=4.0)
+    wait_for_pause(first)
+    second = start_worker(db_path, "b.csv", "园区乙", 2)
+    out_second, err_second = second.communicate(timeout=60)
+    out_first, _ = first.communicate(timeout=60)
+    assert json.loads(out_first)["status"] == "loaded"
+    assert json.loads(out_second)["status"] == "loaded", err_second
+    assert "WAITING Another load is in progress" in err_second
+    store = Store(db_path)
+    assert sorted(store.observations_frame()["park"].unique()) == ["园区乙", "园区甲"]
+    assert store.loads()["status"].tolist() == ["loaded", "loaded"]
+
+
+def test_load_killed_inside_its_transaction_leaves_the_database_as_before(db_path):
+    store = Store(db_path)
+    store.load(parsed("base.csv", [figure("园区甲", "revenue", 1)]))
+    before, loads_before, version = store.observations_frame(), store.loads(), store.data_version()
+    worker = start_worker(db_path, "killed.csv", "园区甲", 99, pause=60)
+    wait_for_pause(worker)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    # no stale lock: an exclusive flock is free at once
+    fd = os.open(store.lock_path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.close(fd)
+    after = Store(db_path)
+    assert after.observations_frame().equals(before)
+    assert after.loads().equals(loads_before)
+    assert after.data_version() == version
+    again = start_worker(db_path, "killed.csv", "园区甲", 99)
+    out, err = again.communicate(timeout=60)
+    assert json.loads(out)["status"] == "loaded", err
+    assert sorted(after.observations_frame()["value"]) == [99.0, 99.0]
+
+
+def test_threads_loading_while_readers_query(db_path):
+    store = Store(db_path)
+    failures: list[BaseException] = []
+    statuses: list[str] = []
+    waits: list[str] = []
+    stop = threading.Event()
+    reads = [0]
+
+    def writer(n: int) -> None:
+        try:
+            for round_ in range(3):
+                figures = [figure(f"园区{n}", "revenue", round_ * 10 + k, chain=f"链{k}") for k in range(20)]
+                report = store.load(parsed(f"w{n}-{round_}.csv", figures), actor=f"thread{n}",
+                                    on_wait=lambda zh, en: waits.append(en))
+                statuses.append(report.status)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+
+    def reader() -> None:
+        try:
+            while not stop.is_set():
+                frame = store.query("SELECT park, count(*) AS n FROM observations GROUP BY park")
+                # a reader sees whole loads only: 20 figures per park, never a part of one
+                assert set(frame["n"]) <= {20}
+                reads[0] += 1
+        except BaseException as exc:  # noqa: BLE001
+            failures.append(exc)
+
+    readers = [threading.Thread(target=reader) for _ in range(3)]
+    writers = [threading.Thread(target=writer, args=(n,)) for n in range(2)]
+    for t in readers + writers:
+        t.start()
+    for t in writers:
+        t.join(timeout=120)
+    stop.set()
+    for t in readers:
+        t.join(timeout=30)
+    assert not failures, failures
+    assert statuses == ["loaded"] * 6
+    assert reads[0] > 0
+    frame = store.observations_frame()
+    assert len(frame) == 40 and sorted(frame["value"].unique().tolist())[-1] == 39.0
+    assert len(store.loads()) == 6

@@ -1,0 +1,83 @@
+"""CSV and xlsx downloads: BOM, typed cells, units in headers, inert hostile text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from metrics.export import (observations_export_frame, safe_sheet_name, table_csv_bytes, table_xlsx_bytes)
+from metrics.model import OBS_COLUMNS
+from metrics.store import Store
+from parsed_factory import figure, parsed
+
+HOSTILE = ['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1",
+           "<script>alert(1)</script>园区", "'; DROP TABLE observations; --", 'say "hi", ok']
+
+
+def table() -> pd.DataFrame:
+    return pd.DataFrame({"园区": HOSTILE, "数值": [float(n) - 3.5 for n in range(len(HOSTILE))],
+                         "日期": [dt.date(2024, 1, n + 1) for n in range(len(HOSTILE))]})
+
+
+def test_csv_has_bom_crlf_and_defused_text():
+    data = table_csv_bytes(table())
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    lines = text.split("\r\n")
+    assert lines[0] == "园区,数值,日期"
+    assert lines[1] == "\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",-3.5,2024-01-01"
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False)
+    assert back["园区"].tolist() == ["'" + h if h[0] in "=+-@\t\r" else h for h in HOSTILE]
+    assert back["数值"].tolist() == table()["数值"].tolist()  # numbers, negative ones included, untouched
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("数据", "数据"), ("a[b]:c*d?e/f\\g", "abcdefg"), ("x" * 40, "x" * 31), ("[]", "数据"), ("'quoted'", "quoted")])
+def test_safe_sheet_name(name, expected):
+    assert safe_sheet_name(name) == expected
+
+
+def test_xlsx_header_units_types_and_no_formula():
+    data = table_xlsx_bytes(table(), sheet_name="园区/对比:2024", units={"数值": "万元"})
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb.active
+    assert ws.title == "园区对比2024"
+    assert [c.value for c in ws[1]] == ["园区", "数值(万元)", "日期"]
+    assert ws["A1"].font.bold and ws["A1"].fill.fgColor.rgb.endswith("DDE5F0")
+    assert ws.freeze_panes == "A2"
+    texts = [ws.cell(row=r, column=1) for r in range(2, len(HOSTILE) + 2)]
+    assert [c.value for c in texts] == [h.replace("\r", "\n") for h in HOSTILE]  # XML turns CR into LF
+    assert all(c.data_type == "s" for c in texts)
+    assert ws["B2"].value == -3.5 and ws["B2"].data_type == "n"
+    assert ws["C2"].value == dt.datetime(2024, 1, 1) and ws["C2"].is_date
+    formulas = [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+
+
+def test_xlsx_writes_missing_values_as_empty_cells():
+    df = pd.DataFrame({"a": [1.0, float("nan")], "b": [None, "x"], "c": [pd.NaT, pd.Timestamp("2024-03-01")]})
+    ws = openpyxl.load_workbook(io.BytesIO(table_xlsx_bytes(df))).active
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [
+        [1, None, None], [None, "x", dt.datetime(2024, 3, 1)]]
+
+
+def test_observations_export_frame_is_contract_order_sorted_by_key(db_path):
+    store = Store(db_path)
+    figures = [figure("乙园区", "revenue", 2), figure("甲园区", "revenue", 1, chain="新材料"),
+               figure("甲园区", "revenue", 3), figure(HOSTILE[0], "revenue", 4)]
+    store.load(parsed("a.csv", figures))
+    frame = observations_export_frame(store)
+    assert tuple(frame.columns) == OBS_COLUMNS
+    keys = list(zip(frame["park"], frame["chain"].map(lambda c: c if isinstance(c, str) else "")))
+    assert keys == sorted(keys)
+    assert frame["period_start"].iloc[0] == dt.date(2024, 1, 1)
+    csv = table_csv_bytes(frame).decode("utf-8-sig")
+    assert csv.splitlines()[0] == ",".join(OBS_COLUMNS)
+    assert "\"'=HYPERLINK(" in csv
+    ws = openpyxl.load_workbook(io.BytesIO(table_xlsx_bytes(frame))).active
+    assert [c.value for c in ws[1]] == list(OBS_COLUMNS)
+    assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]

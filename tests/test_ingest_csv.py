@@ -1,0 +1,60 @@
+"""CSV files: encodings, delimiters, sources `file!!row`; the GBK fixture as exported by an office."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+
+import pytest
+from ingest_support import figures
+
+from metrics.ingest import read_file
+
+DY, WH = "东营经济技术开发区", "威海南海新区"
+TEXT = "标题：2024年园区服务情况\n园区,年份,走访企业(家),营业收入(亿元)\n东营经开区,2024,\"1,100\",1.5\n\n合计,2024,1100,1.5\n"
+
+
+def test_gbk_fixture(fixtures_dir):
+    data = (fixtures_dir / "ingest" / "gbk_chains.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    parsed = read_file(data, "gbk_chains.csv")
+    assert parsed.report.errors == [] and parsed.report.totals_skipped == 1 and parsed.report.missing == 1
+    got = figures(parsed)
+    assert got[(DY, "新材料", "revenue")] == (1234.5, "exact")
+    assert got[(DY, None, "revenue")] == (5000, "exact")
+    assert got[(WH, "高端装备", "revenue")] == (12000, "exact")
+    assert got[(DY, None, "enterprises_visited")] == (20, "at_least")
+    assert got[(WH, "高端装备", "satisfaction")] == (90, "approx")
+    assert len(got) == 8
+    assert set(zip(parsed.frame.period_start, parsed.frame.period_end)) == {(dt.date(2024, 1, 1), dt.date(2024, 9, 30))}
+    assert sorted(set(parsed.frame.source)) == ["gbk_chains.csv!!2", "gbk_chains.csv!!3", "gbk_chains.csv!!4"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+@pytest.mark.parametrize("delimiter", [",", "\t", ";"])
+def test_encodings_and_delimiters(encoding, delimiter):
+    text = TEXT.replace(",", delimiter) if delimiter != "," else TEXT
+    text = text.replace('"1' + delimiter + '100"', '"1,100"')
+    parsed = read_file(text.encode(encoding), "s.csv")
+    assert parsed.report.errors == [], parsed.report.errors
+    assert figures(parsed) == {(DY, None, "enterprises_visited"): (1100, "exact"), (DY, None, "revenue"): (15000, "exact")}
+    assert parsed.report.totals_skipped == 1
+    assert sorted(set(parsed.frame.source)) == ["s.csv!!3"]
+
+
+def test_csv_errors_name_the_row_without_a_sheet():
+    parsed = read_file("园区,年份,走访企业\n东营经开区,2024,abc\n".encode(), "e.csv")
+    [problem] = parsed.report.errors
+    assert (problem.sheet, problem.row, problem.column, problem.value) == ("", 2, "走访企业", "abc")
+    assert "第2行" in problem.message and "e.csv" in problem.message
+
+
+def test_long_csv():
+    text = "park,chain,period,indicator,value,unit\n" + "\n".join(
+        [f"{DY},新材料,2024Q{q},revenue,{q}.5,亿元" for q in (1, 2)] + [f"{DY},,2024Q1,satisfaction,88%,%"])
+    parsed = read_file(codecs.BOM_UTF8 + text.encode(), "long.csv")
+    assert parsed.report.errors == []
+    frame = parsed.frame.sort_values(["indicator", "period_start"])
+    assert frame.value.tolist() == [15000, 25000, 88]
+    assert frame.chain.tolist() == ["新材料", "新材料", None]

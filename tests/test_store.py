@@ -1,0 +1,207 @@
+"""Store semantics on a real DuckDB file: load, unchanged, replace, history, restore, undo, reject."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from metrics.store import Store, StoreError
+from parsed_factory import Y2024, bad_row, figure, parsed
+
+PARK_A, PARK_B = "东营经济技术开发区", "威海南海新区"
+Q3 = (dt.date(2024, 7, 1), dt.date(2024, 9, 30))
+
+
+def current(store: Store) -> list[tuple]:
+    frame = store.observations_frame()
+    return [(r.park, None if r.chain is None or r.chain != r.chain else r.chain, r.indicator, r.value, r.qualifier)
+            for r in frame.itertuples()]
+
+
+def two_parks(revenue_a=100.0) -> list[dict]:
+    return [figure(PARK_A, "revenue", revenue_a), figure(PARK_B, "revenue", 50),
+            figure(PARK_A, "revenue", 30, chain="新材料"), figure(PARK_A, "national_platforms", 110, qualifier="at_least")]
+
+
+def test_new_database_is_empty_and_has_a_schema_version(db_path):
+    store = Store(db_path)
+    assert store.is_empty()
+    assert store.query("SELECT version FROM schema_version")["version"].tolist() == [1]
+    assert Store(db_path).is_empty()  # reopening keeps the one schema row
+    assert len(store.query("SELECT * FROM schema_version")) == 1
+
+
+def test_load_stores_every_figure_with_its_load(db_path):
+    store = Store(db_path)
+    report = store.load(parsed("a.csv", two_parks()), actor="cli:test")
+    assert (report.status, report.rows_loaded, report.rows_replaced, report.rows_unchanged) == ("loaded", 4, 0, 0)
+    assert current(store) == [
+        (PARK_A, None, "national_platforms", 110.0, "at_least"),
+        (PARK_A, None, "revenue", 100.0, "exact"),
+        (PARK_A, "新材料", "revenue", 30.0, "exact"),
+        (PARK_B, None, "revenue", 50.0, "exact"),
+    ]
+    loads = store.loads()
+    assert loads[["file_name", "status", "actor", "rows_loaded"]].values.tolist() == [["a.csv", "loaded", "cli:test", 4]]
+    assert store.observations_frame()["load_id"].unique().tolist() == [report.load_id]
+    assert store.audit()["action"].tolist() == ["load"]
+
+
+def test_original_bytes_are_kept_beside_the_database(db_path):
+    store = Store(db_path)
+    file = parsed("报表.xlsx", two_parks(), data=b"original bytes")
+    store.load(file)
+    kept = db_path.parent / f"{db_path.stem}_files" / f"{file.content_sha256}.xlsx"
+    assert kept.read_bytes() == b"original bytes"
+    assert store.loads()["kept_path"].tolist() == [str(kept)]
+
+
+def test_same_file_twice_is_unchanged_and_writes_nothing(db_path):
+    store = Store(db_path)
+    store.load(parsed("a.csv", two_parks()))
+    version = store.data_version()
+    again = store.load(parsed("a.csv", two_parks()))
+    assert (again.status, again.rows_loaded, again.load_id) == ("unchanged", 4, None)
+    assert store.data_version() == version
+    assert len(store.loads()) == 1
+
+
+def test_same_values_under_another_name_are_unchanged(db_path):
+    store = Store(db_path)
+    store.load(parsed("a.csv", two_parks()))
+    renamed = parsed("copy of a.xlsx", two_parks(), data=b"other bytes")
+    report = store.load(renamed)
+    assert (report.status, report.rows_unchanged) == ("unchanged", 4)
+    assert set(store.observations_frame()["source"].str.split("!").str[0]) == {"a.csv"}
+
+
+def test_changed_value_replaces_current_and_keeps_history(db_path):
+    store = Store(db_path)
+    first = store.load(parsed("a.csv", two_parks(100)))
+    second = store.load(parsed("b.csv", two_parks(120) + [figure(PARK_B, "revenue", 60, period=Q3)]))
+    assert (second.status, second.rows_loaded, second.rows_replaced, second.rows_unchanged) == ("loaded", 5, 1, 3)
+    rows = store.query("SELECT value, load_id FROM observations WHERE park = $p AND chain IS NULL AND indicator = 'revenue'",
+                       {"p": PARK_A})
+    assert rows.values.tolist() == [[120.0, second.load_id]]
+    history = store.history(PARK_A, None, *Y2024, "revenue")
+    assert history[["value", "load_id", "replaced_by_load", "replaced_by", "restored"]].values.tolist() == [
+        [100.0, first.load_id, second.load_id, "load", False]]
+    # the chain figure with the same park/period/indicator is a different key, untouched
+    assert store.history(PARK_A, "新材料", *Y2024, "revenue").empty
+
+
+def test_restore_brings_back_old_value_and_keeps_the_displaced_one(db_path):
+    store = Store(db_path)
+    store.load(parsed("a.csv", two_parks(100)))
+    store.load(parsed("b.csv", two_parks(120)))
+    old = store.history(PARK_A, None, *Y2024, "revenue")
+    store.restore(int(old["history_id"].iloc[0]), actor="analyst@s1")
+    assert (PARK_A, None, "revenue", 100.0, "exact") in current(store)
+    history = store.history(PARK_A, None, *Y2024, "revenue")
+    assert history[["value", "replaced_by", "restored"]].values.tolist() == [[120.0, "restore", False],
+                                                                               [100.0, "load", True]]
+    assert len(store.observations_frame()) == 4
+    assert store.audit()[["action", "actor"]].values.tolist()[0] == ["restore", "analyst@s1"]
+    with pytest.raises(StoreError):
+        store.restore(999)
+
+
+def test_undo_removes_a_load_and_brings_back_what_it_replaced(db_path):
+    store = Store(db_path)
+    store.load(parsed("a.csv", two_parks(100)))
+    before = current(store)
+    second = store.load(parsed("b.csv", two_parks(120) + [figure(PARK_B, "revenue", 60, period=Q3)]))
+    detail = store.undo_load(second.load_id, actor="analyst@s1")
+    assert (detail["removed"], detail["brought_back"]) == (2, 1)
+    assert current(store) == before
+    assert store.loads().set_index("load_id").loc[second.load_id, "status"] == "undone"
+    with pytest.raises(StoreError):
+        store.undo_load(second.load_id)
+    with pytest.raises(StoreError):
+        store.undo_load(12345)
+    # the same file can be loaded again after its undo
+    assert store.load(parsed("b.csv", two_parks(120))).status == "loaded"
+
+
+def test_undo_of_first_load_empties_keys_it_introduced(db_path):
+    store = Store(db_path)
+    report = store.load(parsed("a.csv", two_parks()))
+    store.undo_load(report.load_id)
+    assert store.is_empty()
+    assert len(store.query("SELECT * FROM observation_history WHERE replaced_by = 'undo'")) == 4
+
+
+def test_rejected_file_stores_nothing(db_path):
+    store = Store(db_path)
+    version = store.data_version()
+    with_error = parsed("bad.csv", two_parks(), errors=[bad_row()])
+    assert store.load(with_error).status == "rejected"
+    assert store.load(parsed("x.xlsx", [], fatal="文件为空")).status == "rejected"
+    empty = store.load(parsed("empty.csv", []))
+    assert (empty.status, empty.fatal_en) == ("rejected", "No figures could be read from the file.")
+    unknown = store.load(parsed("u.csv", [figure(PARK_A, "not_an_indicator", 1)]))
+    assert unknown.status == "rejected" and "not_an_indicator" in unknown.fatal
+    assert store.is_empty() and store.loads().empty and store.data_version() == version
+    assert not (db_path.parent / f"{db_path.stem}_files").exists()
+
+
+def test_skip_bad_rows_loads_the_valid_rows(db_path):
+    store = Store(db_path)
+    report = store.load(parsed("bad.csv", two_parks(), errors=[bad_row()]), skip_bad_rows=True)
+    assert (report.status, report.rows_loaded, len(report.errors)) == ("loaded", 4, 1)
+    assert len(store.observations_frame()) == 4
+
+
+def test_whole_park_and_chain_figures_are_distinct_keys(db_path):
+    store = Store(db_path)
+    store.load(parsed("a.csv", [figure(PARK_A, "revenue", 1), figure(PARK_A, "revenue", 2, chain="新材料")]))
+    store.load(parsed("b.csv", [figure(PARK_A, "revenue", 3)]))
+    assert current(store) == [(PARK_A, None, "revenue", 3.0, "exact"), (PARK_A, "新材料", "revenue", 2.0, "exact")]
+    # an empty chain cell is a whole-park figure, not a chain named ""
+    report = store.load(parsed("c.csv", [figure(PARK_A, "revenue", 3, chain="")]))
+    assert report.status == "unchanged"
+    assert store.query("SELECT count(*) AS n FROM observations WHERE chain = ''")["n"].iloc[0] == 0
+
+
+def test_a_key_twice_in_one_file_keeps_the_last_figure(db_path):
+    store = Store(db_path)
+    report = store.load(parsed("a.csv", [figure(PARK_A, "revenue", 1), figure(PARK_A, "revenue", 2)]))
+    assert report.rows_loaded == 1
+    assert current(store) == [(PARK_A, None, "revenue", 2.0, "exact")]
+
+
+def test_qualifier_or_basis_change_is_a_replacement(db_path):
+    store = Store(db_path)
+    store.load(parsed("a.csv", [figure(PARK_A, "national_platforms", 110, qualifier="at_least")]))
+    report = store.load(parsed("b.csv", [figure(PARK_A, "national_platforms", 110)]))
+    assert (report.status, report.rows_replaced) == ("loaded", 1)
+    report = store.load(parsed("c.csv", [figure(PARK_A, "national_platforms", 110, basis="illustrative")]))
+    assert (report.status, report.rows_replaced) == ("loaded", 1)
+
+
+HOSTILE = ["<script>alert(1)</script>园区", "'; DROP TABLE observations; --", '=HYPERLINK("http://x","点我")',
+           'O\'Brien "quoted" 园区', "+1 园区", "-2 园区", "@SUM(A1)"]
+
+
+def test_hostile_names_are_stored_literally(db_path):
+    store = Store(db_path)
+    figures = [figure(name, "revenue", n, chain=name) for n, name in enumerate(HOSTILE)]
+    assert store.load(parsed("h.csv", figures, data=b"h")).status == "loaded"
+    frame = store.observations_frame()
+    assert sorted(frame["park"]) == sorted(HOSTILE)
+    assert sorted(frame["chain"]) == sorted(HOSTILE)
+    assert len(store.history(HOSTILE[1], HOSTILE[1], *Y2024, "revenue")) == 0
+    assert store.query("SELECT count(*) AS n FROM observations WHERE park = $p", {"p": HOSTILE[1]})["n"].iloc[0] == 1
+
+
+def test_data_version_changes_on_every_committed_write(db_path):
+    store = Store(db_path)
+    seen = {store.data_version()}
+    first = store.load(parsed("a.csv", two_parks(100)))
+    seen.add(store.data_version())
+    store.load(parsed("b.csv", two_parks(120)))
+    seen.add(store.data_version())
+    store.undo_load(first.load_id)
+    seen.add(store.data_version())
+    assert len(seen) == 4

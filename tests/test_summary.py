@@ -1,0 +1,154 @@
+"""The one-page summary: its figure, the PNG, and `python -m metrics summary` end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from conftest import ROOT, python_env
+from metrics import charts, summary
+from metrics.periods import parse_period
+from parsed_factory import figure, parsed
+
+Y23 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+Y24 = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+PARKS = ("东营经济技术开发区", "潍坊滨海经济技术开发区", "威海南海新区")
+VALUES = {  # 2024 values; 2023 is 90% of them
+    "revenue": (5000.0, 3200.0, 1800.0), "revenue_yoy": (8.5, 6.1, 12.3), "firms_revenue_100m": (110, 64, 35),
+    "national_platforms": (12, 7, 3), "national_talents": (20, 9, 4), "enterprises_visited": (300, 220, 150),
+}
+
+
+def load_small_db(path):
+    from metrics.store import Store
+
+    figs = []
+    for period, k in ((Y23, 0.9), (Y24, 1.0)):
+        for n, park in enumerate(PARKS):
+            for ind, values in VALUES.items():
+                qualifier = "at_least" if (ind, n) == ("firms_revenue_100m", 0) else "exact"
+                figs.append(figure(park, ind, round(values[n] * k, 2), period=period, qualifier=qualifier))
+    store = Store(path)
+    assert store.load(parsed("small.xlsx", figs)).status == "loaded"
+    return store
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("summary") / "parks.duckdb"
+    load_small_db(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def store(small_db):
+    from metrics.store import Store
+
+    return Store(small_db)
+
+
+def run_summary(db, *args, timeout=180):
+    return subprocess.run([sys.executable, "-m", "metrics", "summary", "--db", str(db), *args],
+                          capture_output=True, text=True, cwd=ROOT, env=python_env(db), timeout=timeout)
+
+
+def test_summary_figure_holds_cards_ranking_and_comparisons(store):
+    fig = summary.summary_figure(store, "zh")
+    types = [t.type for t in fig.data]
+    assert types.count("indicator") == 5  # ≤2 per family: revenue 2 (of 3), the other families 1 each
+    assert types.count("bar") == 2 and types.count("heatmap") == 1
+    assert fig.layout.title.text == "园区发展指标看板 · 2024年"
+    assert fig.layout.title.subtitle.text.startswith("2024年 · 园区：全部")
+    composite, ranking = (t for t in fig.data if t.type == "bar")
+    assert list(composite.y) == list(PARKS)  # Dongying leads every indicator but the YoY rate
+    assert list(ranking.y) == list(PARKS) and list(ranking.x) == [5000.0, 3200.0, 1800.0]
+    cards = {t.title.text.split("<br>")[0]: t for t in fig.data if t.type == "indicator"}
+    revenue = cards["营业收入"]
+    assert revenue.value == 10000.0 and revenue.delta.reference == pytest.approx(9000.0)
+    assert "同比 2023年" in revenue.title.text
+    assert list(cards)[:2] == ["营业收入", "营业收入同比增长"]  # the first two of the family, catalog order
+    assert "营业收入过亿元企业数" not in cards
+    headers = [a.text for a in fig.layout.annotations[:4]]
+    assert headers == ["营收增长", "创新平台", "人才", "服务企业"]
+    assert fig.layout.font.family == charts.FONT_FAMILY
+
+
+def test_summary_figure_in_english_for_one_period_and_parks(store):
+    fig = summary.summary_figure(store, "en", parse_period("2023"), parks=PARKS[1:])
+    assert fig.layout.title.text == "Park Indicator Dashboard · 2023"
+    assert "Park: 潍坊滨海经济技术开发区, 威海南海新区" in fig.layout.title.subtitle.text
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert set(bars[0].y) == set(PARKS[1:])
+    assert [a.text for a in fig.layout.annotations[:4]][0] == "Revenue growth"
+    revenue = next(t for t in fig.data if t.type == "indicator" and t.title.text.startswith("Operating revenue"))
+    assert revenue.mode == "number"  # 2022 is not in the database: no comparison
+    assert "no comparable period" in revenue.title.text
+
+
+def test_summary_png_is_large_enough(store):
+    image = Image.open(io.BytesIO(summary.summary_png(store, "zh")))
+    assert image.format == "PNG" and image.width >= 1600 and image.height >= 1000
+
+
+def test_no_data_for_the_period_is_refused(store):
+    with pytest.raises(summary.SummaryUnavailable) as info:
+        summary.summary_figure(store, "zh", parse_period("2019"))
+    assert "2019年" in info.value.message("zh") and "2024年、2023年" in info.value.message("zh")
+    assert "Periods with data: 2024, 2023" in info.value.message("en")
+
+
+@pytest.mark.parametrize("lang, said", [("zh", "已生成汇总图"), ("en", "Summary written")])
+def test_cli_writes_the_png(small_db, tmp_path, lang, said):
+    out = tmp_path / f"summary_{lang}.png"
+    result = run_summary(small_db, "--out", str(out), "--lang", lang, "--period", "2024", "--park", *PARKS)
+    assert result.returncode == 0, result.stderr
+    assert said in result.stdout and not result.stderr.strip()
+    image = Image.open(out)
+    image.load()
+    assert image.format == "PNG" and image.width >= 1600 and image.height >= 1000
+
+
+def test_cli_accepts_park_aliases(small_db, tmp_path):
+    out = tmp_path / "alias.png"
+    result = run_summary(small_db, "--out", str(out), "--park", "东营经开区", "南海新区")
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 10_000
+
+
+def test_cli_empty_database_exits_1_with_a_message(tmp_path):
+    from metrics.store import Store
+
+    db = tmp_path / "empty.duckdb"
+    Store(db)
+    out = tmp_path / "x.png"
+    zh = run_summary(db, "--out", str(out))
+    assert zh.returncode == 1 and "数据库中还没有数据" in zh.stderr and not out.exists()
+    en = run_summary(db, "--out", str(out), "--lang", "en")
+    assert en.returncode == 1 and "holds no data" in en.stderr
+
+
+def test_cli_missing_database_is_not_created(tmp_path):
+    db = tmp_path / "nowhere.duckdb"
+    result = run_summary(db, "--out", str(tmp_path / "x.png"))
+    assert result.returncode == 1 and "找不到数据库文件" in result.stderr
+    assert not db.exists()
+
+
+def test_cli_unknown_and_empty_periods(small_db, tmp_path):
+    bad = run_summary(small_db, "--period", "去年", "--out", str(tmp_path / "x.png"))
+    assert bad.returncode == 1 and "无法识别的时期：去年" in bad.stderr
+    none = run_summary(small_db, "--period", "2019", "--lang", "en", "--out", str(tmp_path / "x.png"))
+    assert none.returncode == 1 and "No data for the chosen period (2019" in none.stderr
+
+
+def test_cli_without_a_browser_exits_1(small_db, tmp_path):
+    env = python_env(small_db) | {"BROWSER_PATH": "/nonexistent/chromium"}
+    result = subprocess.run([sys.executable, "-m", "metrics", "summary", "--out", str(tmp_path / "x.png")],
+                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert result.returncode == 1 and "无法导出图片" in result.stderr
+    assert not (tmp_path / "x.png").exists()

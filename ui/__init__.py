@@ -1,0 +1,21 @@
+"""Streamlit-only layer: the shared sidebar and view state, caching, translations, shared rendering.
+
+Names are resolved lazily so that importing one submodule (e.g. ui.auth) does not import them all.
+"""
+
+from importlib import import_module
+
+_EXPORTS = {
+    "Context": "ui.frame", "begin": "ui.frame", "t": "ui.i18n",
+    "indicator_picker": "ui.inputs", "indicators_picker": "ui.inputs", "summary_download": "ui.inputs",
+    "weights_editor": "ui.inputs", "template_download": "ui.inputs", "chart_with_downloads": "ui.widgets", "data_badges": "ui.widgets",
+    "kpi_grid": "ui.widgets", "localise": "ui.widgets", "subtitle": "ui.widgets",
+    "table_with_downloads": "ui.widgets",
+}
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'ui' has no attribute {name!r}")

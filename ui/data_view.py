@@ -1,0 +1,141 @@
+"""Data page pieces: loads with undo, one figure's source and replaced values with restore, audit log."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from metrics.periods import Period
+from metrics.store import StoreError
+from ui import cache
+from ui.i18n import t
+from ui.widgets import localise
+
+LOAD_COLUMNS = ["load_id", "file_name", "loaded_at", "rows_loaded", "rows_replaced", "status", "actor"]
+HISTORY_COLUMNS = ["history_id", "value", "qualifier", "source", "basis", "reference", "load_id", "replaced_at",
+                   "replaced_by", "restored"]
+MAX_PICK = 5000  # figures offered in the picker; narrow the sidebar filters for more
+
+
+def loads_frame(ctx) -> pd.DataFrame:
+    loads = ctx.store.loads()
+    out = loads[[c for c in LOAD_COLUMNS if c in loads.columns]].copy()
+    out["status"] = [t("status_" + s, ctx.lang) for s in out["status"]]
+    return localise(ctx, out)
+
+
+def _message(exc: StoreError, lang: str) -> str:
+    return exc.message_en if lang == "en" else exc.message_zh
+
+
+def _waiter(lang: str):
+    box = st.empty()
+    return lambda zh, en: box.info(en if lang == "en" else zh, icon=":material/hourglass_top:")
+
+
+def undo_form(ctx, actor: str) -> None:
+    """Pick a load that is still in effect and undo it (its replaced values come back)."""
+    loads = ctx.store.loads()
+    active = [(int(i), f) for i, f, s in zip(loads["load_id"], loads["file_name"], loads["status"], strict=True)
+              if s == "loaded"]
+    if not active:
+        st.caption(t("nothing_to_undo", ctx.lang))
+        return
+    names = dict(active)
+    load_id = st.selectbox(t("undo_pick", ctx.lang), list(names), key="undo_pick",
+                           format_func=lambda i: f"#{i} · {names[i]}")
+    if st.button(t("undo", ctx.lang), icon=":material/undo:", key="undo_button"):
+        try:
+            done = ctx.store.undo_load(load_id, actor=actor, on_wait=_waiter(ctx.lang))
+        except StoreError as exc:
+            st.error(_message(exc, ctx.lang))
+            return
+        cache.clear()
+        st.session_state["_pd_data_msg"] = t("undone", ctx.lang, id=load_id, removed=done.get("removed", 0),
+                                             back=done.get("brought_back", 0))
+        st.rerun()
+
+
+def figure_picker(ctx) -> dict | None:
+    """A figure in view (sidebar filters), chosen by park · chain · indicator."""
+    table = ctx.q("filtered_table", ctx.lang)
+    if table.empty:
+        return None
+    rows = [{k: (None if _missing(v) else v) for k, v in r.items()} for r in table.head(MAX_PICK).to_dict("records")]
+    names = {i.id: i.name(ctx.lang) for i in ctx.catalog.indicators}
+    whole = t("whole_park_short", ctx.lang)
+    n = st.selectbox(t("figure_pick", ctx.lang), range(len(rows)), key="figure_pick",
+                     format_func=lambda k: " · ".join([str(rows[k]["park"]), str(rows[k]["chain"] or whole),
+                                                       names.get(rows[k]["indicator"], rows[k]["indicator"]),
+                                                       str(rows[k]["display"])]))
+    return rows[n]
+
+
+def figure_detail(ctx, row: dict) -> None:
+    """Where one figure came from: value, source file!sheet!row, reference, basis, load."""
+    period = Period(pd.Timestamp(row["period_start"]).date(), pd.Timestamp(row["period_end"]).date())
+    detail = _detail(ctx, row, period)
+    if detail is None:
+        st.caption(t("figure_gone", ctx.lang))
+        return
+    facts = {
+        "col_display": detail["display"], "col_period_label": detail["period_label"],
+        "col_source": detail.get("source") or "–", "col_reference": detail.get("reference") or "–",
+        "col_basis": t("basis_" + detail["basis"], ctx.lang) if detail.get("basis") else "–",
+        "col_file_name": detail.get("file_name") or "–",
+        "col_loaded_at": str(detail.get("loaded_at") or "–")[:19],
+    }
+    st.dataframe(pd.DataFrame({t("field", ctx.lang): [t(k, ctx.lang) for k in facts],
+                               t("content", ctx.lang): [str(v) for v in facts.values()]}),
+                 hide_index=True, key="figure_detail")
+
+
+def _detail(ctx, row: dict, period: Period):
+    from metrics.queries import observation_detail
+
+    return observation_detail(ctx.store, row["park"], row["chain"], period, row["indicator"], ctx.lang)
+
+
+def history_frame(ctx, row: dict) -> pd.DataFrame:
+    hist = ctx.store.history(row["park"], row["chain"], row["period_start"], row["period_end"], row["indicator"])
+    return hist[[c for c in HISTORY_COLUMNS if c in hist.columns]]
+
+
+def restore_form(ctx, history: pd.DataFrame, actor: str) -> None:
+    """Make a replaced value current again."""
+    ids = [int(i) for i in history["history_id"]]
+    values = dict(zip(ids, history["value"], strict=True))
+    hid = st.selectbox(t("restore_pick", ctx.lang), ids, key="restore_pick",
+                       format_func=lambda i: f"#{i} · {values[i]:g}")
+    if st.button(t("restore", ctx.lang), icon=":material/restore:", key="restore_button"):
+        try:
+            ctx.store.restore(hid, actor=actor, on_wait=_waiter(ctx.lang))
+        except StoreError as exc:
+            st.error(_message(exc, ctx.lang))
+            return
+        cache.clear()
+        st.session_state["_pd_data_msg"] = t("restored", ctx.lang, id=hid)
+        st.rerun()
+
+
+def audit_frame(ctx) -> pd.DataFrame:
+    audit = ctx.store.audit()
+    audit = audit.assign(detail=[_short(d) for d in audit["detail"]])
+    audit["action"] = [t("action_" + a, ctx.lang) for a in audit["action"]]
+    return localise(ctx, audit)
+
+
+def _missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _short(detail: str) -> str:
+    try:
+        return ", ".join(f"{k}={v}" for k, v in json.loads(detail).items())
+    except (TypeError, ValueError):
+        return str(detail)

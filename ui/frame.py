@@ -1,0 +1,148 @@
+"""The frame every page draws first: page config, sample data on first start, the shared sidebar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+import streamlit as st
+
+from metrics.catalog import Catalog, default_catalog
+from metrics.periods import Period
+from metrics.queries import Filters
+from metrics.store import Store
+from ui import cache, state
+from ui.i18n import t
+
+# (page id, script path, material icon); the order of the sidebar links.
+PAGES = (
+    ("overview", "dashboard.py", ":material/dashboard:"),
+    ("parks", "pages/parks.py", ":material/compare_arrows:"),
+    ("chains", "pages/chains.py", ":material/account_tree:"),
+    ("trends", "pages/trends.py", ":material/trending_up:"),
+    ("upload", "pages/upload.py", ":material/upload_file:"),
+    ("data", "pages/data.py", ":material/manage_history:"),
+)
+
+
+@dataclass
+class Context:
+    """What a page needs: language, filters, the store and cached access to the queries."""
+
+    page: str
+    lang: str
+    store: Store
+    version: object
+    catalog: Catalog
+    filters: Filters
+    periods: list[Period] = field(default_factory=list)
+
+    def q(self, name: str, *args, filters: Filters | None = None, **kwargs):
+        """`metrics.queries.<name>(store, filters, *args)`, cached on the data version."""
+        return cache.query(name, self.store, self.version, filters or self.filters, *args, **kwargs)
+
+    def look(self, name: str, *args):
+        """A filter-free query (`data_status`, `available_parks`...), cached on the data version."""
+        return cache.lookup(name, self.store, self.version, *args)
+
+    def with_filters(self, **changes) -> Filters:
+        return replace(self.filters, **changes)
+
+    def t(self, key: str, **fields) -> str:
+        return t(key, self.lang, **fields)
+
+
+def begin(page: str) -> Context:
+    """Set up the page and draw the sidebar; every page calls this first."""
+    view = state.load()
+    lang = view["lang"]
+    icon = {p: i for p, _, i in PAGES}[page]
+    st.set_page_config(
+        layout="wide", page_title=f"{t('page_' + page, lang)} · {t('app_title', lang)}", page_icon=icon
+    )
+    store = cache.store()
+    _first_start(store, lang)
+    version = store.data_version()
+    ctx = Context(page=page, lang=lang, store=store, version=version, catalog=default_catalog(),
+                  filters=Filters())
+    with st.sidebar:
+        _sidebar(ctx)
+    state.write_url()
+    return ctx
+
+
+def _first_start(store: Store, lang: str) -> None:
+    """Load the bundled sample data into an empty database, once per session."""
+    if st.session_state.get("_pd_sample_checked"):
+        return
+    st.session_state["_pd_sample_checked"] = True
+    try:
+        from metrics.sample import ensure_sample_data
+    except ImportError:  # TODO: remove once metrics/sample.py has landed
+        return
+    if store.is_empty():
+        with st.spinner(t("loading_sample", lang)):
+            ensure_sample_data(store)
+        cache.clear()
+
+
+def _sidebar(ctx: Context) -> None:
+    lang = ctx.lang
+    st.markdown(f"**{t('app_title', lang)}**")
+    state.bind("w_lang", "lang")
+    st.segmented_control(
+        t("language", lang), ["zh", "en"], key="w_lang", format_func={"zh": "中文", "en": "English"}.get,
+        on_change=_keep_lang, label_visibility="collapsed",
+    )
+    nav = st.container()
+    st.divider()
+    ctx.periods, default = _periods(ctx)
+    tokens = [state.period_token(p) for p in ctx.periods]
+    state.bind("w_period", "period", lambda v: v if v in tokens else None)
+    if st.session_state["w_period"] is None and tokens:
+        st.session_state["w_period"] = state.period_token(default)
+    period_names = {state.period_token(p): p.label(lang) for p in ctx.periods}
+    chosen = st.selectbox(t("period", lang), tokens, key="w_period", format_func=period_names.get,
+                          on_change=state.keep, args=("w_period", "period"))
+    parks = list(ctx.look("available_parks"))
+    state.bind("w_parks", "parks", lambda v: [p for p in (v or []) if p in parks])
+    picked = st.multiselect(t("parks", lang), parks, key="w_parks", placeholder=t("all_parks", lang),
+                            on_change=state.keep, args=("w_parks", "parks"))
+    chains = list(ctx.look("available_chains", tuple(picked)))
+    state.bind("w_chains", "chains", lambda v: [c for c in (v or []) if c in chains])
+    chosen_chains = st.multiselect(t("chains", lang), chains, key="w_chains",
+                                   placeholder=t("whole_park", lang), help=t("chains_help", lang),
+                                   on_change=state.keep, args=("w_chains", "chains"))
+    families = [None] + [c.id for c in ctx.catalog.categories]
+    state.bind("w_family", "family", lambda v: v if v in families else None)
+    names = {c.id: c.name(lang) for c in ctx.catalog.categories} | {None: t("all_families", lang)}
+    family = st.selectbox(t("family", lang), families, key="w_family", format_func=names.get,
+                          on_change=state.keep, args=("w_family", "family"))
+    state.bind("w_illus", "illus", bool)
+    illus = st.toggle(t("include_illustrative", lang), key="w_illus", help=t("illustrative_help", lang),
+                      on_change=state.keep, args=("w_illus", "illus"))
+    st.caption(t("share_hint", lang))
+    ctx.filters = Filters(period=state.parse_token(chosen), parks=tuple(picked), chains=tuple(chosen_chains),
+                          category=family, include_illustrative=illus)
+    with nav:
+        for page, path, icon in PAGES:
+            st.page_link(path, label=t("page_" + page, lang), icon=icon, query_params=state.encoded())
+
+
+def _keep_lang() -> None:
+    # segmented_control returns None when the selected option is clicked again: keep the language.
+    if st.session_state["w_lang"] in ("zh", "en"):
+        state.put("lang", st.session_state["w_lang"])
+
+
+def _periods(ctx: Context) -> tuple[list[Period], Period | None]:
+    """Periods with data, newest first, and the default: the newest one holding at least half as many
+    figures as the fullest period (so a year with three early figures does not open as an empty view)."""
+    cover = cache.period_coverage(ctx.store, ctx.version)
+    periods = [Period(pd.Timestamp(s).date(), pd.Timestamp(e).date())
+               for s, e in zip(cover["period_start"], cover["period_end"], strict=True)]
+    if not periods:
+        return [], None
+    enough = cover["n_observations"].max() / 2
+    default = next(p for p, n in zip(periods, cover["n_observations"], strict=True) if n >= enough)
+    return periods, default

@@ -1,0 +1,128 @@
+"""Upload page pieces: read files with a progress bar, show preview and report, store them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.periods import period_label
+from metrics.queries import display_value
+from ui import cache
+from ui.i18n import t
+from ui.widgets import localise
+
+PARSED = "_pd_parsed"  # file_id -> ParsedFile, so a rerun does not read a file again
+PREVIEW_ROWS = 20
+
+
+def read_uploads(ctx, files) -> list:
+    """ParsedFile per uploaded file (cached per upload), reading new ones with a progress bar."""
+    from metrics.ingest import read_file
+
+    cached = st.session_state.setdefault(PARSED, {})
+    for gone in set(cached) - {f.file_id for f in files}:
+        del cached[gone]
+    for f in files:
+        if f.file_id in cached:
+            continue
+        bar = st.progress(0.0, text=t("reading", ctx.lang, file=f.name))
+        cached[f.file_id] = read_file(f.getvalue(), f.name, progress=_progress(bar, ctx.lang, f.name))
+        bar.empty()
+    return [cached[f.file_id] for f in files]
+
+
+def _progress(bar, lang: str, name: str):
+    def update(*args) -> None:
+        # Accept progress(fraction) and progress(done, total), each optionally followed by a message.
+        nums = [a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)]
+        if len(nums) >= 2 and nums[1]:
+            fraction = nums[0] / nums[1]
+        elif nums:
+            fraction = nums[0]
+        else:
+            return
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=t("reading", lang, file=name))
+
+    return update
+
+
+def preview_frame(ctx, frame: pd.DataFrame) -> pd.DataFrame:
+    """The first figures as they would be stored, with display names, periods and `110余`."""
+    head = frame.head(PREVIEW_ROWS).copy()
+    head["period_label"] = [period_label(pd.Timestamp(s).date(), pd.Timestamp(e).date(), ctx.lang)
+                            for s, e in zip(head["period_start"], head["period_end"], strict=True)]
+    head["display"] = [display_value(v, q, ctx.lang) for v, q in zip(head["value"], head["qualifier"], strict=True)]
+    head["unit"] = [ctx.catalog.indicator(i).unit for i in head["indicator"]]
+    cols = ["park", "chain", "period_label", "indicator", "display", "unit", "basis", "source"]
+    return localise(ctx, head[cols])
+
+
+def errors_frame(ctx, report) -> pd.DataFrame:
+    rows = [{"sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value,
+             "message": (p.message_en or p.message) if ctx.lang == "en" else p.message} for p in report.errors]
+    frame = pd.DataFrame(rows, columns=["sheet", "row", "column", "value", "message"])
+    return frame.rename(columns={c: t("err_" + c, ctx.lang) for c in frame.columns})
+
+
+def show_report(ctx, parsed) -> None:
+    """Everything reading found, before anything is stored."""
+    r = parsed.report
+    with st.container(border=True):
+        st.markdown(f"**{t('file', ctx.lang)}**")
+        st.text(r.file)
+        if r.fatal:
+            st.error(t("file_refused", ctx.lang, reason=(r.fatal_en or r.fatal) if ctx.lang == "en" else r.fatal))
+            return
+        cols = st.columns(5)
+        cols[0].metric(t("r_figures", ctx.lang), len(parsed.frame))
+        cols[1].metric(t("r_missing", ctx.lang), r.missing)
+        cols[2].metric(t("r_totals", ctx.lang), r.totals_skipped)
+        cols[3].metric(t("r_errors", ctx.lang), len(r.errors))
+        cols[4].metric(t("r_new_parks", ctx.lang), len(r.new_parks))
+        for key, names in (("r_new_parks", r.new_parks), ("r_skipped_sheets", r.skipped_sheets),
+                           ("r_ignored_columns", r.ignored_columns)):
+            if names:
+                st.caption(t(key, ctx.lang))
+                st.text("、".join(map(str, names)) if ctx.lang != "en" else ", ".join(map(str, names)))
+        if len(parsed.frame):
+            st.caption(t("preview", ctx.lang, n=min(PREVIEW_ROWS, len(parsed.frame)), total=len(parsed.frame)))
+            st.dataframe(preview_frame(ctx, parsed.frame), hide_index=True)
+        if r.errors:
+            st.warning(t("has_errors", ctx.lang, n=len(r.errors)))
+            st.dataframe(errors_frame(ctx, r), hide_index=True)
+
+
+def store_all(ctx, parsed_files: list, skip_bad_rows: bool, actor: str) -> list:
+    """Load each file (one transaction each), telling the user while another load holds the lock."""
+    waiting = st.empty()
+
+    def on_wait(zh: str, en: str) -> None:
+        waiting.info(en if ctx.lang == "en" else zh, icon=":material/hourglass_top:")
+
+    reports = []
+    with st.spinner(t("loading", ctx.lang)):
+        for p in parsed_files:
+            reports.append(ctx.store.load(p, skip_bad_rows=skip_bad_rows, actor=actor, on_wait=on_wait))
+    waiting.empty()
+    st.session_state.pop(PARSED, None)
+    cache.clear()
+    return reports
+
+
+def show_results(ctx, reports: list) -> None:
+    """One line per stored file: loaded / unchanged / refused, with counts."""
+    for r in reports:
+        counts = {"n": r.rows_loaded, "skipped": r.skipped_rows, "replaced": getattr(r, "rows_replaced", 0)}
+        if r.status == "loaded":
+            st.success(t("result_loaded", ctx.lang, file=_plain(r.file), **counts), icon=":material/check_circle:")
+        elif r.status == "unchanged":
+            st.info(t("result_unchanged", ctx.lang, file=_plain(r.file)), icon=":material/info:")
+        else:
+            reason = (r.fatal_en or r.fatal) if ctx.lang == "en" else r.fatal
+            st.error(t("result_rejected", ctx.lang, file=_plain(r.file), reason=reason or ""))
+
+
+def _plain(text: str) -> str:
+    """A file name made safe for a markdown message (no markup, no HTML)."""
+    special = "\\`*_[]<>#|~$"
+    return "".join("\\" + c if c in special else c for c in str(text))
