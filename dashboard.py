@@ -9,9 +9,7 @@ ctx = ui.begin("overview")
 st.title(ctx.t("page_overview"), anchor=False)
 
 cards = ctx.q("kpi_cards", ctx.lang)
-if cards.empty:
-    st.info(ctx.t("no_data"))
-    st.stop()
+ui.stop_if_empty(ctx, cards)
 
 period_label = cards["period_label"].iloc[0]
 st.caption(ctx.t("overview_caption", period=period_label))

@@ -18,8 +18,8 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from metrics import queries as q  # noqa: E402
-from metrics.store import Store  # noqa: E402
+from metrics import queries as q
+from metrics.store import Store
 
 INDICATORS = ["revenue", "revenue_yoy", "firms_revenue_100m", "national_platforms", "national_talents",
               "enterprises_visited", "problems_solved", "satisfaction"]
@@ -82,6 +82,7 @@ def cases(store: Store) -> dict:
         "trend(5 parks)": lambda: q.trend(store, five, "revenue"),
         "filtered_table": lambda: q.filtered_table(store, everything),
         "filtered_table(5 parks)": lambda: q.filtered_table(store, five),
+        "filtered_table(limit 1000)": lambda: q.filtered_table(store, everything, limit=1000),
         "available_periods": lambda: q.available_periods(store),
         "available_parks": lambda: q.available_parks(store),
         "available_chains": lambda: q.available_chains(store),

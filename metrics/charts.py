@@ -50,6 +50,8 @@ _T = {
     "vs": ("对比", "vs"),
     "no_prev": ("无可比时期数据", "no comparable period"),
     "no_data": ("暂无数据", "No data"),
+    "n_compared": ("（{n}/{total} 个园区可比）", " ({n} of {total} parks comparable)"),
+    "park_mean": ("园区平均", "mean of parks"),
 }
 SEP = " · "
 
@@ -70,10 +72,10 @@ def esc(text: object) -> str:
 def _template() -> go.layout.Template:
     base = go.layout.Template(pio.templates["plotly_white"])
     base.layout.colorway = list(COLORWAY)
-    base.layout.font = dict(family=FONT_FAMILY, size=14, color="#2B2B2B")
+    base.layout.font = {"family": FONT_FAMILY, "size": 14, "color": "#2B2B2B"}
     base.layout.paper_bgcolor = "#FFFFFF"
     base.layout.plot_bgcolor = "#FFFFFF"
-    base.layout.colorscale = dict(sequential=[list(s) for s in SEQUENTIAL])
+    base.layout.colorscale = {"sequential": [list(s) for s in SEQUENTIAL]}
     return base
 
 
@@ -86,19 +88,19 @@ def apply_layout(fig: go.Figure, title: str, subtitle: str = "", lang: str = "zh
     """The one shared layout: explicit template, CJK font, calm colours, title and context inside the figure."""
     fig.update_layout(
         template=TEMPLATE,
-        font=dict(family=FONT_FAMILY, size=14, color="#2B2B2B"),
+        font={"family": FONT_FAMILY, "size": 14, "color": "#2B2B2B"},
         colorway=list(COLORWAY),
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
-        title=dict(
-            text=esc(title), x=0.01, xanchor="left", y=0.97, yanchor="top",
-            font=dict(size=22, family=FONT_FAMILY, color="#1F2A36"),
-            subtitle=dict(text=esc(subtitle), font=dict(size=14, family=FONT_FAMILY, color="#5F6B76")),
-        ),
-        margin=dict(l=24, r=32, t=(96 if subtitle else 72) + (28 if legend else 0), b=48),
+        title={
+            "text": esc(title), "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top",
+            "font": {"size": 22, "family": FONT_FAMILY, "color": "#1F2A36"},
+            "subtitle": {"text": esc(subtitle), "font": {"size": 14, "family": FONT_FAMILY, "color": "#5F6B76"}},
+        },
+        margin={"l": 24, "r": 32, "t": (96 if subtitle else 72) + (28 if legend else 0), "b": 48},
         showlegend=legend,
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="right", x=1.0, title_text=""),
-        hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "right", "x": 1.0, "title": {"text": ""}},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
         meta={"lang": lang},
     )
     if height:
@@ -165,10 +167,20 @@ def _display(df: pd.DataFrame) -> list[str]:
 
 def _empty(fig: go.Figure, lang: str) -> go.Figure:
     fig.add_annotation(text=t("no_data", lang), x=0.5, y=0.5, xref="paper", yref="paper",
-                       showarrow=False, font=dict(size=20, color="#8A96A3"))
+                       showarrow=False, font={"size": 20, "color": "#8A96A3"})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
+
+
+def value_range(values: Iterable[float], pad: float = 0.15) -> list[float] | None:
+    """An axis range from 0 (or below, for negatives) with room past the bars for outside labels."""
+    vals = [float(v) for v in values if v is not None and not pd.isna(v)]
+    if not vals:
+        return None
+    lo, hi = min(0.0, *vals), max(0.0, *vals)
+    extra = (hi - lo) * pad or 1.0
+    return [lo - extra if lo < 0 else 0.0, hi + extra if hi > 0 else 0.0]
 
 
 def _bar_height(n: int) -> int:
@@ -196,7 +208,7 @@ def ranking_bar(ranking_df: pd.DataFrame, indicator: str, period_label: str = ""
         name=esc(name),
     )
     fig.update_yaxes(autorange="reversed", title_text="")
-    fig.update_xaxes(title_text=_with_unit(name, unit, lang), rangemode="tozero")
+    fig.update_xaxes(title_text=_with_unit(name, unit, lang), range=value_range(df["value"]))
     return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df)), legend=False)
 
 
@@ -248,11 +260,11 @@ def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None
         r = [by_ind.get(i) for i in inds]
         fig.add_scatterpolar(
             r=r + r[:1], theta=theta + theta[:1], name=esc(park), mode="lines+markers",
-            fill="toself", opacity=0.75, line=dict(color=COLORWAY[n % len(COLORWAY)], width=2),
+            fill="toself", opacity=0.75, line={"color": COLORWAY[n % len(COLORWAY)], "width": 2},
             hovertemplate=esc(park) + "<br>%{theta}: %{r:.1f}<extra></extra>",
         )
-    fig.update_layout(polar=dict(radialaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100]),
-                                 bgcolor="#FFFFFF"))
+    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100]},
+                                 "bgcolor": "#FFFFFF"})
     return apply_layout(fig, title, subtitle, lang, height=560)
 
 
@@ -294,7 +306,7 @@ def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, sub
     fig.add_heatmap(
         z=z, x=x, y=[esc(p) for p in parks], text=text, texttemplate="%{text}",
         colorscale=[list(s) for s in SEQUENTIAL], zmin=0, zmax=100, showscale=scores,
-        colorbar=dict(title=dict(text=t("score", lang))) if scores else None, xgap=2, ygap=2,
+        colorbar={"title": {"text": t("score", lang)}} if scores else None, xgap=2, ygap=2,
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
     )
     fig.update_yaxes(autorange="reversed")
@@ -347,7 +359,7 @@ def chain_heatmap(chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh
         x=[esc(c) for c in chains], y=[esc(p) for p in parks],
         text=[[esc(shown.get((p, c), "")) for c in chains] for p in parks], texttemplate="%{text}",
         colorscale=[list(s) for s in SEQUENTIAL], xgap=2, ygap=2,
-        colorbar=dict(title=dict(text=esc(unit))),
+        colorbar={"title": {"text": esc(unit)}},
         hovertemplate="%{y}<br>%{x}: %{text} " + esc(unit) + "<extra></extra>",
     )
     fig.update_yaxes(autorange="reversed")
@@ -388,10 +400,10 @@ def chain_treemap(chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh
         ids=ids, labels=labels, parents=parents, values=values, text=text, branchvalues="total",
         texttemplate="%{label}<br>%{text}", textinfo="label+text",
         hovertemplate="%{label}: %{text} " + esc(unit) + "<extra></extra>",
-        marker=dict(colors=[COLORWAY[int(i[1:].split("/")[0]) % len(COLORWAY)] for i in ids]),
-        tiling=dict(pad=2), root_color="#FFFFFF",
+        marker={"colors": [COLORWAY[int(i[1:].split("/")[0]) % len(COLORWAY)] for i in ids]},
+        tiling={"pad": 2}, root_color="#FFFFFF",
     )
-    fig.update_layout(margin=dict(l=8, r=8, b=8))
+    fig.update_layout(margin={"l": 8, "r": 8, "b": 8})
     return apply_layout(fig, title, subtitle, lang, height=560, legend=False)
 
 
@@ -419,7 +431,7 @@ def chain_ranking_bar(chain_ranking_df: pd.DataFrame, indicator: str, lang: str 
             hovertemplate="%{y}<br>%{text} " + esc(unit) + "<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=list(df["_label"]), autorange="reversed")
-    fig.update_xaxes(title_text=_with_unit(name, unit, lang), rangemode="tozero")
+    fig.update_xaxes(title_text=_with_unit(name, unit, lang), range=value_range(df["value"]))
     return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df)))
 
 
@@ -444,7 +456,7 @@ def trend_lines(trend_df: pd.DataFrame, indicator: str, lang: str = "zh", *, tit
         g_text = ["–" if pd.isna(v) else f"{v:+.1f}%" for v in g]
         fig.add_scatter(
             x=[esc(p) for p in part["period_label"]], y=list(part["value"]), name=esc(park),
-            mode="lines+markers", line=dict(color=color, width=2.5), legendgroup=esc(park),
+            mode="lines+markers", line={"color": color, "width": 2.5}, legendgroup=esc(park),
             customdata=[[esc(s), gt] for s, gt in zip(part["_shown"], g_text, strict=True)],
             hovertemplate=esc(park) + "<br>%{x}: %{customdata[0]} " + esc(unit)
             + "<br>" + t("growth", lang) + ": %{customdata[1]}<extra></extra>",
@@ -464,6 +476,10 @@ def trend_lines(trend_df: pd.DataFrame, indicator: str, lang: str = "zh", *, tit
     return apply_layout(fig, title, subtitle, lang, height=620 if growth else 460)
 
 
+def _known(value: object) -> bool:
+    return value is not None and not pd.isna(value)
+
+
 def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
     """One KPI card: the value as reported (约/余 kept) and its change vs the comparable previous period."""
     card = dict(card)
@@ -478,8 +494,14 @@ def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
     if has_prev:
         cmp_word = t(comparison, lang) if comparison in ("yoy", "mom") else t("vs", lang)
         sub = f"{cmp_word} {card.get('prev_label') or ''}".strip()
+        n_parks, n_cmp = card.get("n_parks"), card.get("n_parks_compared")
+        if _known(n_parks) and _known(n_cmp) and int(n_cmp) < int(n_parks):
+            # The change covers only parks with a figure in both periods: say so on the card.
+            sub += t("n_compared", lang).format(n=int(n_cmp), total=int(n_parks))
     else:
         sub = t("no_prev", lang)
+    if card.get("aggregation") == "mean":
+        sub = f"{t('park_mean', lang)}{SEP}{sub}"
     prefix = ("约" if lang != "en" else "~") if qualifier == "approx" else ""
     suffix = ("余" if lang != "en" else "+") if qualifier == "at_least" else ""
     suffix += unit if lang != "en" or unit == "%" else f" {unit}"
@@ -490,13 +512,13 @@ def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
     return go.Indicator(
         mode="number+delta" if has_prev else "number",
         value=None if value is None or pd.isna(value) else float(value),
-        number=dict(prefix=prefix, suffix=esc(suffix), valueformat=valueformat,
-                    font=dict(size=30, color="#1F2A36")),
-        delta=dict(reference=float(prev), relative=relative, valueformat=".1%" if relative else ",.2~f",
-                   increasing=dict(color=up), decreasing=dict(color=down), font=dict(size=15),
-                   suffix="" if relative else (" pp" if unit == "%" else "")) if has_prev else None,
-        title=dict(text=f"{esc(name)}<br><span style='font-size:12px;color:#5F6B76'>{esc(sub)}</span>",
-                   font=dict(size=15)),
+        number={"prefix": prefix, "suffix": esc(suffix), "valueformat": valueformat,
+                    "font": {"size": 30, "color": "#1F2A36"}},
+        delta={"reference": float(prev), "relative": relative, "valueformat": ".1%" if relative else ",.2~f",
+                   "increasing": {"color": up}, "decreasing": {"color": down}, "font": {"size": 15},
+                   "suffix": "" if relative else (" pp" if unit == "%" else "")} if has_prev else None,
+        title={"text": f"{esc(name)}<br><span style='font-size:12px;color:#5F6B76'>{esc(sub)}</span>",
+                   "font": {"size": 15}},
     )
 
 
@@ -511,8 +533,8 @@ def kpi_figure(kpi_df: pd.DataFrame, lang: str = "zh", *, title: str | None = No
     for n, (_, card) in enumerate(kpi_df.iterrows()):
         r, c = divmod(n, columns)
         trace = kpi_indicator(card, lang)
-        trace.domain = dict(x=[c / columns + 0.01, (c + 1) / columns - 0.01],
-                            y=[1 - (r + 1) / rows + 0.02, 1 - r / rows - 0.08])
+        trace.domain = {"x": [c / columns + 0.01, (c + 1) / columns - 0.01],
+                            "y": [1 - (r + 1) / rows + 0.02, 1 - r / rows - 0.08]}
         fig.add_trace(trace)
     return apply_layout(fig, title, subtitle, lang, height=max(300, 60 + 190 * rows), legend=False)
 

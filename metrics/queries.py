@@ -35,7 +35,11 @@ Semantics (leadership acts on these numbers, so they are spelled out here):
 - Trend: every period of the same kind as the period in view (years with years, quarters with
   quarters, year-to-date with year-to-date of the same end month, halves with halves, months with
   months, custom spans with the same calendar span). growth_pct is against the same span a year
-  earlier (for years that is also the previous period); None for '%' indicators.
+  earlier (for years that is also the previous period); NaN for '%' indicators (see `change`).
+- Cost: each function runs one or two queries (the latest period, then the comparison; trend also
+  lists the periods) and fetches only its result. Period bounds are passed as constants so DuckDB
+  skips row groups by min/max: loading files period by period keeps that effective. A view of
+  every park returns a row per park (a table view, one per figure): use `limit` on filtered_table.
 - `display` renders the qualifier: zh `110余`, `约20`; en `110+`, `~20`; numbers without needless
   decimals (`8`, `19.5`), at most two decimals, thousands separated by commas. Units are separate.
 """
@@ -119,6 +123,7 @@ def scope_indicators(f: Filters, catalog: Catalog | None = None) -> list[str]:
             cat.indicator(iid)  # raises KeyError for an unknown id
         return list(dict.fromkeys(f.indicators))
     if f.category:
+        cat.category(f.category)  # raises KeyError for an unknown category
         return [i.id for i in cat.in_category(f.category)]
     return cat.ids
 
@@ -127,6 +132,8 @@ def _params(f: Filters, catalog: Catalog, indicator_ids: list[str], weights: dic
             lang: str = "zh") -> dict:
     """Bound parameters shared by the queries: the scope and the catalog facts as parallel lists."""
     inds = [catalog.indicator(i) for i in indicator_ids]
+    if weights and any(not math.isfinite(float(w)) or float(w) < 0 for w in weights.values()):
+        raise ValueError(f"weights must be finite numbers >= 0: {weights}")
     return {
         "lang": lang,
         "parks": list(f.parks),
@@ -349,9 +356,7 @@ def trend(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: C
     if period is None:
         return _result(None, TREND_COLUMNS, None)
     key = series_key(period)
-    series = sorted(p for p in available_periods(store) if series_key(p) == key)
-    if period not in series:
-        series.append(period)
+    series = sorted({p for p in available_periods(store) if series_key(p) == key} | {period})
     earlier = [year_earlier(p) for p in series]
     # Year-earlier spans share the series key, so whenever they hold data they are in the series too.
     params = _params(f, cat, [indicator], lang=lang) | _period_params(series)
@@ -365,16 +370,25 @@ def trend(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: C
 TABLE_COLUMNS = [*OBS_COLUMNS, "display", "period_label"]
 
 
-def filtered_table(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
-    """The figures behind the view (whole-park and chain rows when no chain is selected), key-sorted."""
+def filtered_table(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None,
+                   limit: int | None = None) -> pd.DataFrame:
+    """The figures behind the view (whole-park and chain rows when no chain is selected), key-sorted.
+
+    `limit` keeps the first rows only (for showing a page of a large table); attrs["n_total"] counts all.
+    """
     cat = catalog or default_catalog()
     period = resolve_period(store, f, cat)
     if period is None:
-        return _result(None, TABLE_COLUMNS, None)
-    params = _params(f, cat, scope_indicators(f, cat), lang=lang) | {"start": period.start, "end": period.end}
+        out = _result(None, TABLE_COLUMNS, None)
+        out.attrs["n_total"] = 0
+        return out
+    params = _params(f, cat, scope_indicators(f, cat), lang=lang) | {"start": period.start, "end": period.end,
+                                                                      "limit": limit}
     df = run(store, "q_filtered_table", params)
     df["period_label"] = period.label(lang)
-    return _result(df, TABLE_COLUMNS, period)
+    out = _result(df, TABLE_COLUMNS, period)
+    out.attrs["n_total"] = int(df["n_total"].iloc[0]) if len(df) else 0
+    return out
 
 
 # --- what is there ------------------------------------------------------------------------------
@@ -417,6 +431,7 @@ def data_status(store: Store) -> dict:
 def observation_detail(store: Store, park: str, chain: str | None, period: Period, indicator: str,
                        lang: str = "zh") -> dict | None:
     """One figure by its key with source, reference, basis, load file and time; None when absent."""
+    chain = None if chain is None or _isna(chain) or chain == "" else chain  # a frame's missing chain
     df = run(store, "q_observation_detail", {"park": park, "chain": chain, "start": period.start,
                                              "end": period.end, "indicator": indicator})
     if df.empty:

@@ -58,7 +58,8 @@ def find_browser() -> str | None:
 def cjk_font_installed() -> bool:
     """True when fontconfig knows a font covering Chinese (else every character renders as a box)."""
     try:
-        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=20)
+        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+                             timeout=20, check=False)
     except (OSError, subprocess.SubprocessError):
         return False
     return out.returncode == 0 and bool(out.stdout.strip())
@@ -151,7 +152,7 @@ class _WarmServer:
             return
         try:
             asyncio.run_coroutine_threadsafe(k.close(), loop).result(15)
-        except Exception:  # noqa: BLE001 - best effort at exit; the browser dies with us anyway
+        except Exception:  # noqa: BLE001, S110 - best effort at exit; the browser dies with us anyway
             pass
         loop.call_soon_threadsafe(loop.stop)
         thread.join(5)
@@ -178,7 +179,7 @@ def figure_image(fig: go.Figure | dict, fmt: str = "png", width: int = 1200, hei
         if not ok:
             raise RenderUnavailable(reason, png_available("en")[1])
     fig_dict = fig.to_plotly_json() if isinstance(fig, go.Figure) else fig
-    opts = dict(format=fmt, width=int(width), height=int(height), scale=scale)
+    opts = {"format": fmt, "width": int(width), "height": int(height), "scale": scale}
     last: BaseException | None = None
     for _attempt in range(2):  # a crashed browser is restarted once
         try:

@@ -2,29 +2,32 @@
 
 No process keeps the database open. Every operation opens a connection, works and closes it
 under an advisory flock on `<db>.lock`: shared (and a read-only connection) for reads,
-exclusive for writes. See docs/ARCHITECTURE.md, "Store design".
+exclusive for writes (metrics/dbfile.py). See docs/ARCHITECTURE.md, "Store design".
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from metrics.config import db_path, limits
+from metrics.config import db_path
+from metrics.dbfile import DbFile, OnWait, StoreBusy, StoreError
 from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -32,48 +35,17 @@ SCHEMA_VERSION = 1
 KEY_COLUMNS = ("park", "chain", "period_start", "period_end", "indicator")
 PAUSE_ENV = "PARKDASH_TEST_PAUSE_IN_LOAD"  # test hook: seconds to sleep inside a load's transaction
 
-OnWait = Callable[[str, str], None]
 
-
-class StoreError(Exception):
-    """A store operation refused, with a message in Chinese and in English."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        super().__init__(message_en)
-        self.message_zh = message_zh
-        self.message_en = message_en
-
-
-class StoreBusy(StoreError):
-    """Another process held the database longer than `lock_wait_seconds`."""
-
-
-@lru_cache(maxsize=None)
+@cache
 def _statements(file_name: str) -> dict[str, str]:
     """Named statements of a SQL file (`-- name: x` starts statement x)."""
     text = (SQL_DIR / file_name).read_text(encoding="utf-8")
-    parts = re.split(r"^-- name: (\w+)\s*$", text, flags=re.M)
+    parts = re.split(r"^-- name: (\w+)\s*$", text, flags=re.MULTILINE)
     return {name: body.strip().rstrip(";") for name, body in zip(parts[1::2], parts[2::2])}
 
 
-def _flock(fd: int, mode: int, deadline: float, waiting: Callable[[], None]) -> None:
-    """Take a flock, polling until `deadline`; call `waiting` when it is not free at once."""
-    pause = 0.002
-    while True:
-        try:
-            fcntl.flock(fd, mode | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            waiting()
-            if time.monotonic() >= deadline:
-                raise StoreBusy("数据库正被另一个导入占用，等待超时，请稍后重试。",
-                                "The database is busy with another load; timed out waiting. Try again later.") from None
-            time.sleep(pause)
-            pause = min(pause * 2, 0.05)
-
-
 def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _rejected(report: IngestReport, zh: str | None = None, en: str | None = None) -> IngestReport:
@@ -90,8 +62,8 @@ class Store:
     def __init__(self, path: str | os.PathLike | None = None, catalog=None):
         self.path = Path(path) if path is not None else db_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
-        self.writer_lock_path = self.path.with_name(self.path.name + ".lock.writer")
+        self._file = DbFile.for_path(self.path)
+        self.lock_path = self._file.lock_path
         self.files_dir = self.path.parent / f"{self.path.stem}_files"
         self._catalog = catalog
         self._schema_ready = False  # set once this handle has run schema.sql (idempotent)
@@ -105,65 +77,26 @@ class Store:
             self._catalog = default_catalog()
         return self._catalog
 
-    # -- locking and connections ------------------------------------------------------------
-
-    @contextmanager
-    def _locked(self, exclusive: bool, on_wait: OnWait | None = None) -> Iterator[None]:
-        """Hold the flock on `<db>.lock`, shared or exclusive; wait (bounded) for a conflicting holder.
-
-        A writer first takes `<db>.lock.writer`, which new readers pass through, so a steady
-        stream of readers cannot starve it; readers already inside finish first.
-        """
-        deadline = time.monotonic() + limits().lock_wait_seconds
-        waited = [False]
-
-        def waiting() -> None:
-            if not waited[0] and on_wait is not None:
-                on_wait("另一个导入正在进行，正在等待其完成…",
-                        "Another load is in progress; waiting for it to finish…")
-            waited[0] = True
-
-        gate = os.open(self.writer_lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-        main = None
-        try:
-            _flock(gate, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, deadline, waiting)
-            main = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-            _flock(main, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, deadline, waiting)
-            if not exclusive:
-                os.close(gate)  # readers only pass through the gate
-                gate = None
-            yield
-        finally:
-            for fd in (main, gate):
-                if fd is not None:
-                    os.close(fd)  # closing the descriptor releases its flock
+    # -- connections ------------------------------------------------------------------------
 
     @contextmanager
     def _reading(self, on_wait: OnWait | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._locked(exclusive=False, on_wait=on_wait):
-            con = duckdb.connect(str(self.path), read_only=True)
-            try:
-                yield con
-            finally:
-                con.close()
+        with self._file.reading(on_wait) as con:
+            yield con
 
     @contextmanager
     def _writing(self, on_wait: OnWait | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         """An exclusive connection inside one transaction: committed on success, rolled back on error."""
-        with self._locked(exclusive=True, on_wait=on_wait):
-            con = duckdb.connect(str(self.path))
+        with self._file.writing(on_wait) as con:
+            con.execute("BEGIN TRANSACTION")
             try:
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    self._create_schema(con)
-                    yield con
-                    con.execute("COMMIT")
-                    self._schema_ready = True
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
-            finally:
-                con.close()
+                self._create_schema(con)
+                yield con
+                con.execute("COMMIT")
+                self._schema_ready = True
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
 
     def _ensure_schema(self) -> None:
         """Create the schema in a new file; an existing file is checked by its first write."""
@@ -234,7 +167,7 @@ class Store:
         problem = self._frame_problem(frame)
         if problem:
             return _rejected(report, *problem)
-        if frame.empty:
+        if frame.num_rows == 0:
             return _rejected(report, "文件中没有可读取的数据。", "No figures could be read from the file.")
         sha256 = parsed.content_sha256 or (hashlib.sha256(parsed.data).hexdigest() if parsed.data else "")
         try:
@@ -243,19 +176,24 @@ class Store:
         except StoreBusy as exc:
             return _rejected(report, exc.message_zh, exc.message_en)
 
-    def _load_in_transaction(self, con, parsed: ParsedFile, frame: pd.DataFrame, sha256: str,
+    def _load_in_transaction(self, con, parsed: ParsedFile, table: pa.Table, sha256: str,
                              actor: str) -> IngestReport:
         sql = _statements("store_load.sql")
         report = parsed.report
-        con.register("incoming", frame)
+        if sha256:
+            same_file = con.execute(sql["same_file_loaded"], {"sha256": sha256}).fetchall()
+            if same_file:  # the very same bytes are loaded: nothing to compare
+                rows_loaded = same_file[0][1]
+                return dataclasses.replace(report, status="unchanged", load_id=None, rows_loaded=rows_loaded,
+                                           rows_replaced=0, rows_unchanged=rows_loaded)
+        con.register("incoming", table)
         try:
             con.execute(sql["stage"])
         finally:
             con.unregister("incoming")
         new, replaced, unchanged = con.execute(sql["counts"]).fetchall()[0]
         counts = {"rows_loaded": new + replaced + unchanged, "rows_replaced": replaced, "rows_unchanged": unchanged}
-        same_file = sha256 and con.execute(sql["same_file_loaded"], {"sha256": sha256}).fetchall()
-        if same_file or (new == 0 and replaced == 0):
+        if new == 0 and replaced == 0:
             return dataclasses.replace(report, status="unchanged", load_id=None, **counts)
         load_id = con.execute(sql["next_load_id"]).fetchall()[0][0]
         now = _utc_now()
@@ -322,22 +260,30 @@ class Store:
             "detail": json.dumps(detail, ensure_ascii=False, default=str)})
 
     @staticmethod
-    def _incoming_frame(frame: pd.DataFrame) -> pd.DataFrame:
-        """The file's figures with every OBS column present, dates as datetime64, and a row order."""
-        out = pd.DataFrame(index=range(len(frame)))
+    def _incoming_frame(frame: pd.DataFrame) -> pa.Table:
+        """The file's figures as an Arrow table (OBS_COLUMNS + seq), dates as date32; no per-row Python."""
+        n = len(frame)
+        columns = {}
         for col in OBS_COLUMNS:
-            values = frame[col].to_numpy() if col in frame.columns else [None] * len(frame)
-            out[col] = pd.to_datetime(values) if col in ("period_start", "period_end") else values
-        out["chain"] = out["chain"].astype(object).where(out["chain"].notna(), None)
-        out["seq"] = range(len(out))
-        return out
+            series = frame[col] if col in frame.columns else pd.Series([None] * n, dtype=object)
+            if col in ("period_start", "period_end"):
+                series = pd.to_datetime(series).astype("datetime64[ms]") if series.dtype == object else series
+            columns[col] = pa.Array.from_pandas(series.reset_index(drop=True))
+        columns["seq"] = pa.array(np.arange(n, dtype=np.int64))
+        table = pa.table(columns)
+        for col in ("period_start", "period_end"):
+            table = table.set_column(table.schema.get_field_index(col), col, table[col].cast(pa.date32()))
+        return table
 
-    def _frame_problem(self, frame: pd.DataFrame) -> tuple[str, str] | None:
+    def _frame_problem(self, table: pa.Table) -> tuple[str, str] | None:
         """Why a parsed frame cannot be stored (a bug upstream, not a user error), or None."""
-        unknown = sorted(set(frame["indicator"].dropna().astype(str)) - set(self.catalog.ids))
+        indicators = {i for i in table["indicator"].unique().to_pylist() if i is not None}
+        unknown = sorted(indicators - set(self.catalog.ids))
         if unknown:
-            return (f"未知的指标编号：{', '.join(unknown[:5])}", f"Unknown indicator ids: {', '.join(unknown[:5])}")
-        if frame["park"].isna().any() or frame[["period_start", "period_end", "indicator", "value"]].isna().any().any():
+            return (f"未知的指标编号：{', '.join(map(str, unknown[:5]))}",
+                    f"Unknown indicator ids: {', '.join(map(str, unknown[:5]))}")
+        required = ("park", "period_start", "period_end", "indicator", "value")
+        if any(table[col].null_count for col in required) or pc.any(pc.is_nan(table["value"].cast(pa.float64()))).as_py():
             return ("数据缺少园区、期间、指标或数值。", "Some figures lack a park, period, indicator or value.")
         return None
 

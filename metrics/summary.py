@@ -30,12 +30,12 @@ _T = {
     "footer": ("数据：{n} 条（其中示意数据 {ill} 条）· 最近导入：{last} · 生成时间：{now}",
                "Data: {n} figures ({ill} illustrative) · last load: {last} · generated: {now}"),
     "empty_db": ("数据库中还没有数据，无法生成汇总图。请先导入数据（python -m metrics ingest 文件）。",
-                 "The database holds no data yet; cannot make the summary. Load data first "
-                 "(python -m metrics ingest FILE)."),
+                 ("The database holds no data yet; cannot make the summary. Load data first "
+                  "(python -m metrics ingest FILE).")),
     "no_db": ("找不到数据库文件：{path}", "Database file not found: {path}"),
     "no_period_data": ("所选时期（{period}）和园区没有数据，无法生成汇总图。可用时期：{available}",
-                       "No data for the chosen period ({period}) and parks; cannot make the summary. "
-                       "Periods with data: {available}"),
+                       ("No data for the chosen period ({period}) and parks; cannot make the summary. "
+                        "Periods with data: {available}")),
     "bad_period": ("无法识别的时期：{period}（例如 2024、2024年前三季度、2024Q3、2024-09）",
                    "Unrecognised period: {period} (e.g. 2024, 2024年前三季度, 2024Q3, 2024-09)"),
     "written": ("已生成汇总图：{out}（{w}×{h} 像素）", "Summary written: {out} ({w}×{h} px)"),
@@ -125,7 +125,7 @@ def summary_figure(store, lang: str = "zh", period: Period | None = None, parks:
         bar = charts.ranking_bar(ranking, lead, "", lang).data[0]
         bar.marker.color = charts.COLORWAY[0]
         fig.add_trace(bar, row=3, col=3)
-        fig.update_xaxes(rangemode="tozero", row=3, col=3)
+        fig.update_xaxes(range=charts.value_range(ranking["value"], pad=0.18), row=3, col=3)
     fig.update_yaxes(autorange="reversed", row=3)
     if len(scores):
         # Indicators in catalog order, parks in composite-index order (best on top).
@@ -136,10 +136,10 @@ def summary_figure(store, lang: str = "zh", period: Period | None = None, parks:
         scores = scores.sort_values(["_p", "park", "_i"], kind="stable")
         heat = charts.heatmap(scores[["park", "indicator", "score"]], lang).data[0]
         heat.showscale = False
-        heat.textfont = dict(size=12)
+        heat.textfont = {"size": 12}
         fig.add_trace(heat, row=4, col=1)
         fig.update_yaxes(autorange="reversed", row=4, col=1)
-        fig.update_xaxes(tickangle=-30, tickfont=dict(size=11), row=4, col=1)
+        fig.update_xaxes(tickangle=-30, tickfont={"size": 11}, row=4, col=1)
     label = resolved.label(lang) if resolved else ""
     park_names = tuple(parks)
     subtitle = charts.filters_text(lang, label, parks=park_names)
@@ -150,10 +150,10 @@ def summary_figure(store, lang: str = "zh", period: Period | None = None, parks:
         n=status.get("n_observations", 0), ill=status.get("n_illustrative", 0),
         last=last.strftime("%Y-%m-%d %H:%M") if last else "–", now=now.strftime("%Y-%m-%d %H:%M"))
     fig.add_annotation(text=charts.esc(footer), xref="paper", yref="paper", x=0, y=0, yshift=-(BOTTOM - 34),
-                       xanchor="left", yanchor="top", showarrow=False, font=dict(size=12, color="#8A96A3"))
+                       xanchor="left", yanchor="top", showarrow=False, font={"size": 12, "color": "#8A96A3"})
     for ann in fig.layout.annotations[:4]:  # family headers sit above their cards' own titles
-        ann.update(font=dict(size=17, color="#3B6EA8"), yshift=26)
-    fig.update_layout(width=WIDTH, height=height, margin=dict(l=24, r=40, t=150, b=BOTTOM))
+        ann.update(font={"size": 17, "color": "#3B6EA8"}, yshift=26)
+    fig.update_layout(width=WIDTH, height=height, margin={"l": 24, "r": 40, "t": 150, "b": BOTTOM})
     return fig
 
 

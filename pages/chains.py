@@ -14,19 +14,13 @@ if indicator is None:
     st.info(ctx.t("pick_indicators"))
     st.stop()
 matrix = ctx.q("chain_matrix", indicator, ctx.lang)
-if matrix.empty:
-    st.info(ctx.t("no_chain_data"))
-    st.stop()
+ui.stop_if_empty(ctx, matrix, "no_chain_data")
 
-sub = ui.subtitle(ctx)
+sub = ui.subtitle(ctx, every_chain=True)
 ui.chart_with_downloads(ctx, charts.chain_heatmap(matrix, indicator, ctx.lang, subtitle=sub), "chain_matrix")
 ranked = ctx.q("chain_ranking", indicator, ctx.lang)
-left, right = st.columns(2)
-with left:
-    ui.chart_with_downloads(ctx, charts.chain_ranking_bar(ranked, indicator, ctx.lang, subtitle=sub),
-                            "chain_ranking")
-with right:
-    ui.chart_with_downloads(ctx, charts.chain_treemap(matrix, indicator, ctx.lang, subtitle=sub), "chain_treemap")
+ui.chart_with_downloads(ctx, charts.chain_ranking_bar(ranked, indicator, ctx.lang, subtitle=sub), "chain_ranking")
+ui.chart_with_downloads(ctx, charts.chain_treemap(matrix, indicator, ctx.lang, subtitle=sub), "chain_treemap")
 
 st.subheader(ctx.t("table_title"), anchor=False)
 ui.table_with_downloads(ctx, ranked, "chain_ranking")

@@ -10,13 +10,10 @@ st.title(ctx.t("page_trends"), anchor=False)
 
 indicator = ui.indicator_picker(ctx)
 if indicator is None or ctx.filters.period is None:
-    st.info(ctx.t("no_data"))
-    st.stop()
+    ui.stop_if_empty(ctx, None)
 st.caption(ctx.t("trends_caption", kind=ctx.t("kind_" + ctx.filters.period.kind)))
 series = ctx.q("trend", indicator, ctx.lang)
-if series.empty:
-    st.info(ctx.t("no_data"))
-    st.stop()
+ui.stop_if_empty(ctx, series)
 
 fig = charts.trend_lines(series, indicator, ctx.lang, subtitle=ui.subtitle(ctx))
 ui.chart_with_downloads(ctx, fig, "trend")

@@ -1,15 +1,13 @@
 """数据上传 Upload: read files, show preview and full report BEFORE storing, then load (analyst only)."""
 
+import math
+
 import streamlit as st
 
 import ui
 from metrics.config import limits
 from ui import uploads
-
-try:
-    from ui.auth import analyst_status, require_analyst
-except ImportError:  # TODO: ui/auth.py is written by another engineer; without it nobody may load
-    analyst_status, require_analyst = (lambda lang: None), (lambda lang: None)
+from ui.auth import analyst_status, require_analyst
 
 ctx = ui.begin("upload")
 st.title(ctx.t("page_upload"), anchor=False)
@@ -20,7 +18,8 @@ ui.template_download(ctx)
 
 # A new uploader key after each load empties it, so the same files are not offered again.
 files = st.file_uploader(ctx.t("choose_files"), type=["xlsx", "xls", "csv"], accept_multiple_files=True,
-                         key=f"upload_files_{st.session_state.get('_pd_round', 0)}", help=ctx.t("upload_help"))
+                         key=f"upload_files_{st.session_state.get('_pd_round', 0)}", help=ctx.t("upload_help"),
+                         max_upload_size=max(1, math.ceil(lim.max_file_mb)))
 results = st.session_state.pop("_pd_results", None)
 if results:
     uploads.show_results(ctx, results)

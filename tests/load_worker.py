@@ -9,8 +9,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from metrics.store import Store  # noqa: E402
-from parsed_factory import figure, parsed  # noqa: E402
+from parsed_factory import figure, parsed
+
+from metrics.store import Store
 
 
 def main(db: str, file_name: str, park: str, value: float) -> None:

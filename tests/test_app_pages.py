@@ -138,3 +138,50 @@ def test_chains_and_trends_show_their_data(app_db):
     at.switch_page("pages/trends.py").run()
     lines = [t for t in specs(at)[0]["data"] if t.get("type") == "scatter"]
     assert lines[0]["x"] == ["2023年", "2024年"]
+
+
+@pytest.fixture
+def fresh_png_status():
+    from ui.cache import png_status
+
+    png_status.clear()
+    yield
+    png_status.clear()
+
+
+def test_each_chart_offers_a_png_download_or_says_why_not(app_db, fresh_png_status, monkeypatch):
+    from metrics.render import png_available
+
+    at = open_page("pages/parks.py")
+    png_buttons = [b for b in at.get("download_button") if b.proto.label == "下载图片 (PNG)"]
+    assert len(png_buttons) == (4 if png_available()[0] else 0)
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    from ui.cache import png_status
+
+    png_status.clear()
+    at = open_page("pages/parks.py")
+    assert not [b for b in at.get("download_button") if b.proto.label == "下载图片 (PNG)"]
+    reasons = [c.value for c in at.caption if c.value.startswith("此服务器无法导出图片")]
+    assert len(reasons) == 4 and "BROWSER_PATH=/nonexistent/chromium" in reasons[0]
+    assert "相机按钮仍可保存 PNG" in reasons[0]
+    # Tables still offer CSV and Excel.
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("下载 CSV") == 1 and labels.count("下载 Excel") == 1
+
+
+def test_first_start_loads_the_sample_data_once(db_path):
+    from metrics.store import Store
+
+    at = open_page()
+    assert len(at.metric) >= 10  # the sample covers every indicator family
+    loads = Store(db_path).loads()
+    assert set(loads["actor"]) == {"sample"} and len(loads) >= 2
+    # Everything undone: the next visitor sees an empty database, not the sample again.
+    for load_id in loads["load_id"]:
+        Store(db_path).undo_load(int(load_id), actor="test")
+    at = open_page()
+    assert [i.value for i in at.info] == [
+        "数据库中还没有数据。请在“数据上传”页导入 Excel 或 CSV 文件（可先下载空白模板）。"]
+    assert at.main.get("page_link")[0].proto.label == "数据上传"
+    assert len(Store(db_path).loads()) == len(loads)

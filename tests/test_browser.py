@@ -83,7 +83,8 @@ class Server:
         raise RuntimeError(f"no /_stcore/health within {timeout} s:\n{self.log_tail()}")
 
     def log_tail(self, lines: int = 40) -> str:
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self) -> None:
@@ -172,13 +173,21 @@ def sidebar_selectbox(page, label: str):
     return page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label).first
 
 
-def choose_option(page, box, index: int) -> str:
-    """Open a selectbox and pick its index-th option; returns the option's text."""
+def selected(box) -> str:
+    """The shown value of a selectbox (a combobox input)."""
+    return box.locator('input[role="combobox"]').input_value().strip()
+
+
+def choose_other_option(page, box) -> str:
+    """Open a selectbox and pick the first option other than the current one; returns its text."""
+    current = selected(box)
     box.click()
-    option = page.locator('[role="option"]').nth(index)
-    text = option.inner_text().strip()
-    option.click()
-    return text
+    options = page.locator('[role="option"]')
+    options.first.wait_for()
+    texts = [t.strip() for t in options.all_inner_texts()]
+    index = next(i for i, text in enumerate(texts) if text != current)
+    options.nth(index).click()
+    return texts[index]
 
 
 def test_overview_filter_change_survives_a_shared_link(server, new_page, shots):
@@ -191,11 +200,11 @@ def test_overview_filter_change_survives_a_shared_link(server, new_page, shots):
     assert cards_before, "overview shows KPI cards"
 
     period_box = sidebar_selectbox(page, i18n("period", "zh"))
-    chosen = choose_option(page, period_box, 1)  # the second-latest period
+    chosen = choose_other_option(page, period_box)
     page.wait_for_function("() => new URLSearchParams(location.search).has('period')", timeout=TIMEOUT_MS)
     wait_ready(page)
     cards_after = metric_texts(page)
-    assert period_box.inner_text().strip().endswith(chosen)
+    assert selected(period_box) == chosen
     assert cards_after != cards_before, "KPI cards follow the period filter"
     shared = page.url
     shots(page, "overview_filtered")
@@ -203,7 +212,7 @@ def test_overview_filter_change_survives_a_shared_link(server, new_page, shots):
     other = new_page()  # a new tab is a new Streamlit session: only the URL carries the view
     other.goto(shared)
     wait_ready(other)
-    assert sidebar_selectbox(other, i18n("period", "zh")).inner_text().strip().endswith(chosen)
+    assert selected(sidebar_selectbox(other, i18n("period", "zh"))) == chosen
     assert metric_texts(other) == cards_after
     assert query(other.url)["period"] == query(shared)["period"]
 
@@ -214,22 +223,13 @@ def test_english_labels(server, new_page, shots):
     wait_ready(page)
     shots(page, "overview_en", keep=True)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    links = [t.strip() for t in sidebar.locator('[data-testid="stPageLink-NavLink"]').all_inner_texts()]
-    assert i18n("page_overview", "en") in links and i18n("page_parks", "en") in links
-    assert i18n("period", "en") in sidebar.inner_text()
-    assert i18n("page_overview", "zh") not in links
-
-
-def latest_period_label(db: Path) -> str:
-    """The latest period in the server's database, written as a file would write it (zh label)."""
-    from metrics.periods import Period
-    from metrics.store import Store
-
-    row = Store(db).query(
-        "SELECT period_start, period_end FROM observations WHERE chain IS NULL "
-        "ORDER BY period_end DESC, period_end - period_start DESC LIMIT 1"
-    ).iloc[0]
-    return Period(row["period_start"].date(), row["period_end"].date()).label("zh")
+    # A link's text is its material icon name (a font ligature) and then its label.
+    links = [t.strip().splitlines()[-1] for t in sidebar.locator('[data-testid="stPageLink-NavLink"]').all_inner_texts()]
+    pages = ("overview", "parks", "chains", "trends", "upload", "data")
+    assert links == [i18n(f"page_{p}", "en") for p in pages]
+    assert page.locator("h1").first.inner_text().strip() == i18n("page_overview", "en")
+    assert i18n("period", "en") in sidebar.inner_text() and i18n("period", "zh") not in sidebar.inner_text()
+    assert query(page.url)["lang"] == ["en"]
 
 
 def new_park_workbook(path: Path, period_label: str) -> Path:
@@ -253,7 +253,8 @@ def goto_page(page, server, path: str, chart: bool) -> None:
 def test_upload_as_analyst_then_see_and_download_the_new_park(server, new_page, shots, tmp_path):
     page = new_page()
     goto_page(page, server, "", chart=True)  # first visit fills the empty database with the sample
-    workbook = new_park_workbook(tmp_path / "新园区.xlsx", latest_period_label(server.db))
+    default_period = selected(sidebar_selectbox(page, i18n("period", "zh")))  # e.g. 2024年
+    workbook = new_park_workbook(tmp_path / "新园区.xlsx", default_period)
 
     goto_page(page, server, "upload", chart=False)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(workbook))
@@ -279,8 +280,12 @@ def test_upload_as_analyst_then_see_and_download_the_new_park(server, new_page, 
     assert "新园区.xlsx" in done and "已导入 4 条" in done, done
     shots(page, "upload_loaded")
 
-    goto_page(page, server, "parks", chart=True)
-    page.locator(f'[data-testid="stPlotlyChart"] text:has-text("{NEW_PARK}")').first.wait_for(timeout=TIMEOUT_MS)
+    goto_page(page, server, "parks", chart=True)  # a fresh session: default filters
+    shots(page, "parks_page")
+    ranking = page.locator('[data-testid="stPlotlyChart"]').first
+    ranking.locator(f'text:has-text("{NEW_PARK}")').first.wait_for(timeout=TIMEOUT_MS)
+    parks_on_axis = ranking.locator(".yaxislayer-above text").all_text_contents()
+    assert NEW_PARK in parks_on_axis and len(parks_on_axis) >= 3, parks_on_axis  # beside the sample parks
     shots(page, "parks_with_new_park", keep=True)
 
     with page.expect_download() as csv_download:
@@ -294,6 +299,8 @@ def test_upload_as_analyst_then_see_and_download_the_new_park(server, new_page, 
         page.get_by_role("button", name=i18n("download_png", "zh")).first.click()
     png = Path(png_download.value.path()).read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+    SHOTS_FOR_PEOPLE.mkdir(parents=True, exist_ok=True)
+    (SHOTS_FOR_PEOPLE / "downloaded_chart.png").write_bytes(png)
 
 
 def i18n_auth(key: str, lang: str) -> str:

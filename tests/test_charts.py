@@ -83,6 +83,14 @@ def test_ranking_bar_best_on_top_with_display_labels():
     assert fig.layout.title.subtitle.text == "2024年前三季度"
 
 
+def test_bar_axes_leave_room_for_outside_labels_and_negatives():
+    assert charts.value_range([120.0, 110.0, 20.0]) == [0.0, 138.0]
+    assert charts.value_range([-5.0, 10.0]) == [-7.25, 12.25]  # a fall in growth stays on the chart
+    assert charts.value_range([float("nan")]) is None
+    fig = charts.ranking_bar(ranking_frame(), "firms_revenue_100m", "2024年", "zh")
+    assert tuple(fig.layout.xaxis.range) == (0.0, 138.0)
+
+
 def test_english_titles_come_from_the_catalog():
     fig = charts.ranking_bar(ranking_frame(), "firms_revenue_100m", "2024", "en")
     assert fig.layout.title.text == "Firms with revenue over 100M yuan (家) · Park ranking"
@@ -205,6 +213,17 @@ def test_kpi_cards_keep_qualifiers_and_compare_to_previous():
     assert "同比 2023年" in revenue.title.text
     assert firms.mode == "number" and firms.number.suffix == "余家"
     assert "无可比时期数据" in firms.title.text
+
+
+def test_kpi_card_says_when_not_every_park_compares_and_when_it_is_a_mean():
+    card = {"indicator": "revenue_yoy", "name": "营业收入同比增长", "unit": "%", "value": 8.0, "qualifier": "exact",
+            "aggregation": "mean", "prev_value": 7.5, "prev_label": "2023年", "comparison": "yoy",
+            "n_parks": 3, "n_parks_compared": 2}
+    trace = charts.kpi_indicator(card, "zh")
+    assert "园区平均 · 同比 2023年（2/3 个园区可比）" in trace.title.text
+    assert not trace.delta.relative and trace.delta.suffix == " pp"  # a rate changes in percentage points
+    en = charts.kpi_indicator(card | {"n_parks_compared": 3, "aggregation": "sum"}, "en")
+    assert "comparable" not in en.title.text and "YoY 2023年" in en.title.text
 
 
 def test_empty_frames_give_a_no_data_figure():

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import python_env
+
 from metrics.model import OBS_COLUMNS
 from metrics.store import Store
 
@@ -21,7 +21,7 @@ SCRIPT_PARK = "<script>alert(1)</script>园区"
 
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "metrics", *args], capture_output=True, env=python_env(db),
+    return subprocess.run([sys.executable, "-m", "metrics", *args], capture_output=True, env=python_env(db), check=False,
                           timeout=120)
 
 
@@ -63,7 +63,7 @@ def good_files(tmp_path) -> list[Path]:
 
 def test_ingest_json_then_unchanged_on_second_run(db_path, good_files):
     first = cli(db_path, "ingest", *map(str, good_files), "--json")
-    assert first.returncode == 0, first.stderr.decode()
+    assert first.returncode == 0, first.stderr.decode() + first.stdout.decode()
     records = json_lines(first)
     assert [(r["file"], r["status"], r["rows_loaded"]) for r in records] == [
         (str(good_files[0]), "loaded", 6), (str(good_files[1]), "loaded", 2)]

@@ -8,11 +8,16 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
+from parsed_factory import figure, parsed
 
-from metrics.export import (observations_export_frame, safe_sheet_name, table_csv_bytes, table_xlsx_bytes)
+from metrics.export import (
+    observations_export_frame,
+    safe_sheet_name,
+    table_csv_bytes,
+    table_xlsx_bytes,
+)
 from metrics.model import OBS_COLUMNS
 from metrics.store import Store
-from parsed_factory import figure, parsed
 
 HOSTILE = ['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1",
            "<script>alert(1)</script>园区", "'; DROP TABLE observations; --", 'say "hi", ok']

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from parsed_factory import Y2024, figure, parsed
 
 from metrics.export import observations_export_frame, table_csv_bytes
 from metrics.ingest import read_file
 from metrics.ingest.headers import role_of
 from metrics.store import Store
-from parsed_factory import Y2024, figure, parsed
 
 EXPORT_HEADERS = ("period_start", "period_end", "qualifier")
 

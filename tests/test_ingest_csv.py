@@ -58,3 +58,19 @@ def test_long_csv():
     frame = parsed.frame.sort_values(["indicator", "period_start"])
     assert frame.value.tolist() == [15000, 25000, 88]
     assert frame.chain.tolist() == ["新材料", "新材料", None]
+
+
+def test_blank_lines_keep_row_numbers_as_the_file_has_them():
+    text = "2024年\n\n园区,走访企业\n\n东营经开区,1\n\n\n潍坊滨海区,x\r\n\r\n威海南海新区,3\n"
+    parsed = read_file(text.encode(), "b.csv")
+    [problem] = parsed.report.errors
+    assert (problem.row, problem.value) == (8, "x")
+    assert sorted(parsed.frame.source) == ["b.csv!!10", "b.csv!!5"]
+
+
+def test_ragged_rows_and_quoted_line_breaks_are_still_read():
+    text = '园区,年份,走访企业\n东营经开区,2024,1,多余\n"潍坊滨海区\n",2024,2\n威海南海新区,2024\n'
+    parsed = read_file(text.encode(), "r.csv")
+    assert parsed.report.errors == []
+    assert sorted(parsed.frame.value) == [1, 2]
+    assert parsed.report.missing == 1

@@ -278,6 +278,8 @@ def test_trend_keeps_to_one_kind_and_grows_year_on_year(db_path):
     quarters = q.trend(store, q.Filters(period=Period(*span(2024, 7, 9))), "revenue", lang="en")
     assert quarters["period_label"].tolist() == ["2023 Q3", "2024 Q2", "2024 Q3"]
     assert quarters["growth_pct"].iloc[2] == 200.0 and pd.isna(quarters["growth_pct"].iloc[1])  # YoY, not vs Q2
+    later = q.trend(store, q.Filters(period=Period(*span(2022, 7, 9))), "revenue")
+    assert later["period_label"].tolist() == ["2023年第三季度", "2024年第二季度", "2024年第三季度"]
     rates = q.trend(store, q.Filters(period=P2024), "satisfaction")
     assert rates["change"].iloc[1] == 10.0 and pd.isna(rates["growth_pct"].iloc[1])
 
@@ -313,6 +315,9 @@ def test_filtered_table_is_key_sorted_with_display_and_label(db_path):
         ("A", None, "revenue", "110+"), ("A", None, "satisfaction", "19.5"),
         ("B", None, "revenue", "1.5"), ("B", "y", "revenue", "3")]
     assert set(df["period_label"]) == {"2024"} and df["reference"].iloc[0] == "报告第2段"
+    assert df.attrs["n_total"] == 4
+    first = q.filtered_table(store, q.Filters(), limit=2)
+    assert first["indicator"].tolist() == ["revenue", "satisfaction"] and first.attrs["n_total"] == 4
 
 
 def test_periods_status_and_detail(db_path):
@@ -335,6 +340,7 @@ def test_periods_status_and_detail(db_path):
     assert whole["source"].startswith("fixture.csv!!") and isinstance(whole["loaded_at"], dt.datetime)
     assert q.observation_detail(store, "B", "x", Period(*span(2024, 1, 3)), "revenue")["value"] == 4.0
     assert q.observation_detail(store, "B", "nope", Period(*span(2024, 1, 3)), "revenue") is None
+    assert q.observation_detail(store, "B", math.nan, Period(*span(2024, 1, 3)), "revenue")["value"] == 3.0
 
 
 def test_an_empty_database_gives_empty_frames_with_the_contract_columns(db_path):
@@ -355,6 +361,10 @@ def test_filters_are_hashable_and_unknown_indicators_refused(catalog):
     assert q.scope_indicators(q.Filters(category="talent"), catalog) == [i.id for i in catalog.in_category("talent")]
     with pytest.raises(KeyError):
         q.scope_indicators(q.Filters(indicators=("no_such",)), catalog)
+    with pytest.raises(KeyError):
+        q.scope_indicators(q.Filters(category="no_such"), catalog)
+    with pytest.raises(ValueError):
+        q._params(q.Filters(), catalog, ["revenue"], weights={"revenue": -1})
 
 
 @pytest.mark.parametrize("value, qualifier, lang, expected", [
@@ -389,7 +399,7 @@ def test_every_named_query_runs_against_a_fixture(db_path, catalog):
         "starts": [Y2024[0]], "ends": [Y2024[1]], "start": Y2024[0], "end": Y2024[1],
         "prev_starts": [Y2023[0]], "prev_ends": [Y2023[1]],
         "cur_start": Y2024[0], "cur_end": Y2024[1], "yoy_start": Y2023[0], "yoy_end": Y2023[1],
-        "seq_start": None, "seq_end": None, "park": "A", "chain": None, "indicator": "revenue",
+        "seq_start": None, "seq_end": None, "park": "A", "chain": None, "indicator": "revenue", "limit": None,
     }
     names = sorted(p.stem for p in q.SQL_DIR.glob("q_*.sql"))
     assert len(names) >= 14

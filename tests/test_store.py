@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from parsed_factory import Y2024, bad_row, figure, parsed
 
 from metrics.store import Store, StoreError
-from parsed_factory import Y2024, bad_row, figure, parsed
 
 PARK_A, PARK_B = "东营经济技术开发区", "威海南海新区"
 Q3 = (dt.date(2024, 7, 1), dt.date(2024, 9, 30))

@@ -8,12 +8,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, python_env
+from parsed_factory import figure, parsed
 from PIL import Image
 
-from conftest import ROOT, python_env
 from metrics import charts, summary
 from metrics.periods import parse_period
-from parsed_factory import figure, parsed
 
 Y23 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 Y24 = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
@@ -54,7 +54,8 @@ def store(small_db):
 
 def run_summary(db, *args, timeout=180):
     return subprocess.run([sys.executable, "-m", "metrics", "summary", "--db", str(db), *args],
-                          capture_output=True, text=True, cwd=ROOT, env=python_env(db), timeout=timeout)
+                          capture_output=True, text=True, cwd=ROOT, env=python_env(db), timeout=timeout,
+                          check=False)
 
 
 def test_summary_figure_holds_cards_ranking_and_comparisons(store):
@@ -84,7 +85,7 @@ def test_summary_figure_in_english_for_one_period_and_parks(store):
     assert "Park: 潍坊滨海经济技术开发区, 威海南海新区" in fig.layout.title.subtitle.text
     bars = [t for t in fig.data if t.type == "bar"]
     assert set(bars[0].y) == set(PARKS[1:])
-    assert [a.text for a in fig.layout.annotations[:4]][0] == "Revenue growth"
+    assert next(a.text for a in fig.layout.annotations[:4]) == "Revenue growth"
     revenue = next(t for t in fig.data if t.type == "indicator" and t.title.text.startswith("Operating revenue"))
     assert revenue.mode == "number"  # 2022 is not in the database: no comparison
     assert "no comparable period" in revenue.title.text
@@ -102,53 +103,71 @@ def test_no_data_for_the_period_is_refused(store):
     assert "Periods with data: 2024, 2023" in info.value.message("en")
 
 
-@pytest.mark.parametrize("lang, said", [("zh", "已生成汇总图"), ("en", "Summary written")])
-def test_cli_writes_the_png(small_db, tmp_path, lang, said):
-    out = tmp_path / f"summary_{lang}.png"
-    result = run_summary(small_db, "--out", str(out), "--lang", lang, "--period", "2024", "--park", *PARKS)
-    assert result.returncode == 0, result.stderr
-    assert said in result.stdout and not result.stderr.strip()
-    image = Image.open(out)
-    image.load()
-    assert image.format == "PNG" and image.width >= 1600 and image.height >= 1000
+def test_cli_writes_the_png_in_both_languages(small_db, tmp_path):
+    runs = {  # started together: each is a new Python process with its own browser
+        "zh": ("已生成汇总图", PARKS),
+        "en": ("Summary written", ("东营经开区", "滨海经开区", "南海新区")),  # aliases of the same three parks
+    }
+    procs = {
+        lang: subprocess.Popen(
+            [sys.executable, "-m", "metrics", "summary", "--db", str(small_db), "--out", str(tmp_path / f"{lang}.png"),
+             "--lang", lang, "--period", "2024", "--park", *parks],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=python_env(small_db))
+        for lang, (_, parks) in runs.items()
+    }
+    images = {}
+    for lang, proc in procs.items():
+        out, err = proc.communicate(timeout=180)
+        assert proc.returncode == 0, err
+        assert runs[lang][0] in out and not err.strip()
+        image = Image.open(tmp_path / f"{lang}.png")
+        image.load()
+        assert image.format == "PNG" and image.width >= 1600 and image.height >= 1000
+        images[lang] = image.convert("RGB")
+    assert images["zh"].tobytes() != images["en"].tobytes()
 
 
-def test_cli_accepts_park_aliases(small_db, tmp_path):
-    out = tmp_path / "alias.png"
-    result = run_summary(small_db, "--out", str(out), "--park", "东营经开区", "南海新区")
-    assert result.returncode == 0, result.stderr
-    assert out.stat().st_size > 10_000
+def cli(capsys, *argv) -> tuple[int, str, str]:
+    """`python -m metrics ...` through its runner, in process."""
+    from metrics.__main__ import main
+
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
 
 
-def test_cli_empty_database_exits_1_with_a_message(tmp_path):
+def test_cli_empty_database_exits_1_with_a_message(tmp_path, capsys):
     from metrics.store import Store
 
     db = tmp_path / "empty.duckdb"
     Store(db)
     out = tmp_path / "x.png"
-    zh = run_summary(db, "--out", str(out))
+    zh = run_summary(db, "--out", str(out))  # as a scheduled job would run it
     assert zh.returncode == 1 and "数据库中还没有数据" in zh.stderr and not out.exists()
-    en = run_summary(db, "--out", str(out), "--lang", "en")
-    assert en.returncode == 1 and "holds no data" in en.stderr
+    code, _, err = cli(capsys, "summary", "--db", str(db), "--out", str(out), "--lang", "en")
+    assert code == 1 and "holds no data" in err and not out.exists()
 
 
-def test_cli_missing_database_is_not_created(tmp_path):
+def test_cli_missing_database_is_not_created(tmp_path, capsys):
     db = tmp_path / "nowhere.duckdb"
-    result = run_summary(db, "--out", str(tmp_path / "x.png"))
-    assert result.returncode == 1 and "找不到数据库文件" in result.stderr
+    code, _, err = cli(capsys, "summary", "--db", str(db), "--out", str(tmp_path / "x.png"))
+    assert code == 1 and "找不到数据库文件" in err
     assert not db.exists()
 
 
-def test_cli_unknown_and_empty_periods(small_db, tmp_path):
-    bad = run_summary(small_db, "--period", "去年", "--out", str(tmp_path / "x.png"))
-    assert bad.returncode == 1 and "无法识别的时期：去年" in bad.stderr
-    none = run_summary(small_db, "--period", "2019", "--lang", "en", "--out", str(tmp_path / "x.png"))
-    assert none.returncode == 1 and "No data for the chosen period (2019" in none.stderr
+def test_cli_unknown_and_empty_periods(small_db, tmp_path, capsys):
+    out = str(tmp_path / "x.png")
+    code, _, err = cli(capsys, "summary", "--db", str(small_db), "--period", "去年", "--out", out)
+    assert code == 1 and "无法识别的时期：去年" in err
+    code, _, err = cli(capsys, "summary", "--db", str(small_db), "--period", "2019", "--lang", "en", "--out", out)
+    assert code == 1 and "No data for the chosen period (2019" in err
+    assert not (tmp_path / "x.png").exists()
 
 
-def test_cli_without_a_browser_exits_1(small_db, tmp_path):
-    env = python_env(small_db) | {"BROWSER_PATH": "/nonexistent/chromium"}
-    result = subprocess.run([sys.executable, "-m", "metrics", "summary", "--out", str(tmp_path / "x.png")],
-                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
-    assert result.returncode == 1 and "无法导出图片" in result.stderr
+def test_cli_without_a_browser_exits_1(small_db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    code, _, err = cli(capsys, "summary", "--db", str(small_db), "--out", str(tmp_path / "x.png"))
+    assert code == 1 and "无法导出图片" in err
+    code, _, err = cli(capsys, "summary", "--db", str(small_db), "--lang", "en", "--out", str(tmp_path / "x.png"))
+    assert code == 1 and "cannot export images" in err
     assert not (tmp_path / "x.png").exists()

@@ -10,7 +10,7 @@ _EXPORTS = {
     "indicator_picker": "ui.inputs", "indicators_picker": "ui.inputs", "summary_download": "ui.inputs",
     "weights_editor": "ui.inputs", "template_download": "ui.inputs", "chart_with_downloads": "ui.widgets", "data_badges": "ui.widgets",
     "kpi_grid": "ui.widgets", "localise": "ui.widgets", "subtitle": "ui.widgets",
-    "table_with_downloads": "ui.widgets",
+    "table_with_downloads": "ui.widgets", "stop_if_empty": "ui.widgets",
 }
 __all__ = list(_EXPORTS)
 

@@ -51,11 +51,11 @@ def period_coverage(store_: Store, version):
 
 
 @st.cache_resource(show_spinner=False)
-def png_status() -> tuple[bool, str]:
-    """Whether PNG export works here, and why not (checked once per process)."""
+def png_status(lang: str = "zh") -> tuple[bool, str]:
+    """Whether PNG export works here, and why not (checked once per process and language)."""
     from metrics.render import png_available
 
-    return png_available()
+    return png_available(lang)
 
 
 def clear() -> None:

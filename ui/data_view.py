@@ -139,3 +139,19 @@ def _short(detail: str) -> str:
         return ", ".join(f"{k}={v}" for k, v in json.loads(detail).items())
     except (TypeError, ValueError):
         return str(detail)
+
+
+def all_figures_downloads(ctx) -> None:
+    """Every current figure (CONTRACT column order), as CSV or Excel; built only when clicked."""
+    from metrics.export import observations_export_frame, table_csv_bytes, table_xlsx_bytes
+
+    store = ctx.store
+    csv_col, xlsx_col = st.columns(2)
+    csv_col.download_button(t("all_csv", ctx.lang), data=lambda: table_csv_bytes(observations_export_frame(store)),
+                            file_name="observations.csv", mime="text/csv", on_click="ignore",
+                            icon=":material/csv:", key="all_csv")
+    xlsx_col.download_button(
+        t("all_xlsx", ctx.lang), data=lambda: table_xlsx_bytes(observations_export_frame(store), "observations"),
+        file_name="observations.xlsx", on_click="ignore", icon=":material/table_view:", key="all_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

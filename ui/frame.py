@@ -72,15 +72,13 @@ def begin(page: str) -> Context:
 
 
 def _first_start(store: Store, lang: str) -> None:
-    """Load the bundled sample data into an empty database, once per session."""
+    """Load the bundled sample data into a database that never held a load (not one emptied by undo)."""
     if st.session_state.get("_pd_sample_checked"):
         return
     st.session_state["_pd_sample_checked"] = True
-    try:
-        from metrics.sample import ensure_sample_data
-    except ImportError:  # TODO: remove once metrics/sample.py has landed
-        return
-    if store.is_empty():
+    from metrics.sample import ensure_sample_data
+
+    if store.loads().empty:
         with st.spinner(t("loading_sample", lang)):
             ensure_sample_data(store)
         cache.clear()
@@ -113,9 +111,10 @@ def _sidebar(ctx: Context) -> None:
     chosen_chains = st.multiselect(t("chains", lang), chains, key="w_chains",
                                    placeholder=t("whole_park", lang), help=t("chains_help", lang),
                                    on_change=state.keep, args=("w_chains", "chains"))
-    families = [None] + [c.id for c in ctx.catalog.categories]
-    state.bind("w_family", "family", lambda v: v if v in families else None)
-    names = {c.id: c.name(lang) for c in ctx.catalog.categories} | {None: t("all_families", lang)}
+    # "all" rather than None: a selectbox shows its placeholder, not the option, for None.
+    families = ["all"] + [c.id for c in ctx.catalog.categories]
+    state.bind("w_family", "family", lambda v: v if v in families else "all")
+    names = {c.id: c.name(lang) for c in ctx.catalog.categories} | {"all": t("all_families", lang)}
     family = st.selectbox(t("family", lang), families, key="w_family", format_func=names.get,
                           on_change=state.keep, args=("w_family", "family"))
     state.bind("w_illus", "illus", bool)
@@ -123,7 +122,7 @@ def _sidebar(ctx: Context) -> None:
                       on_change=state.keep, args=("w_illus", "illus"))
     st.caption(t("share_hint", lang))
     ctx.filters = Filters(period=state.parse_token(chosen), parks=tuple(picked), chains=tuple(chosen_chains),
-                          category=family, include_illustrative=illus)
+                          category=None if family == "all" else family, include_illustrative=illus)
     with nav:
         for page, path, icon in PAGES:
             st.page_link(path, label=t("page_" + page, lang), icon=icon, query_params=state.encoded())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import cache, state
+from ui import state
 from ui.i18n import t
+from ui.widgets import png_state
 
 
 def _candidates(ctx) -> list[str]:
@@ -17,11 +18,11 @@ def _name(ctx):
     return lambda i: ctx.catalog.indicator(i).name(ctx.lang)
 
 
-def indicator_picker(ctx, key: str = "ind", options: list[str] | None = None) -> str | None:
+def indicator_picker(ctx, key: str = "ind", options: list[str] | None = None, label: str = "indicator") -> str | None:
     """One indicator (of the chosen family unless `options`); kept in the view state and URL as `ind`."""
     options = list(options) if options is not None else _candidates(ctx)
     state.bind(f"w_{key}", "ind", lambda v: v if v in options else (options[0] if options else None))
-    return st.selectbox(t("indicator", ctx.lang), options, key=f"w_{key}", format_func=_name(ctx),
+    return st.selectbox(t(label, ctx.lang), options, key=f"w_{key}", format_func=_name(ctx),
                         on_change=state.keep, args=(f"w_{key}", "ind"))
 
 
@@ -64,10 +65,7 @@ def _keep_weight(ind: str, defaults: dict[str, float]) -> None:
 
 def summary_download(ctx, weights: dict[str, float] | None = None) -> None:
     """The one-page summary PNG, rendered only when the button is clicked (~1 s)."""
-    try:
-        ok, reason = cache.png_status()
-    except ImportError as exc:
-        ok, reason = False, str(exc)
+    ok, reason = png_state(ctx)
     if not ok:
         st.caption(t("png_unavailable", ctx.lang, reason=reason))
         return

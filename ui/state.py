@@ -21,7 +21,7 @@ DEFAULTS: dict[str, object] = {
     "period": None,
     "parks": [],
     "chains": [],
-    "family": None,
+    "family": "all",
     "illus": True,
     "weights": "",
     "ind": None,  # the indicator a single-indicator view shows
@@ -135,10 +135,11 @@ def write_url() -> None:
 
 def bind(widget_key: str, state_key: str, valid=None) -> None:
     """Seed widget `widget_key` from the state before it is drawn (dropping values no longer valid)."""
-    value = get(state_key)
+    raw = value = get(state_key)
     if valid is not None:
-        value = valid(value)
-        put(state_key, value)
+        value = valid(raw)
+        if value != raw and raw not in (None, "", []):
+            put(state_key, value)  # drop what is no longer offered; a default stays out of the URL
     st.session_state[widget_key] = value
 
 

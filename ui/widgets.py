@@ -16,10 +16,11 @@ PNG_WIDTH = 1200
 HIDDEN_ON_SCREEN = ("value", "qualifier", "indicator", "period_start", "period_end", "load_id")
 
 
-def subtitle(ctx) -> str:
-    """The period and filters in one line, under each chart title."""
+def subtitle(ctx, every_chain: bool = False) -> str:
+    """The period and filters in one line, under each chart title (`every_chain`: no chain picked = all)."""
     f = ctx.filters
-    return charts.filters_text(ctx.lang, f.period.label(ctx.lang) if f.period else None, f.parks, f.chains,
+    chains = f.chains or ((t("all_chains", ctx.lang),) if every_chain else ())
+    return charts.filters_text(ctx.lang, f.period.label(ctx.lang) if f.period else None, f.parks, chains,
                                f.category, f.include_illustrative)
 
 
@@ -27,7 +28,7 @@ def chart_with_downloads(ctx, fig, name: str) -> None:
     """The chart, then a PNG download rendered only when clicked (or why PNG export is unavailable)."""
     st.plotly_chart(fig, theme=None, key=f"chart_{name}",
                     config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name}})
-    ok, reason = _png_status()
+    ok, reason = png_state(ctx)
     if not ok:
         st.caption(t("png_unavailable", ctx.lang, reason=reason))
         return
@@ -42,9 +43,9 @@ def chart_with_downloads(ctx, fig, name: str) -> None:
                        on_click="ignore", icon=":material/image:", key=f"png_{name}")
 
 
-def _png_status() -> tuple[bool, str]:
+def png_state(ctx) -> tuple[bool, str]:
     try:
-        return cache.png_status()
+        return cache.png_status(ctx.lang)
     except ImportError as exc:  # metrics.render not importable (missing kaleido)
         return False, str(exc)
 
@@ -131,3 +132,15 @@ def data_badges(ctx) -> None:
             st.badge(t("badge_illustrative", ctx.lang), icon=":material/info:", color="orange")
         else:
             st.badge(t("badge_reported", ctx.lang), icon=":material/verified:", color="green")
+
+
+def stop_if_empty(ctx, frame: pd.DataFrame, message: str = "no_data") -> None:
+    """Guard: when there is nothing to show, say why (empty database or filters) and stop the page."""
+    if frame is not None and len(frame):
+        return
+    if not ctx.periods:
+        st.info(t("empty_db", ctx.lang), icon=":material/database:")
+        st.page_link("pages/upload.py", label=t("page_upload", ctx.lang), icon=":material/upload_file:")
+    else:
+        st.info(t(message, ctx.lang))
+    st.stop()

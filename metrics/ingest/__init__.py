@@ -12,10 +12,11 @@ import pandas as pd
 from metrics import guards
 from metrics.catalog import Catalog, default_catalog
 from metrics.config import Limits, limits as current_limits
-from metrics.ingest.csvfile import UndecodableText, csv_grid, decode, sniff_delimiter
+from metrics.ingest.csvfile import UndecodableText, csv_grid
 from metrics.ingest.report import ReportBuilder
 from metrics.ingest.table import Block, Context, read_grid
-from metrics.ingest.xlsx import LimitExceeded, SheetBudget, workbook_grids
+from metrics.ingest.budget import LimitExceeded, SheetBudget
+from metrics.ingest.xlsx import workbook_grids
 from metrics.model import OBS_COLUMNS, ParsedFile
 from metrics.periods import find_period
 
@@ -28,6 +29,10 @@ NO_TABLE = ("文件中没有找到数据表：没有任何工作表含有“园�
 NO_DATA = ("文件中没有可读取的数值：表头下没有数据", "no figures could be read: there is no data below the header")
 UNREADABLE = ("无法识别的文件格式，请上传 .xlsx、.xls 或 .csv 文件",
               "not a spreadsheet this tool reads; upload .xlsx, .xls or .csv")
+
+
+class InternalError(Exception):
+    """A bug met while reading a sheet (args: sheet, exception), kept apart from corrupt files."""
 
 
 def empty_frame() -> pd.DataFrame:
@@ -61,6 +66,11 @@ def read_file(data: bytes, file_name: str, catalog: Catalog | None = None, limit
         builder.fatal(*exc.args)
         builder.finish(0)
         return parsed
+    except InternalError as exc:
+        builder.fatal(f"读取工作表“{exc.args[0]}”时程序出错（{exc.args[1]!r}），请把文件交给维护人员",
+                      f"internal error while reading sheet {exc.args[0]!r} ({exc.args[1]!r}); please report it")
+        builder.finish(0)
+        return parsed
     except Exception as exc:  # noqa: BLE001 - a reader library choking on a corrupt file is a content problem
         builder.fatal(f"文件已损坏或无法读取（{type(exc).__name__}: {exc}）",
                       f"the file is corrupt or cannot be read ({type(exc).__name__}: {exc})")
@@ -82,14 +92,8 @@ def _read_blocks(data: bytes, kind: str, ctx: Context, limits: Limits, notify: P
     blocks: list[Block] = []
     tables = 0
     if kind == "csv":
-        notify(0.05, "正在识别编码")
-        text, _encoding = decode(data)
-        delimiter = sniff_delimiter(text)
-        SheetBudget(limits).take(text.count("\n") + 1, 1)  # refuse a huge file before splitting it
-        notify(0.2, "正在读取")
-        grid = csv_grid(text, delimiter)
-        budget.take(*grid.cells.shape)
-        grids = [(0, 1, grid, "")]
+        notify(0.05, "正在读取")
+        grids = [(0, 1, csv_grid(data, budget), "")]
     else:
         grids = workbook_grids(data, kind, budget)
     for k, count, grid, sheet in grids:
@@ -98,7 +102,12 @@ def _read_blocks(data: bytes, kind: str, ctx: Context, limits: Limits, notify: P
             ctx.report.skipped_sheet(sheet)
             continue
         before = len(ctx.report.report.skipped_sheets)
-        block = read_grid(grid, ctx)
+        try:
+            block = read_grid(grid, ctx)
+        except (LimitExceeded, UndecodableText):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug here must not pass for a corrupt file
+            raise InternalError(sheet, exc) from exc
         if len(ctx.report.report.skipped_sheets) == before:
             tables += 1
         if block is not None and len(block):
@@ -107,6 +116,9 @@ def _read_blocks(data: bytes, kind: str, ctx: Context, limits: Limits, notify: P
 
 
 def _frame(blocks: list[Block]) -> pd.DataFrame:
+    """One DataFrame over the blocks' arrays, without copying them again (pandas would consolidate)."""
     columns = {c: np.concatenate([b.columns[c] for b in blocks]) if len(blocks) > 1 else blocks[0].columns[c]
                for c in OBS_COLUMNS}
-    return pd.DataFrame({c: pd.Series(columns[c], dtype=float if c == "value" else object) for c in OBS_COLUMNS})
+    index = pd.RangeIndex(len(columns["value"]))
+    return pd.concat([pd.Series(columns[c], name=c, index=index, dtype=float if c == "value" else object, copy=False)
+                      for c in OBS_COLUMNS], axis=1)

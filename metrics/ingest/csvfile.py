@@ -7,12 +7,19 @@ import csv
 import io
 from collections import Counter
 
+import duckdb
 import numpy as np
 
+from metrics.ingest.body import ArrayBody, Body
+from metrics.ingest.budget import SheetBudget
+from metrics.ingest.duckbody import DuckBody
+from metrics.ingest.layout import HEADER_SEARCH_ROWS
 from metrics.ingest.table import Grid
 
 DELIMITERS = (",", "\t", ";", "|")
 SNIFF_LINES = 60
+HEAD_LINES = HEADER_SEARCH_ROWS + 2  # enough lines to hold any header (two rows) we look for
+HEAD_BYTES = 256 * 1024
 
 
 class UndecodableText(Exception):
@@ -52,11 +59,56 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def csv_grid(text: str, delimiter: str) -> Grid:
-    """All records of a CSV text as a rectangular grid of strings ("" for a missing field)."""
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+def rows_grid(rows: list[list[str]]) -> np.ndarray:
+    """Records of different lengths as a rectangular grid of strings ("" for a missing field)."""
     width = max((len(r) for r in rows), default=0)
     cells = np.full((len(rows), width), "", dtype=object)
     for i, r in enumerate(rows):
         cells[i, : len(r)] = r
-    return Grid(sheet="", cells=cells, first_row=1)
+    return cells
+
+
+def detect_encoding(head: bytes) -> str:
+    """Encoding judged from the head of the file; DuckDB checks the rest of a UTF-8 file as it reads."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def csv_grid(data: bytes, budget: SheetBudget) -> Grid:
+    """The head of a CSV as a grid (to find the header); the rows below it load through DuckDB."""
+    encoding = detect_encoding(data[:HEAD_BYTES])
+    text = data[:HEAD_BYTES].decode(encoding, "ignore") if encoding.startswith("utf-8") else decode(data)[0]
+    delimiter = sniff_delimiter(text)
+    head_lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]
+    head = rows_grid(list(csv.reader(io.StringIO("\n".join(head_lines)), delimiter=delimiter)))
+    width = head.shape[1]
+
+    def load_body(start: int) -> Body:
+        payload = data if encoding.startswith("utf-8") else text.encode("utf-8")
+        try:
+            body = DuckBody(payload, start, width, delimiter)
+        except duckdb.InvalidInputError:
+            full = decode(data)[0]  # not UTF-8 after all beyond its head: GB18030, or refused here
+            body = _python_body(full, delimiter, start, width)
+        except duckdb.Error:
+            body = _python_body(decode(data)[0], delimiter, start, width)
+        budget.take(body.n, width)
+        return body
+
+    return Grid(sheet="", cells=head, first_row=1, load_body=load_body)
+
+
+def _python_body(text: str, delimiter: str, start: int, width: int) -> Body:
+    """Ragged rows, quotes spanning lines...: Python's csv module reads what DuckDB refuses."""
+    try:
+        return DuckBody(text.encode("utf-8"), start, width, delimiter)
+    except duckdb.Error:
+        cells = rows_grid(list(csv.reader(io.StringIO(text), delimiter=delimiter)))
+        return ArrayBody(cells[start:], start + 1)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from metrics.catalog import Catalog
+from metrics.ingest.body import ArrayBody, Body
 from metrics.ingest.headers import clean, split_unit, unit_factor
 from metrics.ingest.layout import Column, Layout, find_layout, is_empty, text_of
 from metrics.ingest.report import ReportBuilder
 from metrics.ingest.values import numeric_pass, read_values
+from metrics.model import QUALIFIERS
 from metrics.periods import Period, find_period, parse_period
 
 NOTE_PREFIXES = ("注", "备注:", "备注：", "数据来源", "资料来源", "来源:", "来源：", "说明", "附注", "*", "※")
@@ -23,6 +26,7 @@ BASIS_WORDS = {"": "reported", "报告": "reported", "reported": "reported", "�
 _TITLE_UNIT = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
 
 KEY_OK, KEY_EMPTY, KEY_TOTAL, KEY_BAD = 0, 1, 2, 3
+_QUALIFIER_NAMES = np.array(QUALIFIERS, dtype=object)
 
 
 @dataclass
@@ -34,6 +38,13 @@ class Grid:
     first_row: int  # spreadsheet row number (1-based, as Excel shows it) of cells[0]
     merged: list = field(default_factory=list)  # ((r0, c0), (r1, c1)) inclusive, relative to cells
     percent: dict[int, np.ndarray] = field(default_factory=dict)  # column -> rows (relative) formatted as %
+    # Rows below the header as a Body, given the index of the first of them; default: from `cells`.
+    load_body: Callable[[int], Body] | None = None
+
+    def body(self, start: int) -> Body:
+        if self.load_body is not None:
+            return self.load_body(start)
+        return ArrayBody(self.cells[start:], self.first_row + start)
 
 
 @dataclass
@@ -42,6 +53,13 @@ class Context:
     catalog: Catalog
     report: ReportBuilder
     file_period: Period | None
+    parks: dict[str, str] = field(default_factory=dict)  # name or alias without spaces -> canonical name
+
+    def __post_init__(self):
+        # Catalog.canonical_park hashes the whole catalog per call; one index per file is enough.
+        for park in self.catalog.parks:
+            for text in (park.name, *park.aliases):
+                self.parks[re.sub(r"\s+", "", text)] = park.name
 
 
 @dataclass
@@ -52,6 +70,27 @@ class Block:
 
     def __len__(self) -> int:
         return len(self.columns["value"])
+
+
+@dataclass
+class Coded:
+    """A column per row as codes into a small table of results; code -1 means the table's last entry."""
+
+    codes: np.ndarray  # int64, one per row
+    table: np.ndarray  # object
+
+    @classmethod
+    def constant(cls, n: int, value: object) -> Coded:
+        table = np.empty(2, dtype=object)
+        table[:] = [value, None]
+        return cls(np.zeros(n, dtype=np.int64), table)
+
+    def take(self, keep: np.ndarray) -> Coded:
+        return Coded(self.codes[keep], self.table)
+
+    def at(self, pos: np.ndarray) -> np.ndarray:
+        """The results at the given positions, as an object array (one take, no Python loop)."""
+        return self.table[self.codes[pos]]
 
 
 def fill_merged(grid: Grid) -> None:
@@ -91,11 +130,24 @@ class _Sheet:
 
     def __init__(self, grid: Grid, layout: Layout, ctx: Context):
         self.grid, self.layout, self.ctx = grid, layout, ctx
-        self.body = grid.cells[layout.body_start:]
-        self.row_numbers = grid.first_row + layout.body_start + np.arange(len(self.body))
+        roles = layout.roles
+        self.value_columns = [roles["value"]] if layout.is_long else layout.indicators
+        keys = [c.index for name, c in roles.items() if name not in ("value",)]
+        self.body = grid.body(layout.body_start)
+        self.body.prepare(keys, [c.index for c in self.value_columns])
+        self.row_numbers = self.body.row_numbers
+        self.indicator_ids = np.array(ctx.catalog.ids, dtype=object)
+        self.indicator_code = {iid: k for k, iid in enumerate(ctx.catalog.ids)}
         self.default_period = (find_period(layout.title_text) or find_period(grid.sheet) or ctx.file_period)
         m = _TITLE_UNIT.search(layout.title_text.replace(" ", ""))
         self.title_unit = m[1] if m else None
+
+    def cell(self, column: Column, pos: int) -> object:
+        """The cell as written at body row `pos` (for messages)."""
+        if column.role in (None, "value"):
+            return self.body.numbers(column.index).cells[pos]
+        codes, uniques = self.body.codes(column.index)
+        return uniques[codes[pos]]
 
     def problem(self, pos: int, column: Column | None, value: object, zh: str, en: str) -> None:
         self.ctx.report.problem(self.grid.sheet, int(self.row_numbers[pos]), column.text if column else None,
@@ -103,12 +155,13 @@ class _Sheet:
 
     def figures(self) -> Block | None:
         roles = self.layout.roles
-        value_cols = [roles["value"]] if self.layout.is_long else self.layout.indicators
-        self.passes = {c.index: numeric_pass(self.body[:, c.index]) for c in value_cols}
         rows = self._data_rows()
-        park, chain, park_empty = self._keys(rows)
-        keep = park_empty >= 0  # totals rows are dropped here
-        rows, park, chain, park_empty = rows[keep], park[keep], chain[keep], park_empty[keep] == 1
+        park, chain, park_state = self._keys(rows)
+        # Totals rows are dropped here, and rows whose only content was a blank-looking park cell.
+        keep = (park_state >= 0) & ~((park_state == 1) & self.values_empty[rows])
+        if not keep.all():
+            rows, park, chain, park_state = rows[keep], park.take(keep), chain.take(keep), park_state[keep]
+        park_empty = park_state == 1
         self.bad = park_empty.copy()
         for i in np.flatnonzero(park_empty):
             self.problem(rows[i], roles["park"], "", "园区名称为空", "the park name is empty")
@@ -119,51 +172,51 @@ class _Sheet:
         self.ctx.report.report.skipped_rows += int(self.bad.sum())
         if not parts:
             return None
-        kept = [(ind, pos[m], values[m], quals[m], period)
-                for ind, pos, values, quals, period in parts
-                for m in [~self.bad[pos] & ~np.isnan(values)]]
-        counts = [len(k[1]) for k in kept]
+        kept = []
+        for ind, pos, values, quals, period in parts:
+            m = ~self.bad[pos] & ~np.isnan(values)
+            codes = ind[m] if isinstance(ind, np.ndarray) else np.full(int(m.sum()), ind, dtype=np.int16)
+            kept.append((codes, pos[m], values[m], quals[m], period))
         pos = np.concatenate([k[1] for k in kept])
-        source = np.array([f"{self.ctx.file_name}!{self.grid.sheet}!{n}" for n in self.row_numbers[rows]],
-                          dtype=object)
+        indicator = np.concatenate([k[0] for k in kept])
+        prefix = f"{self.ctx.file_name}!{self.grid.sheet}!"
+        numbers = self.row_numbers[rows[pos]].tolist()
         if any(k[4] is not None for k in kept):
             # Columns with their own period (a period written in the header) replace the row's period.
-            period_start = np.concatenate([starts[p] if per is None else np.full(len(p), per.start, dtype=object)
+            period_start = np.concatenate([starts.at(p) if per is None else np.full(len(p), per.start, dtype=object)
                                            for _i, p, _v, _q, per in kept])
-            period_end = np.concatenate([ends[p] if per is None else np.full(len(p), per.end, dtype=object)
+            period_end = np.concatenate([ends.at(p) if per is None else np.full(len(p), per.end, dtype=object)
                                          for _i, p, _v, _q, per in kept])
         else:
-            period_start, period_end = starts[pos], ends[pos]
+            period_start, period_end = starts.at(pos), ends.at(pos)
         return Block({
-            "park": park[pos], "chain": chain[pos], "period_start": period_start, "period_end": period_end,
-            "indicator": np.repeat(np.array([k[0] for k in kept], dtype=object), counts),
-            "value": np.concatenate([k[2] for k in kept]), "qualifier": np.concatenate([k[3] for k in kept]),
-            "source": source[pos], "basis": basis[pos], "reference": reference[pos],
+            "park": park.at(pos), "chain": chain.at(pos), "period_start": period_start, "period_end": period_end,
+            "indicator": self.indicator_ids[indicator],
+            "value": np.concatenate([k[2] for k in kept]),
+            "qualifier": _QUALIFIER_NAMES[np.concatenate([k[3] for k in kept])],
+            "source": np.array([prefix + str(n) for n in numbers], dtype=object),
+            "basis": basis.at(pos), "reference": reference.at(pos),
         })
 
     # -- rows --------------------------------------------------------------------------------------
     def _data_rows(self) -> np.ndarray:
         """Positions of body rows that may hold figures: not blank, not notes."""
-        body = self.body
-        if len(body) == 0:
-            return np.zeros(0, dtype=np.int64)
-        passes = list(self.passes.values())
-        values_empty = np.logical_and.reduce([p.empty for p in passes])
+        passes = [self.body.numbers(c.index) for c in self.value_columns]
+        values_empty = self.values_empty = np.logical_and.reduce([p.empty for p in passes])
         no_number = np.logical_and.reduce([p.slow for p in passes])
         key = self.layout.roles["indicator" if self.layout.is_long else "park"].index
-        key_cells = body[:, key]
-        key_empty = (key_cells == "") | pd.isna(key_cells)
-        has_any = ~values_empty | ~key_empty
-        notes = self._note_rows(body, np.flatnonzero(has_any & no_number))
+        codes, uniques = self.body.codes(key)
+        blank = np.array([is_empty(u) for u in uniques] + [True], dtype=bool)
+        has_any = ~values_empty | ~blank[codes]
+        notes = self._note_rows(np.flatnonzero(has_any & no_number))
         return np.flatnonzero(has_any & ~notes)
 
-    @staticmethod
-    def _note_rows(body: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    def _note_rows(self, candidates: np.ndarray) -> np.ndarray:
         """Rows holding a note (`注：`, `数据来源：`...) and the lines that continue it."""
-        notes = np.zeros(len(body), dtype=bool)
+        notes = np.zeros(self.body.n, dtype=bool)
         seen_note = False
-        for i in candidates:
-            filled = [c for c in body[i] if not is_empty(c)]
+        for i, row in zip(candidates, self.body.rows(candidates)):
+            filled = [c for c in row if not is_empty(c)]
             if not filled:
                 continue
             first = filled[0]
@@ -174,37 +227,48 @@ class _Sheet:
         return notes
 
     # -- keys --------------------------------------------------------------------------------------
-    def _keys(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Park and chain names per row, and per row: -1 a totals row (counted), 1 park empty, 0 fine."""
+    def _keys(self, rows: np.ndarray) -> tuple[Coded, Coded, np.ndarray]:
+        """Park and chain per row, and per row: -1 a totals row (counted), 1 park empty, 0 fine."""
         park_col = self.layout.roles["park"]
         chain_col = self.layout.roles.get("chain")
-        park_kind, park = self._resolve(self.body[rows, park_col.index], self._park)
+        self.new_parks: set[str] = set()
+        park_kind, park = self._resolve(park_col, rows, self._park)
         if chain_col is not None:
-            chain_kind, chain = self._resolve(self.body[rows, chain_col.index], self._chain)
+            chain_kind, chain = self._resolve(chain_col, rows, self._chain)
             # A park written once above its chains (blank cells below it) covers them.
             inherit = (park_kind == KEY_EMPTY) & (chain_kind == KEY_OK)
             if inherit.any():
-                carried = pd.Series(np.where(park_kind == KEY_OK, park, None), dtype=object).ffill().to_numpy()
-                ok = inherit & pd.notna(carried)
-                park = np.where(ok, carried, park)
+                known = np.where(park_kind == KEY_OK, park.codes, -1).astype(float)
+                known[known < 0] = np.nan
+                carried = pd.Series(known).ffill().to_numpy()
+                ok = inherit & ~np.isnan(carried)
+                park = Coded(np.where(ok, np.nan_to_num(carried, nan=-1).astype(np.int64), park.codes), park.table)
                 park_kind = np.where(ok, KEY_OK, park_kind)
         else:
             chain_kind = np.zeros(len(rows), dtype=np.int8)
-            chain = np.full(len(rows), None, dtype=object)
+            chain = Coded.constant(len(rows), None)
         totals = (park_kind == KEY_TOTAL) | (chain_kind == KEY_TOTAL)
         self.ctx.report.report.totals_skipped += int(totals.sum())
+        if self.new_parks:
+            codes, uniques = self.body.codes(park_col.index)
+            used = np.zeros(len(uniques) + 1, dtype=bool)
+            used[(codes if len(rows) == self.body.n else codes[rows])[~totals]] = True
+            for k in np.flatnonzero(used[:-1]):
+                name = text_of(uniques[k]).strip("\u3000")
+                if name in self.new_parks:
+                    self.ctx.report.new_park(name)
         state = np.where(totals, -1, np.where(park_kind == KEY_EMPTY, 1, 0))
         return park, chain, state
 
-    @staticmethod
-    def _resolve(cells: np.ndarray, resolve) -> tuple[np.ndarray, np.ndarray]:
-        """Resolve each distinct cell once; kinds and names aligned with `cells`."""
-        codes, uniques = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=False)
+    def _resolve(self, column: Column, rows: np.ndarray, resolve) -> tuple[np.ndarray, Coded]:
+        """Resolve each distinct cell of a column once; per row its kind, and the results as codes."""
+        codes, uniques = self.body.codes(column.index)
         resolved = [resolve(u) for u in uniques]
-        kinds = np.array([k for k, _ in resolved], dtype=np.int8)
-        names = np.empty(len(resolved), dtype=object)
-        names[:] = [n for _, n in resolved]
-        return kinds[codes], names[codes]
+        kinds = np.array([k for k, _ in resolved] + [KEY_EMPTY], dtype=np.int8)
+        table = np.empty(len(resolved) + 1, dtype=object)
+        table[:] = [n for _, n in resolved] + [None]
+        at = codes if len(rows) == self.body.n else codes[rows]
+        return kinds[at], Coded(at, table)
 
     def _park(self, cell: object) -> tuple[int, str | None]:
         text = text_of(cell)
@@ -212,10 +276,10 @@ class _Sheet:
             return KEY_EMPTY, None
         if clean(text).casefold() in TOTAL_WORDS or clean(text).endswith(("合计", "总计")):
             return KEY_TOTAL, None
-        canonical = self.ctx.catalog.canonical_park(text)
+        canonical = self.ctx.parks.get(re.sub(r"\s+", "", text))
         if canonical is None:
             canonical = text.strip().strip("\u3000")
-            self.ctx.report.new_park(canonical)
+            self.new_parks.add(canonical)
         return KEY_OK, canonical
 
     @staticmethod
@@ -227,36 +291,37 @@ class _Sheet:
             return KEY_TOTAL, None
         return KEY_OK, text.strip("\u3000 ")
 
-    def _periods(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _periods(self, rows: np.ndarray) -> tuple[Coded, Coded]:
         col = self.layout.roles.get("period")
         default = self.default_period
         needs_row_period = not self.layout.indicators or any(c.meaning.period is None for c in self.layout.indicators)
         if col is None:
             if default is None and needs_row_period:
                 self._no_period(rows)
-            value = default.start if default else None
-            return (np.full(len(rows), value, dtype=object),
-                    np.full(len(rows), default.end if default else None, dtype=object))
-        codes, uniques = pd.factorize(pd.Series(self.body[rows, col.index], dtype=object), use_na_sentinel=False)
+            return (Coded.constant(len(rows), default.start if default else None),
+                    Coded.constant(len(rows), default.end if default else None))
+        codes, uniques = self.body.codes(col.index)
+        codes = codes if len(rows) == self.body.n else codes[rows]
         parsed = []
         for u in uniques:
             if is_empty(u):
                 parsed.append(default)
             else:
                 parsed.append(parse_period(u.strip() if isinstance(u, str) else u) or "bad")
-        starts = np.array([p.start if isinstance(p, Period) else None for p in parsed] + [None], dtype=object)
-        ends = np.array([p.end if isinstance(p, Period) else None for p in parsed] + [None], dtype=object)
+        starts, ends = np.empty(len(parsed) + 1, dtype=object), np.empty(len(parsed) + 1, dtype=object)
+        starts[:] = [p.start if isinstance(p, Period) else None for p in parsed] + [None]
+        ends[:] = [p.end if isinstance(p, Period) else None for p in parsed] + [None]
         bad_codes = [k for k, p in enumerate(parsed) if not isinstance(p, Period)]
         if bad_codes and needs_row_period:
             for i in np.flatnonzero(np.isin(codes, bad_codes)):
-                cell = self.body[rows[i], col.index]
+                cell = uniques[codes[i]]
                 self.bad[i] = True
                 if is_empty(cell):
                     self.problem(rows[i], col, cell, "时期为空，且标题、工作表名和文件名中都没有时期",
                                  "the period is empty, and no title, sheet name or file name gives one")
                 else:
                     self.problem(rows[i], col, cell, "无法识别的时期", "not a period")
-        return starts[codes], ends[codes]
+        return Coded(codes, starts), Coded(codes, ends)
 
     def _no_period(self, rows: np.ndarray) -> None:
         if len(rows):
@@ -266,27 +331,27 @@ class _Sheet:
                 "no period: no period column, and none in the title, sheet name or file name (e.g. 2024Q3)")
             self.bad[:] = True
 
-    def _basis(self, rows: np.ndarray) -> np.ndarray:
+    def _basis(self, rows: np.ndarray) -> Coded:
         col = self.layout.roles.get("basis")
         if col is None:
-            return np.full(len(rows), "reported", dtype=object)
+            return Coded.constant(len(rows), "reported")
 
         def resolve(cell):
             word = BASIS_WORDS.get(clean(text_of(cell)).casefold())
             return (KEY_OK, word) if word else (KEY_BAD, None)
 
-        kinds, names = self._resolve(self.body[rows, col.index], resolve)
+        kinds, names = self._resolve(col, rows, resolve)
         for i in np.flatnonzero(kinds == KEY_BAD):
             self.bad[i] = True
-            self.problem(rows[i], col, self.body[rows[i], col.index], "数据性质应为“报告”或“示意”",
+            self.problem(rows[i], col, self.cell(col, rows[i]), "数据性质应为“报告”或“示意”",
                          "basis must be 报告/reported or 示意/illustrative")
         return names
 
-    def _reference(self, rows: np.ndarray) -> np.ndarray:
+    def _reference(self, rows: np.ndarray) -> Coded:
         col = self.layout.roles.get("reference")
         if col is None:
-            return np.full(len(rows), None, dtype=object)
-        _kinds, names = self._resolve(self.body[rows, col.index], lambda c: (KEY_OK, text_of(c) or None))
+            return Coded.constant(len(rows), None)
+        _kinds, names = self._resolve(col, rows, lambda c: (KEY_OK, text_of(c) or None))
         return names
 
     # -- values ------------------------------------------------------------------------------------
@@ -312,9 +377,11 @@ class _Sheet:
                     f"表头单位“{col.meaning.unit}”与指标“{ind.name_zh}”的单位“{ind.unit}”不符，该列未读取",
                     f"header unit {col.meaning.unit!r} does not fit {ind.id} ({ind.unit}); column not read")
                 continue
-            parsed = read_values(self.body[rows, col.index], self.passes[col.index].take(rows), ind.unit, factor,
+            first = self.body.numbers(col.index)
+            parsed = read_values(first if len(rows) == self.body.n else first.take(rows), ind.unit, factor,
                                  self._percent_rows(col.index, rows))
-            yield self._collect(rows, col, ind.id, np.arange(len(rows)), parsed, col.meaning.period)
+            yield self._collect(rows, col, self.indicator_code[ind.id], np.arange(len(rows)), parsed,
+                                col.meaning.period)
 
     def _collect(self, rows, col, indicator_id, pos, parsed, period):
         """Count missing cells, report bad ones (marking their rows), and hand on the figures."""
@@ -337,28 +404,29 @@ class _Sheet:
             found = catalog.match_indicator(name)
             return (KEY_OK, (found.id, unit)) if found else (KEY_BAD, None)
 
-        ind_kind, ind_info = self._resolve(self.body[rows, ind_col.index], indicator_of)
-        units = (self._resolve(self.body[rows, unit_col.index], lambda c: (KEY_OK, clean(text_of(c)) or None))[1]
-                 if unit_col else np.full(len(rows), None, dtype=object))
+        ind_kind, ind_info = self._resolve(ind_col, rows, indicator_of)
+        units = (self._resolve(unit_col, rows, lambda c: (KEY_OK, clean(text_of(c)) or None))[1]
+                 if unit_col else Coded.constant(len(rows), None))
         for i in np.flatnonzero(ind_kind != KEY_OK):
             self.bad[i] = True
-            cell = self.body[rows[i], ind_col.index]
+            cell = self.cell(ind_col, rows[i])
             if ind_kind[i] == KEY_EMPTY:
                 self.problem(rows[i], ind_col, cell, "指标名称为空", "the indicator name is empty")
             else:
                 self.problem(rows[i], ind_col, cell, "未知指标（不在指标目录中）", "unknown indicator (not in the catalog)")
+        n = len(rows)
+        values, qualifiers = np.full(n, np.nan), np.zeros(n, dtype=np.int8)
+        indicator = np.zeros(n, dtype=np.int16)
         ok = np.flatnonzero(ind_kind == KEY_OK)
         # One group per (indicator, written unit): each is read with one unit and one factor.
-        ind_codes, ind_uniques = pd.factorize(pd.Series(ind_info[ok], dtype=object, copy=False))
-        unit_codes, unit_uniques = pd.factorize(pd.Series(units[ok], dtype=object, copy=False), use_na_sentinel=False)
-        group_codes = ind_codes.astype(np.int64) * (len(unit_uniques) + 1) + unit_codes
-        order = np.argsort(group_codes, kind="stable")
-        bounds = np.flatnonzero(np.diff(group_codes[order])) + 1
-        first_pass = self.passes[value_col.index]
+        group = ind_info.codes[ok] * len(units.table) + units.codes[ok]
+        order = np.argsort(group, kind="stable")
+        bounds = np.flatnonzero(np.diff(group[order])) + 1
+        first_pass = self.body.numbers(value_col.index)
         for members in np.split(order, bounds) if len(order) else []:
             pos = ok[members]
-            ind_id, bracket_unit = ind_uniques[ind_codes[members[0]]]
-            column_unit = unit_uniques[unit_codes[members[0]]]
+            ind_id, bracket_unit = ind_info.table[ind_info.codes[pos[0]]]
+            column_unit = units.table[units.codes[pos[0]]]
             written = column_unit if isinstance(column_unit, str) else bracket_unit
             ind = catalog.indicator(ind_id)
             factor = unit_factor(written, ind.unit)
@@ -370,6 +438,8 @@ class _Sheet:
                                  f"unit {written!r} does not fit {ind.id} ({ind.unit})")
                 continue
             sel = rows[pos]
-            parsed = read_values(self.body[sel, value_col.index], first_pass.take(sel), ind.unit, factor,
-                                 self._percent_rows(value_col.index, sel))
-            yield self._collect(rows, value_col, ind_id, pos, parsed, None)
+            parsed = read_values(first_pass.take(sel), ind.unit, factor, self._percent_rows(value_col.index, sel))
+            self._collect(rows, value_col, ind_id, pos, parsed, None)
+            values[pos], qualifiers[pos] = parsed.values, parsed.qualifiers
+            indicator[pos] = self.indicator_code[ind_id]
+        yield indicator, np.arange(n), values, qualifiers, None

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics.model import QUALIFIERS
+
+QUALIFIER_CODES = {q: k for k, q in enumerate(QUALIFIERS)}
 MISSING_MARKERS = frozenset(
     {"", "—", "–", "-", "/", "N/A", "n/a", "NA", "无数据", "--", "——", "---", "－", "#N/A", "暂无数据", "null",
      "NULL", "None", "nan", "NaN", "\\"}
@@ -123,9 +126,10 @@ class NumericPass:
     values: np.ndarray  # float64; NaN where the cell is not a plain number
     slow: np.ndarray  # bool; cells needing `parse_cell` (text, empty, bool...)
     empty: np.ndarray  # bool; empty cells (None, "", spaces)
+    cells: np.ndarray  # object; the cells as written, at least where `slow`
 
     def take(self, rows: np.ndarray) -> NumericPass:
-        return NumericPass(self.values[rows], self.slow[rows], self.empty[rows])
+        return NumericPass(self.values[rows], self.slow[rows], self.empty[rows], self.cells[rows])
 
 
 _PLAIN_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "decimal", "empty"})
@@ -143,7 +147,7 @@ def numeric_pass(cells: np.ndarray) -> NumericPass:
     for i in np.flatnonzero(slow):
         empty[i] = is_blank(cells[i])
     values[slow] = np.nan
-    return NumericPass(values, slow, empty)
+    return NumericPass(values, slow, empty, cells)
 
 
 def is_blank(cell: object) -> bool:
@@ -155,22 +159,22 @@ class ParsedColumn:
     """A value column read: arrays aligned with its rows."""
 
     values: np.ndarray  # float64, NaN where no figure
-    qualifiers: np.ndarray  # object: "exact" | "at_least" | "approx"
+    qualifiers: np.ndarray  # int8 positions in model.QUALIFIERS (0 = exact)
     missing: np.ndarray  # bool
     errors: dict[int, tuple[object, tuple[str, str]]]  # position -> (cell, (zh, en))
 
 
-def read_values(cells: np.ndarray, first: NumericPass, unit: str, header_factor: float = 1.0,
+def read_values(first: NumericPass, unit: str, header_factor: float = 1.0,
                 percent_rows: np.ndarray | None = None) -> ParsedColumn:
     """Finish a column: scale plain numbers, parse only the other cells one by one in Python."""
-    n = len(cells)
+    n, cells = len(first.values), first.cells
     values = first.values.copy()
     if percent_rows is not None and percent_rows.any():
         # A percent-formatted cell shows 0.195 as 19.5%: the figure is the shown one.
         values *= np.where(percent_rows, 100.0, header_factor)
     elif header_factor != 1.0:
         values *= header_factor
-    qualifiers = np.full(n, "exact", dtype=object)
+    qualifiers = np.zeros(n, dtype=np.int8)
     missing = first.empty.copy()
     errors: dict[int, tuple[object, tuple[str, str]]] = {}
     cache: dict[object, Parsed] = {}
@@ -188,11 +192,11 @@ def read_values(cells: np.ndarray, first: NumericPass, unit: str, header_factor:
             errors[int(i)] = (cell, parsed.error)
         else:
             values[i] = parsed.value
-            qualifiers[i] = parsed.qualifier
+            qualifiers[i] = QUALIFIER_CODES[parsed.qualifier]
     return ParsedColumn(values, qualifiers, missing, errors)
 
 
 def parse_column(cells: np.ndarray, unit: str, header_factor: float = 1.0,
                  percent_rows: np.ndarray | None = None) -> ParsedColumn:
     """Read a whole column of cells as figures in `unit`."""
-    return read_values(cells, numeric_pass(cells), unit, header_factor, percent_rows)
+    return read_values(numeric_pass(cells), unit, header_factor, percent_rows)

@@ -8,31 +8,24 @@ from collections.abc import Iterator
 import numpy as np
 import python_calamine
 
-from metrics.config import Limits
+from metrics.ingest.budget import SheetBudget
 from metrics.ingest.percent import percent_cells
 from metrics.ingest.table import Grid
 
 
-class LimitExceeded(Exception):
-    """The file is larger than a configured limit; args are (zh, en)."""
-
-
-class SheetBudget:
-    """Counts rows and cells over all sheets of a file against the limits."""
-
-    def __init__(self, limits: Limits):
-        self.limits, self.rows, self.cells = limits, 0, 0
-
-    def take(self, rows: int, cols: int) -> None:
-        self.rows += rows
-        self.cells += rows * cols
-        lim = self.limits
-        if self.rows > lim.max_rows_per_file:
-            raise LimitExceeded(f"文件行数超过上限 {lim.max_rows_per_file:,} 行（max_rows_per_file）",
-                                f"the file has more than {lim.max_rows_per_file:,} rows (max_rows_per_file)")
-        if self.cells > lim.max_cells_per_file:
-            raise LimitExceeded(f"文件单元格数超过上限 {lim.max_cells_per_file:,} 个（max_cells_per_file）",
-                                f"the file has more than {lim.max_cells_per_file:,} cells (max_cells_per_file)")
+def _rectangle(rows: list[list]) -> np.ndarray:
+    """Rows as a 2-D object array; calamine's rows are already of equal length, so pad only if not."""
+    try:
+        cells = np.array(rows, dtype=object)
+        if cells.ndim == 2:
+            return cells
+    except ValueError:
+        pass
+    width = max((len(r) for r in rows), default=0)
+    cells = np.full((len(rows), width), "", dtype=object)
+    for i, r in enumerate(rows):
+        cells[i, : len(r)] = r
+    return cells
 
 
 def workbook_grids(data: bytes, kind: str, budget: SheetBudget) -> Iterator[tuple[int, int, Grid | None, str]]:
@@ -46,12 +39,7 @@ def workbook_grids(data: bytes, kind: str, budget: SheetBudget) -> Iterator[tupl
             yield k, len(sheets), None, name
             continue
         budget.take(sheet.height, sheet.width)
-        rows = sheet.to_python()
-        width = max((len(r) for r in rows), default=0)
-        if any(len(r) != width for r in rows):
-            rows = [list(r) + [""] * (width - len(r)) for r in rows]
-        cells = np.empty((len(rows), width), dtype=object)
-        cells[:] = rows if rows else cells
+        cells = _rectangle(sheet.to_python())
         r0, c0 = sheet.start
         merged = [((a - r0, b - c0), (c - r0, d - c0)) for (a, b), (c, d) in (sheet.merged_cell_ranges or [])
                   if c >= r0 and d >= c0]

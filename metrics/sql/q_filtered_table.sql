@@ -1,8 +1,10 @@
 -- The figures behind a view, for export: one period, the selected parks and indicators; with no
 -- chains selected both whole-park and chain figures (the latter may make up a park's value).
+-- $limit NULL = every row; n_total counts the rows before the limit.
 SELECT park, chain, period_start, period_end, indicator, value, qualifier, source, basis, reference,
        -- @include display
-       AS display
+       AS display,
+       count(*) OVER () AS n_total
 FROM observations
 WHERE period_start = $start AND period_end = $end
   AND list_contains($indicators::VARCHAR[], indicator)
@@ -10,3 +12,4 @@ WHERE period_start = $start AND period_end = $end
   AND (len($chains::VARCHAR[]) = 0 OR list_contains($chains::VARCHAR[], chain))
   AND ($include_illustrative OR basis = 'reported')
 ORDER BY park, chain NULLS FIRST, period_start, period_end, indicator
+LIMIT $limit

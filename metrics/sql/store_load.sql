@@ -37,7 +37,7 @@ SELECT count(*) FILTER (WHERE change = 'new')     AS rows_new,
 FROM staged;
 
 -- name: same_file_loaded
-SELECT load_id FROM loads
+SELECT load_id, rows_loaded FROM loads
 WHERE content_sha256 = $sha256 AND status = 'loaded'
 ORDER BY load_id DESC LIMIT 1;
 

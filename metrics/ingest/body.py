@@ -1,0 +1,58 @@
+"""The rows below a header, seen column by column: distinct values with codes, numbers, whole rows."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from metrics.ingest.values import NumericPass, numeric_pass
+
+
+class Body(Protocol):
+    """What reading a table needs from its rows; `ArrayBody` in memory, `DuckBody` for large CSV."""
+
+    n: int
+    row_numbers: np.ndarray  # spreadsheet row number (1-based, as Excel shows it) of each body row
+
+    def prepare(self, key_columns: list[int], value_columns: list[int]) -> None:
+        """Announce the columns that will be asked for (lets a database read them in one pass)."""
+
+    def codes(self, column: int) -> tuple[np.ndarray, list]:
+        """Per row an index into the column's distinct cells; those cells ("" for empty)."""
+
+    def numbers(self, column: int) -> NumericPass:
+        """The column's plain numbers, and the other cells for the slow path."""
+
+    def rows(self, positions: np.ndarray) -> list[list]:
+        """Whole rows, as lists of cells."""
+
+
+class ArrayBody:
+    """Body rows held as a 2-D object array (workbooks; CSV the database could not parse)."""
+
+    def __init__(self, cells: np.ndarray, first_row_number: int):
+        self.cells = cells
+        self.n = len(cells)
+        self.row_numbers = first_row_number + np.arange(self.n)
+        self._codes: dict[int, tuple[np.ndarray, list]] = {}
+        self._numbers: dict[int, NumericPass] = {}
+
+    def prepare(self, key_columns: list[int], value_columns: list[int]) -> None:
+        pass
+
+    def codes(self, column: int) -> tuple[np.ndarray, list]:
+        if column not in self._codes:
+            cells = pd.Series(self.cells[:, column], dtype=object, copy=False)
+            codes, uniques = pd.factorize(cells, use_na_sentinel=False)
+            self._codes[column] = (codes, ["" if u is None else u for u in uniques])
+        return self._codes[column]
+
+    def numbers(self, column: int) -> NumericPass:
+        if column not in self._numbers:
+            self._numbers[column] = numeric_pass(self.cells[:, column])
+        return self._numbers[column]
+
+    def rows(self, positions: np.ndarray) -> list[list]:
+        return [list(self.cells[i]) for i in positions]
