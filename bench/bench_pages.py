@@ -8,7 +8,6 @@ Streamlit cache was cleared, median of BENCH_REPEAT (3) runs. BENCH_QUICK=1: 1k 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import statistics
 import sys
@@ -22,27 +21,27 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile  # noqa: E402
-from metrics.store import Store  # noqa: E402
+from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
+from metrics.store import Store
 
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 REPEAT = 1 if QUICK else int(os.environ.get("BENCH_REPEAT", "3"))
 TARGET_RATIO = 2.0
 INDICATORS = ("revenue", "revenue_yoy", "firms_revenue_100m", "above_scale_firms",
               "national_platforms", "academician_teams", "enterprises_visited", "satisfaction")  # fmt: skip
-YEARS = tuple(range(2000, 2025))
-CHAIN_SLOTS = 10  # slot 0 = whole park (chain None), then 9 chains
-# (label, parks): parks × 10 chain slots × 25 years × 8 indicators observations
-SIZES = (("1k", 5, 1), ("100k", 50, 10)) if QUICK else (("1k", 5, 1), ("1M", 500, 10))
+# (label, parks, chain slots, years) × 8 indicators; chain slot 0 is the whole-park figure.
+# 1k keeps every dimension (several parks, chains, years) so each page draws the same things.
+SIZES = (("1k", 5, 5, 5), ("100k", 50, 10, 25)) if QUICK else (("1k", 5, 5, 5), ("1M", 500, 10, 25))
 
 
-def observations(parks: int, chain_slots: int, seed: int = 42) -> pd.DataFrame:
-    """parks × chain_slots × years × indicators figures, as a ParsedFile frame (OBS_COLUMNS)."""
+def observations(parks: int, chain_slots: int, years: int, seed: int = 42) -> pd.DataFrame:
+    """parks × chain_slots × years (up to 2024) × indicators figures, as a ParsedFile frame."""
     rng = np.random.default_rng(seed)
     park_names = np.array([f"基准园区{i:03d}" for i in range(parks)], dtype=object)
     chain_names = np.array([None] + [f"产业链{i:02d}" for i in range(1, chain_slots)], dtype=object)
     grid = pd.MultiIndex.from_product(
-        [range(parks), range(chain_slots), YEARS, range(len(INDICATORS))], names=["p", "c", "y", "i"]
+        [range(parks), range(chain_slots), range(2025 - years, 2025), range(len(INDICATORS))],
+        names=["p", "c", "y", "i"],
     ).to_frame(index=False)
     n = len(grid)
     years = grid["y"].to_numpy()
@@ -60,11 +59,11 @@ def observations(parks: int, chain_slots: int, seed: int = 42) -> pd.DataFrame:
     }, columns=list(OBS_COLUMNS))  # fmt: skip
 
 
-def build_database(path: Path, parks: int, chain_slots: int) -> float:
+def build_database(path: Path, parks: int, chain_slots: int, years: int) -> float:
     """Fill a fresh database at `path`; returns the seconds the load took."""
     for stale in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".lock")):
         stale.unlink(missing_ok=True)
-    frame = observations(parks, chain_slots)
+    frame = observations(parks, chain_slots, years)
     parsed = ParsedFile(frame=frame, report=IngestReport(file=f"bench_{len(frame)}.csv"),
                         content_sha256=f"bench-{len(frame)}")  # fmt: skip
     started = time.perf_counter()
@@ -75,14 +74,14 @@ def build_database(path: Path, parks: int, chain_slots: int) -> float:
     return seconds
 
 
-def database(label: str, parks: int, chain_slots: int) -> Path:
+def database(label: str, parks: int, chain_slots: int, years: int) -> Path:
     """The bench database for a size, built on first use."""
-    n = parks * chain_slots * len(YEARS) * len(INDICATORS)
-    path = Path(tempfile.gettempdir()) / "parkdash_bench" / f"pages_{n}.duckdb"
+    n = parks * chain_slots * years * len(INDICATORS)
+    path = Path(tempfile.gettempdir()) / "parkdash_bench" / f"pages_{parks}x{chain_slots}x{years}.duckdb"
     path.parent.mkdir(parents=True, exist_ok=True)
     if os.environ.get("BENCH_REBUILD") or not path.exists() or Store(path).is_empty():
         print(f"building {label} database ({n:,} observations) … ", end="", flush=True)
-        print(f"{build_database(path, parks, chain_slots):.1f} s", flush=True)
+        print(f"{build_database(path, parks, chain_slots, years):.1f} s", flush=True)
     return path
 
 
@@ -91,10 +90,13 @@ def page_scripts() -> list[str]:
     return ["dashboard.py"] + sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 
 
-def time_page(page: str) -> tuple[float, str | None]:
-    """Seconds of the page's first run with every cache cleared, and its exception if any."""
+def time_page(page: str) -> tuple[float, str | None, int]:
+    """Seconds of the page's first run with every cache cleared, its exception if any, charts drawn."""
     import streamlit as st
+    from streamlit.logger import set_log_level
     from streamlit.testing.v1 import AppTest
+
+    set_log_level("error")  # bare-mode AppTest warns on every cache call; keep the table readable
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
     if page != "dashboard.py":
@@ -106,31 +108,32 @@ def time_page(page: str) -> tuple[float, str | None]:
     at.run()
     seconds = time.perf_counter() - started
     error = at.exception[0].value if at.exception else None
-    return seconds, error
+    return seconds, error, len(at.get("plotly_chart"))
 
 
 def main() -> int:
     os.chdir(ROOT)
     os.environ.setdefault("PARKDASH_ANALYST_PASSWORD", "bench-only")  # no token printout in the table
-    paths = {label: database(label, parks, slots) for label, parks, slots in SIZES}
+    paths = {label: database(label, *shape) for label, *shape in SIZES}
     pages = page_scripts()
     times: dict[tuple[str, str], float] = {}
+    charts: dict[tuple[str, str], int] = {}
     errors: dict[tuple[str, str], str] = {}
     os.environ["PARKDASH_DB"] = str(paths[SIZES[0][0]])
     time_page("dashboard.py")  # warm-up: imports and plotly/duckdb start-up are not page cost
-    for label, _, _ in SIZES:
+    for label, *_ in SIZES:
         os.environ["PARKDASH_DB"] = str(paths[label])
         for page in pages:
             runs = []
             for _ in range(REPEAT):
-                seconds, error = time_page(page)
+                seconds, error, charts[(label, page)] = time_page(page)
                 runs.append(seconds)
                 if error:
                     errors[(label, page)] = error
             times[(label, page)] = statistics.median(runs)
     small, big = SIZES[0][0], SIZES[1][0]
     print(f"\nPage first run, caches cleared (median of {REPEAT}); target {big}/{small} ≤ {TARGET_RATIO:g}×")
-    print(f"{'page':<20} {small + ' s':>8} {big + ' s':>8} {'ratio':>7}  verdict")
+    print(f"{'page':<20} {small + ' s':>8} {big + ' s':>8} {'ratio':>7} {'charts':>7}  verdict")
     worst = 0.0
     for page in pages:
         a, b = times[(small, page)], times[(big, page)]
@@ -138,7 +141,8 @@ def main() -> int:
         worst = max(worst, ratio)
         failed = [f"{lbl}: {errors[(lbl, page)]}" for lbl in (small, big) if (lbl, page) in errors]
         verdict = "ERROR " + "; ".join(failed)[:80] if failed else ("ok" if ratio <= TARGET_RATIO else "SLOW")
-        print(f"{page:<20} {a:8.2f} {b:8.2f} {ratio:6.2f}×  {verdict}")
+        drawn = f"{charts[(small, page)]}/{charts[(big, page)]}"  # same count: both sizes draw the same page
+        print(f"{page:<20} {a:8.2f} {b:8.2f} {ratio:6.2f}× {drawn:>7}  {verdict}")
     print(f"worst ratio {worst:.2f}× ({'meets' if worst <= TARGET_RATIO else 'misses'} the ≤{TARGET_RATIO:g}× target)")
     return 1 if errors else 0
 

@@ -91,21 +91,24 @@ def cases(store: Store) -> dict:
     }
 
 
-def timings(store: Store, repeat: int) -> dict[str, tuple[float, float, int]]:
-    """Best and median seconds and result rows per case (one warm-up call first).
+def timings(stores: dict[str, Store], repeat: int) -> dict[str, dict[str, tuple[float, float, int]]]:
+    """Best and median seconds and result rows per case and size (one warm-up call first).
 
-    The best of several runs is the figure to compare: on a shared machine the median moves with load.
+    Sizes take turns call by call, so a change in machine load hits both alike; the best of the
+    runs is the figure to compare, as the median moves with other work on a shared machine.
     """
-    out = {}
-    for name, call in cases(store).items():
-        result = call()
-        runs = []
+    per_size = {label: cases(store) for label, store in stores.items()}
+    out: dict[str, dict[str, tuple[float, float, int]]] = {label: {} for label in stores}
+    for name in next(iter(per_size.values())):
+        runs: dict[str, list[float]] = {label: [] for label in stores}
+        rows = {label: len(per_size[label][name]()) for label in stores}
         for _ in range(repeat):
-            t0 = time.perf_counter()
-            call()
-            runs.append(time.perf_counter() - t0)
-        rows = len(result) if hasattr(result, "__len__") else 1
-        out[name] = (min(runs), statistics.median(runs), rows)
+            for label in stores:
+                t0 = time.perf_counter()
+                per_size[label][name]()
+                runs[label].append(time.perf_counter() - t0)
+        for label in stores:
+            out[label][name] = (min(runs[label]), statistics.median(runs[label]), rows[label])
     return out
 
 
@@ -120,14 +123,15 @@ def main(argv: list[str] | None = None) -> int:
         base = Path(args.keep or tmp)
         base.mkdir(parents=True, exist_ok=True)
         sizes = {"1k": (5, 5, 4), "1M": (500, 25, 8)}
-        results = {}
+        stores = {}
         for label, (parks, years, n_ind) in sizes.items():
             path = base / f"bench_{label}_{args.order}.duckdb"
             path.unlink(missing_ok=True)
             t0 = time.perf_counter()
             n = build(path, parks, years, n_ind, args.order)
             print(f"{label}: {n:,} observations generated in {time.perf_counter() - t0:.1f} s ({path.name})")
-            results[label] = timings(Store(path), args.repeat)
+            stores[label] = Store(path)
+        results = timings(stores, args.repeat)
         print(f"\n{'function (best of runs)':<26}{'1k ms':>9}{'1M ms':>9}{'ratio':>7}"
               f"{'median 1k':>11}{'median 1M':>11}{'rows 1M':>9}")
         worst = 0.0

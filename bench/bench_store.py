@@ -30,12 +30,20 @@ def synthetic(n: int, scale: float, name: str) -> ParsedFile:
     months = pd.period_range("2000-01", periods=400, freq="M")
     month = months[(i // len(ids)) % len(months)]
     rest = i // (len(ids) * len(months))
-    frame = pd.DataFrame({
-        "park": [f"园区{k}" for k in rest // 12],
-        "chain": [None if k % 12 == 0 else f"产业链{k % 12}" for k in rest],
-        "period_start": month.start_time.date, "period_end": month.end_time.date,
-        "indicator": [ids[k] for k in i % len(ids)], "value": i * scale + scale, "qualifier": "exact",
-        "source": [f"{name}!表!{k + 2}" for k in i], "basis": "reported", "reference": None})
+    frame = pd.DataFrame(
+        {
+            "park": [f"园区{k}" for k in rest // 12],
+            "chain": [None if k % 12 == 0 else f"产业链{k % 12}" for k in rest],
+            "period_start": month.start_time.date,
+            "period_end": month.end_time.date,
+            "indicator": [ids[k] for k in i % len(ids)],
+            "value": i * scale + scale,
+            "qualifier": "exact",
+            "source": [f"{name}!表!{k + 2}" for k in i],
+            "basis": "reported",
+            "reference": None,
+        }
+    )
     return ParsedFile(frame=frame, report=IngestReport(file=name), data=f"{name}{n}{scale}".encode())
 
 
@@ -45,8 +53,9 @@ def timed(label: str, fn, repeat: int = 1) -> object:
         start = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - start)
-    print(f"{label:<48} {statistics.median(times):8.3f} s" + (f"  (median of {repeat})" if repeat > 1 else ""),
-          flush=True)
+    print(
+        f"{label:<48} {statistics.median(times):8.3f} s" + (f"  (median of {repeat})" if repeat > 1 else ""), flush=True
+    )
     return result
 
 
@@ -66,9 +75,11 @@ def bench_size(n: int) -> None:
         lookup = "SELECT value FROM observations WHERE park = $p AND indicator = $i"
         params = {"p": "园区1", "i": "revenue"}
         timed("query, read connection kept open", lambda: store.query(lookup, params), repeat=30)
+
         def fresh():
             store._file.drop_read_connection()
             return store.query(lookup, params)
+
         timed("query, fresh connection", fresh, repeat=30)
         timed("data_version()", store.data_version, repeat=30)
         print(f"database file: {store.path.stat().st_size / 1e6:.1f} MB")

@@ -93,7 +93,9 @@ def apply_layout(fig: go.Figure, title: str, subtitle: str = "", lang: str = "zh
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
         title={
-            "text": esc(title), "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top",
+            # Pinned to the top edge in pixels, so a tall figure does not push it into the plots.
+            "text": esc(title), "x": 0.01, "xanchor": "left", "xref": "container",
+            "y": 1.0, "yanchor": "top", "yref": "container", "pad": {"t": 20},
             "font": {"size": 22, "family": FONT_FAMILY, "color": "#1F2A36"},
             "subtitle": {"text": esc(subtitle), "font": {"size": 14, "family": FONT_FAMILY, "color": "#5F6B76"}},
         },
@@ -138,6 +140,13 @@ def _indicator_meta(indicator: str, lang: str) -> tuple[str, str, str]:
     except KeyError:
         return indicator, "", "higher"
     return ind.name(lang), ind.unit, ind.direction
+
+
+def catalog_order(indicator_ids: Iterable[str]) -> list[str]:
+    """The distinct ids in catalog order (ids not in the catalog last, as first seen)."""
+    rank = {iid: n for n, iid in enumerate(default_catalog().ids)}
+    distinct = list(dict.fromkeys(indicator_ids))
+    return sorted(distinct, key=lambda i: (rank.get(i, len(rank)), distinct.index(i)))
 
 
 def _with_unit(name: str, unit: str, lang: str) -> str:
@@ -221,7 +230,7 @@ def grouped_bars(park_matrix_df: pd.DataFrame, lang: str = "zh", *, title: str |
         df = df[df["indicator"].isin(list(indicators))]
     if not len(df):
         return apply_layout(_empty(go.Figure(), lang), title, subtitle, lang, legend=False)
-    order = list(indicators) if indicators else list(dict.fromkeys(df["indicator"]))
+    order = list(indicators) if indicators else catalog_order(df["indicator"])
     metas = {i: _indicator_meta(i, lang) for i in order}
     units = list(dict.fromkeys(metas[i][1] for i in order if i in set(df["indicator"])))
     parks = [esc(p) for p in dict.fromkeys(df["park"])]
@@ -242,7 +251,8 @@ def grouped_bars(park_matrix_df: pd.DataFrame, lang: str = "zh", *, title: str |
         fig.update_yaxes(title_text=esc(unit), rangemode="tozero", row=r, col=1)
     fig.update_xaxes(categoryorder="array", categoryarray=parks)
     fig.update_layout(barmode="group")
-    return apply_layout(fig, title, subtitle, lang, height=max(460, 320 * len(units)))
+    per_panel = 320 if len(units) <= 2 else 230
+    return apply_layout(fig, title, subtitle, lang, height=max(460, 140 + per_panel * len(units)))
 
 
 def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None,
@@ -253,7 +263,7 @@ def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None
     fig = go.Figure()
     if not len(df):
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
-    inds = list(dict.fromkeys(df["indicator"]))
+    inds = catalog_order(df["indicator"])
     theta = [esc(_indicator_meta(i, lang)[0]) for i in inds]
     for n, (park, part) in enumerate(df.groupby("park", sort=False)):
         by_ind = dict(zip(part["indicator"], part["score"], strict=True))
@@ -277,7 +287,7 @@ def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, sub
     fig = go.Figure()
     if not len(data):
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
-    inds = list(dict.fromkeys(data["indicator"]))
+    inds = catalog_order(data["indicator"])
     parks = list(dict.fromkeys(data["park"]))
     z, text = [], []
     if scores:

@@ -29,7 +29,9 @@ def cli_actor() -> str:
 def open_store(db: str | None) -> Store | None:
     """The store named by --db (or the default); None, with a message on stderr, when it cannot be opened."""
     try:
-        return Store(db)
+        store = Store(db)
+        store.is_empty()  # fails here, not mid-run, when the file is not a database
+        return store
     except (OSError, StoreError, Exception) as exc:  # noqa: BLE001 - a bad --db is reported, not a traceback
         zh, en = "无法打开数据库", "cannot open the database"
         print(f"{en if cli_lang() == 'en' else zh}: {db or ''} ({type(exc).__name__}: {exc})", file=sys.stderr)
@@ -40,8 +42,12 @@ def unreadable_report(file_arg: str, exc: OSError) -> IngestReport:
     """A rejected report for a file that could not be read from disk."""
     reason = "文件不存在" if isinstance(exc, FileNotFoundError) else "无法读取文件"
     reason_en = "file not found" if isinstance(exc, FileNotFoundError) else "cannot read the file"
-    return IngestReport(file=file_arg, status="rejected", fatal=f"{reason}：{file_arg}",
-                        fatal_en=f"{reason_en}: {file_arg} ({exc.strerror or exc})")
+    return IngestReport(
+        file=file_arg,
+        status="rejected",
+        fatal=f"{reason}：{file_arg}",
+        fatal_en=f"{reason_en}: {file_arg} ({exc.strerror or exc})",
+    )
 
 
 def ingest_one(store: Store, file_arg: str, skip_bad_rows: bool, actor: str) -> IngestReport:
@@ -73,12 +79,18 @@ def human_lines(report: IngestReport, file_arg: str, lang: str) -> list[str]:
     """What happened to one file, for a person reading the terminal."""
     en = lang == "en"
     if report.status == "loaded":
-        head = (f"[loaded] {file_arg}: {report.rows_loaded} figures ({report.rows_replaced} replaced, "
-                f"{report.rows_unchanged} unchanged)" if en else
-                f"[已导入] {file_arg}：{report.rows_loaded} 个数值（替换 {report.rows_replaced} 个，未变 {report.rows_unchanged} 个）")
+        head = (
+            f"[loaded] {file_arg}: {report.rows_loaded} figures ({report.rows_replaced} replaced, "
+            f"{report.rows_unchanged} unchanged)"
+            if en
+            else f"[已导入] {file_arg}：{report.rows_loaded} 个数值（替换 {report.rows_replaced} 个，未变 {report.rows_unchanged} 个）"
+        )
     elif report.status == "unchanged":
-        head = (f"[unchanged] {file_arg}: already loaded, nothing changed" if en else
-                f"[未变化] {file_arg}：内容已导入过，数据库未改动")
+        head = (
+            f"[unchanged] {file_arg}: already loaded, nothing changed"
+            if en
+            else f"[未变化] {file_arg}：内容已导入过，数据库未改动"
+        )
     else:
         head = f"[rejected] {file_arg}: not loaded" if en else f"[未导入] {file_arg}：文件未导入"
     lines = [head]
@@ -86,18 +98,32 @@ def human_lines(report: IngestReport, file_arg: str, lang: str) -> list[str]:
         lines.append(f"  {report.fatal_en if en and report.fatal_en else report.fatal}")
     notes = [
         (report.missing, f"missing values: {report.missing}", f"空缺数值：{report.missing} 个"),
-        (report.totals_skipped, f"total rows skipped: {report.totals_skipped}", f"跳过合计行：{report.totals_skipped} 行"),
+        (
+            report.totals_skipped,
+            f"total rows skipped: {report.totals_skipped}",
+            f"跳过合计行：{report.totals_skipped} 行",
+        ),
         (report.new_parks, f"new parks: {', '.join(report.new_parks)}", f"新园区：{'、'.join(report.new_parks)}"),
-        (report.skipped_sheets, f"sheets skipped: {', '.join(report.skipped_sheets)}",
-         f"跳过的工作表：{'、'.join(report.skipped_sheets)}"),
-        (report.ignored_columns, f"columns ignored: {', '.join(report.ignored_columns)}",
-         f"忽略的列：{'、'.join(report.ignored_columns)}"),
+        (
+            report.skipped_sheets,
+            f"sheets skipped: {', '.join(report.skipped_sheets)}",
+            f"跳过的工作表：{'、'.join(report.skipped_sheets)}",
+        ),
+        (
+            report.ignored_columns,
+            f"columns ignored: {', '.join(report.ignored_columns)}",
+            f"忽略的列：{'、'.join(report.ignored_columns)}",
+        ),
     ]
     lines += [f"  {text_en if en else text_zh}" for present, text_en, text_zh in notes if present]
     if report.errors:
         skipped = report.status == "loaded"
-        lines.append(f"  {len(report.errors)} row errors" + (" (rows left out):" if skipped else ":") if en else
-                     f"  {len(report.errors)} 处错误" + ("（这些行已跳过）：" if skipped else "（使用 --skip-bad-rows 可只导入无误的行）："))
+        lines.append(
+            f"  {len(report.errors)} row errors" + (" (rows left out):" if skipped else ":")
+            if en
+            else f"  {len(report.errors)} 处错误"
+            + ("（这些行已跳过）：" if skipped else "（使用 --skip-bad-rows 可只导入无误的行）：")
+        )
         for problem in report.errors[:MAX_ERRORS_SHOWN]:
             # the reader's messages already name the file, sheet, row, column and text
             lines.append(f"    {problem.message_en if en and problem.message_en else problem.message}")

@@ -38,6 +38,11 @@ class Limits:
     max_zip_ratio: float
     lock_wait_seconds: float
 
+    def __post_init__(self):
+        # Counts are whole numbers; sizes and times may be fractional (PARKDASH_MAX_FILE_MB=0.5).
+        for name in ("max_files_per_upload", "max_rows_per_file", "max_cells_per_file"):
+            object.__setattr__(self, name, int(getattr(self, name)))
+
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
@@ -48,7 +53,7 @@ def limits() -> Limits:
     values = {}
     for s in SETTINGS:
         raw = os.environ.get(s.env)
-        values[s.name] = type(s.default)(float(raw)) if raw else s.default
+        values[s.name] = float(raw) if raw else s.default
     return Limits(**{f.name: values[f.name] for f in fields(Limits)})
 
 

@@ -171,8 +171,9 @@ class DbFile:
     def _start_closer(self) -> None:
         """Start the thread that closes the read connection once idle (caller holds the mutex)."""
         if self._closer is None or not self._closer.is_alive():
-            self._closer = threading.Thread(target=self._close_when_idle, name=f"dbfile-closer:{self.path.name}",
-                                            daemon=True)
+            self._closer = threading.Thread(
+                target=self._close_when_idle, name=f"dbfile-closer:{self.path.name}", daemon=True
+            )
             self._closer.start()
 
     def _close_when_idle(self) -> None:

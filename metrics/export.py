@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import math
@@ -9,6 +10,9 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -27,18 +31,47 @@ def defuse(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _text_columns(df: pd.DataFrame) -> list[str]:
-    return [c for c in df.columns if not (pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_datetime64_any_dtype(df[c])
-                                          or pd.api.types.is_bool_dtype(df[c]))]
+def _defused(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy with string column names and every formula-looking text cell defused."""
+    safe = df.copy()
+    safe.columns = [defuse(str(c)) for c in safe.columns]
+    for n in range(safe.shape[1]):
+        col = safe.iloc[:, n]
+        if pd.api.types.is_string_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
+            needs = col.str.startswith(FORMULA_STARTS, na=False)
+            if needs.any():
+                safe.iloc[:, n] = col.where(~needs, "'" + col)
+        elif pd.api.types.is_object_dtype(col.dtype):
+            safe.isetitem(n, col.map(lambda v: defuse(v) if isinstance(v, str) else v))
+    return safe
+
+
+def _arrow_table(df: pd.DataFrame) -> pa.Table:
+    """The frame as Arrow; timestamp columns that hold only dates become dates."""
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    for n, field in enumerate(table.schema):
+        if pa.types.is_timestamp(field.type):
+            column = table.column(n)
+            as_date = column.cast(pa.date32())
+            if pc.all(pc.equal(as_date.cast(field.type), column)).as_py() in (True, None):
+                table = table.set_column(n, field.name, as_date)
+    return table
 
 
 def table_csv_bytes(df: pd.DataFrame) -> bytes:
     """The table as CSV, UTF-8 with BOM (so Excel shows Chinese), formula-looking text defused."""
-    safe = df.copy()
-    safe.columns = [defuse(str(c)) for c in safe.columns]
-    for col in _text_columns(safe):
-        safe[col] = safe[col].map(lambda v: defuse(v) if isinstance(v, str) else v).astype(object)
-    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    safe = _defused(df)
+    try:
+        table = _arrow_table(safe)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, ValueError):
+        # mixed-type columns Arrow cannot hold: pandas writes them cell by cell (slower)
+        return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\r\n").writerow(table.column_names)  # quoted only where needed
+    buffer = io.BytesIO()
+    buffer.write(header.getvalue().encode("utf-8-sig"))
+    pa_csv.write_csv(table, buffer, pa_csv.WriteOptions(include_header=False, quoting_style="needed", eol="\r\n"))
+    return buffer.getvalue()
 
 
 def safe_sheet_name(name: str) -> str:
@@ -95,7 +128,7 @@ def table_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "数据", units: dict[s
             cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
             header_cells.append(cell)
         ws.append(header_cells)
-        for row in df.iloc[start:start + per_sheet].itertuples(index=False, name=None):
+        for row in df.iloc[start : start + per_sheet].itertuples(index=False, name=None):
             ws.append([_xlsx_cell(ws, _cell_value(v)) for v in row])
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -103,12 +136,9 @@ def table_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "数据", units: dict[s
 
 
 def _xlsx_cell(ws, value):
-    if isinstance(value, str):
+    """Plain values as they are (openpyxl formats dates itself); text openpyxl would take for a formula typed as text."""
+    if isinstance(value, str) and value.startswith("="):
         return _text_cell(ws, value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "yyyy-mm-dd" if not isinstance(value, dt.datetime) else "yyyy-mm-dd hh:mm"
-        return cell
     return value
 
 
@@ -116,7 +146,7 @@ def observations_export_frame(store) -> pd.DataFrame:
     """Current observations in CONTRACT §1 column order (then basis, reference), sorted by the key."""
     frame = store.observations_frame()[list(OBS_COLUMNS)]
     for col in ("period_start", "period_end"):
-        frame[col] = pd.to_datetime(frame[col]).dt.date
+        frame[col] = pd.to_datetime(frame[col]).to_numpy().astype("datetime64[D]").astype(object)
     return frame.reset_index(drop=True)
 
 

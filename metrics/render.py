@@ -132,11 +132,15 @@ class _WarmServer:
     def running(self) -> bool:
         return self._kaleido is not None
 
-    def render(self, fig_dict: dict, opts: dict) -> bytes:
+    def ensure_started(self):
+        """Start the browser unless it runs; (loop, kaleido)."""
         with self._lock:  # one start per process, even when Streamlit calls from many threads
             if self._kaleido is None:
                 self._start()
-            loop, k = self._loop, self._kaleido
+            return self._loop, self._kaleido
+
+    def render(self, fig_dict: dict, opts: dict) -> bytes:
+        loop, k = self.ensure_started()
         future = asyncio.run_coroutine_threadsafe(k.calc_fig(fig_dict, opts=opts), loop)
         try:
             return future.result(RENDER_TIMEOUT)
@@ -169,6 +173,22 @@ def server_running() -> bool:
 def stop_server() -> None:
     """Close the warm browser (it restarts on the next image)."""
     _SERVER.stop()
+
+
+def warm_up_in_background() -> threading.Thread | None:
+    """Start the browser on a background thread (e.g. while queries run); None when PNG is unavailable."""
+    if _SERVER.running() or not png_available()[0]:
+        return None
+
+    def start():
+        try:
+            _SERVER.ensure_started()
+        except Exception:  # noqa: BLE001, S110 - the next figure_png retries and reports the reason
+            pass
+
+    thread = threading.Thread(target=start, name="kaleido-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def figure_image(fig: go.Figure | dict, fmt: str = "png", width: int = 1200, height: int = 700,

@@ -1,8 +1,8 @@
 """The DuckDB store: the only module that runs SQL against the database file.
 
-No process keeps the database open. Every operation opens a connection, works and closes it
-under an advisory flock on `<db>.lock`: shared (and a read-only connection) for reads,
-exclusive for writes (metrics/dbfile.py). See docs/ARCHITECTURE.md, "Store design".
+Reads run under a shared flock on `<db>.lock` on a read-only connection that the process
+closes when idle; writes run under an exclusive flock on a connection opened for that one
+transaction (metrics/dbfile.py). See docs/ARCHITECTURE.md, "Store design".
 """
 
 from __future__ import annotations
@@ -44,20 +44,24 @@ def _statements(file_name: str) -> dict[str, str]:
     return {name: body.strip().rstrip(";") for name, body in zip(parts[1::2], parts[2::2])}
 
 
+def _chain_or_none(chain) -> str | None:
+    """A chain name, or None for a whole-park figure (None, NaN, NA or an empty string)."""
+    return chain if isinstance(chain, str) and chain != "" else None
+
+
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _rejected(report: IngestReport, zh: str | None = None, en: str | None = None) -> IngestReport:
-    out = dataclasses.replace(report, status="rejected", rows_loaded=0, load_id=None,
-                              rows_replaced=0, rows_unchanged=0)
+    out = dataclasses.replace(report, status="rejected", rows_loaded=0, load_id=None, rows_replaced=0, rows_unchanged=0)
     if zh:
         out.fatal, out.fatal_en = zh, en
     return out
 
 
 class Store:
-    """Handle on one database file; cheap to create, holds no connection."""
+    """Handle on one database file; cheap to create, holds no connection of its own."""
 
     def __init__(self, path: str | os.PathLike | None = None, catalog=None):
         self.path = Path(path) if path is not None else db_path()
@@ -147,14 +151,20 @@ class Store:
             "SELECT * FROM observation_history WHERE park = $park AND chain IS NOT DISTINCT FROM $chain "
             "AND period_start = $start AND period_end = $end AND indicator = $indicator "
             "ORDER BY replaced_at DESC, history_id DESC",
-            {"park": park, "chain": chain, "start": pd.Timestamp(period_start).date(),
-             "end": pd.Timestamp(period_end).date(), "indicator": indicator},
+            {
+                "park": park,
+                "chain": _chain_or_none(chain),
+                "start": pd.Timestamp(period_start).date(),
+                "end": pd.Timestamp(period_end).date(),
+                "indicator": indicator,
+            },
         )
 
     # -- writing ----------------------------------------------------------------------------
 
-    def load(self, parsed: ParsedFile, skip_bad_rows: bool = False, actor: str = "cli",
-             on_wait: OnWait | None = None) -> IngestReport:
+    def load(
+        self, parsed: ParsedFile, skip_bad_rows: bool = False, actor: str = "cli", on_wait: OnWait | None = None
+    ) -> IngestReport:
         """Store one file's figures in one transaction; the report says loaded, unchanged or rejected.
 
         rows_loaded counts the file's distinct figures that are current after the load: new ones,
@@ -175,17 +185,24 @@ class Store:
                 return self._load_in_transaction(con, parsed, frame, sha256, actor)
         except StoreBusy as exc:
             return _rejected(report, exc.message_zh, exc.message_en)
+        except (duckdb.ConstraintException, duckdb.ConversionException) as exc:  # rolled back; a bug upstream
+            return _rejected(report, f"数据无法写入数据库：{exc}", f"The figures could not be stored: {exc}")
 
-    def _load_in_transaction(self, con, parsed: ParsedFile, table: pa.Table, sha256: str,
-                             actor: str) -> IngestReport:
+    def _load_in_transaction(self, con, parsed: ParsedFile, table: pa.Table, sha256: str, actor: str) -> IngestReport:
         sql = _statements("store_load.sql")
         report = parsed.report
         if sha256:
             same_file = con.execute(sql["same_file_loaded"], {"sha256": sha256}).fetchall()
             if same_file:  # the very same bytes are loaded: nothing to compare
                 rows_loaded = same_file[0][1]
-                return dataclasses.replace(report, status="unchanged", load_id=None, rows_loaded=rows_loaded,
-                                           rows_replaced=0, rows_unchanged=rows_loaded)
+                return dataclasses.replace(
+                    report,
+                    status="unchanged",
+                    load_id=None,
+                    rows_loaded=rows_loaded,
+                    rows_replaced=0,
+                    rows_unchanged=rows_loaded,
+                )
         con.register("incoming", table)
         try:
             con.execute(sql["stage"])
@@ -202,10 +219,21 @@ class Store:
         con.execute(sql["insert_figures"], {"load_id": load_id})
         out = dataclasses.replace(report, status="loaded", load_id=load_id, **counts)
         kept = self._keep_file(parsed, sha256)
-        con.execute(sql["record_load"], {
-            "load_id": load_id, "file_name": report.file, "sha256": sha256, "kept_path": kept,
-            "now": now, "actor": actor, "missing": report.missing, "totals_skipped": report.totals_skipped,
-            "report_json": json.dumps(out.as_contract(), ensure_ascii=False), **counts})
+        con.execute(
+            sql["record_load"],
+            {
+                "load_id": load_id,
+                "file_name": report.file,
+                "sha256": sha256,
+                "kept_path": kept,
+                "now": now,
+                "actor": actor,
+                "missing": report.missing,
+                "totals_skipped": report.totals_skipped,
+                "report_json": json.dumps(out.as_contract(), ensure_ascii=False),
+                **counts,
+            },
+        )
         self._audit(con, actor, "load", {"load_id": load_id, "file": report.file, **counts}, now)
         pause = os.environ.get(PAUSE_ENV)
         if pause:
@@ -247,17 +275,30 @@ class Store:
             con.execute(sql["restore_insert"], {"history_id": history_id})
             con.execute(sql["restore_mark"], {"history_id": history_id})
             park, chain, start, end, indicator, value, _ = rows[0]
-            detail = {"history_id": history_id, "park": park, "chain": chain, "period_start": str(start),
-                      "period_end": str(end), "indicator": indicator, "value": value}
+            detail = {
+                "history_id": history_id,
+                "park": park,
+                "chain": chain,
+                "period_start": str(start),
+                "period_end": str(end),
+                "indicator": indicator,
+                "value": value,
+            }
             self._audit(con, actor, "restore", detail, now)
             return detail
 
     # -- helpers ----------------------------------------------------------------------------
 
     def _audit(self, con, actor: str, action: str, detail: dict, now: dt.datetime) -> None:
-        con.execute(_statements("store_edit.sql")["audit"], {
-            "now": now, "actor": actor, "action": action,
-            "detail": json.dumps(detail, ensure_ascii=False, default=str)})
+        con.execute(
+            _statements("store_edit.sql")["audit"],
+            {
+                "now": now,
+                "actor": actor,
+                "action": action,
+                "detail": json.dumps(detail, ensure_ascii=False, default=str),
+            },
+        )
 
     @staticmethod
     def _incoming_frame(frame: pd.DataFrame) -> pa.Table:
@@ -280,10 +321,15 @@ class Store:
         indicators = {i for i in table["indicator"].unique().to_pylist() if i is not None}
         unknown = sorted(indicators - set(self.catalog.ids))
         if unknown:
-            return (f"未知的指标编号：{', '.join(map(str, unknown[:5]))}",
-                    f"Unknown indicator ids: {', '.join(map(str, unknown[:5]))}")
+            return (
+                f"未知的指标编号：{', '.join(map(str, unknown[:5]))}",
+                f"Unknown indicator ids: {', '.join(map(str, unknown[:5]))}",
+            )
         required = ("park", "period_start", "period_end", "indicator", "value")
-        if any(table[col].null_count for col in required) or pc.any(pc.is_nan(table["value"].cast(pa.float64()))).as_py():
+        if (
+            any(table[col].null_count for col in required)
+            or pc.any(pc.is_nan(table["value"].cast(pa.float64()))).as_py()
+        ):
             return ("数据缺少园区、期间、指标或数值。", "Some figures lack a park, period, indicator or value.")
         return None
 

@@ -19,6 +19,8 @@ from metrics.periods import Period, parse_period
 
 WIDTH, HEIGHT, SCALE = 1600, 1150, 1.5  # layout pixels; the PNG is 2400 × 1725
 CARDS_PER_FAMILY = 2
+TOP = 150  # px above the plots: title, filters, family headers
+KPI_ROW_PX = 165
 BOTTOM = 180  # px below the plots: rotated indicator names, then the footer line
 
 _T = {
@@ -57,6 +59,13 @@ class SummaryUnavailable(RuntimeError):
 
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang == "en" else self.message_zh
+
+
+def _row_heights(height: int) -> list[float]:
+    """KPI card rows of a fixed pixel height; the charts share what is left (the heatmap a little more)."""
+    cards = min(0.2, KPI_ROW_PX / (height - TOP - BOTTOM))
+    rest = 1 - 2 * cards
+    return [cards, cards, rest * 0.48, rest * 0.52]
 
 
 def _lead_indicator(kpi: pd.DataFrame) -> str:
@@ -109,7 +118,8 @@ def summary_figure(store, lang: str = "zh", period: Period | None = None, parks:
         specs=[[{"type": "indicator"}] * 4, [{"type": "indicator"}] * 4,
                [{"type": "xy", "colspan": 2}, None, {"type": "xy", "colspan": 2}, None],
                [{"type": "xy", "colspan": 4}, None, None, None]],
-        row_heights=[0.15, 0.15, 0.34, 0.36], vertical_spacing=0.075, horizontal_spacing=0.09,
+        row_heights=_row_heights(height), vertical_spacing=min(0.075, 70 / (height - TOP - BOTTOM)),
+        horizontal_spacing=0.09,
         subplot_titles=[charts.esc(t) for t in family_titles] + [""] * 4 + [
             _t("composite", lang),
             charts.esc(f"{charts._with_unit(lead_name, lead_unit, lang)}{charts.SEP}{_t('ranking', lang)}"),
@@ -153,7 +163,7 @@ def summary_figure(store, lang: str = "zh", period: Period | None = None, parks:
                        xanchor="left", yanchor="top", showarrow=False, font={"size": 12, "color": "#8A96A3"})
     for ann in fig.layout.annotations[:4]:  # family headers sit above their cards' own titles
         ann.update(font={"size": 17, "color": "#3B6EA8"}, yshift=26)
-    fig.update_layout(width=WIDTH, height=height, margin={"l": 24, "r": 40, "t": 150, "b": BOTTOM})
+    fig.update_layout(width=WIDTH, height=height, margin={"l": 24, "r": 40, "t": TOP, "b": BOTTOM})
     return fig
 
 
@@ -192,14 +202,21 @@ def run_cli(args) -> int:
         return _fail(_t("no_db", lang).format(path=path))
     cat = default_catalog()
     parks = tuple(cat.canonical_park(p) or p.strip() for p in (getattr(args, "park", None) or ()))
+    warm_up = None
     try:
         store = Store(path)
+        if not store.is_empty():
+            warm_up = render.warm_up_in_background()  # the browser starts while the queries run
         data = summary_png(store, lang, period, parks)
     except SummaryUnavailable as exc:
         return _fail(exc.message(lang))
     except StoreError as exc:
         return _fail(_t("failed", lang).format(reason=getattr(exc, "message_en" if lang == "en" else "message_zh",
                                                               str(exc))))
+    finally:
+        if warm_up is not None:
+            # A browser killed half-started leaves its profile in /tmp: let it finish, atexit closes it.
+            warm_up.join(render.RENDER_TIMEOUT)
     out = Path(getattr(args, "out", None) or "summary.png")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)

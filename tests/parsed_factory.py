@@ -12,15 +12,30 @@ from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile, Problem
 Y2024 = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 
 
-def figure(park, indicator, value, chain=None, period=Y2024, qualifier="exact", basis="reported",
-           reference=None, source="") -> dict:
-    return {"park": park, "chain": chain, "period_start": period[0], "period_end": period[1],
-            "indicator": indicator, "value": float(value), "qualifier": qualifier, "source": source,
-            "basis": basis, "reference": reference}
+def figure(
+    park, indicator, value, chain=None, period=Y2024, qualifier="exact", basis="reported", reference=None, source=""
+) -> dict:
+    return {
+        "park": park,
+        "chain": chain,
+        "period_start": period[0],
+        "period_end": period[1],
+        "indicator": indicator,
+        "value": float(value),
+        "qualifier": qualifier,
+        "source": source,
+        "basis": basis,
+        "reference": reference,
+    }
 
 
-def parsed(file_name: str, figures: list[dict], errors: list[Problem] | None = None,
-           fatal: str | None = None, data: bytes | None = None) -> ParsedFile:
+def parsed(
+    file_name: str,
+    figures: list[dict],
+    errors: list[Problem] | None = None,
+    fatal: str | None = None,
+    data: bytes | None = None,
+) -> ParsedFile:
     """A ParsedFile whose bytes default to a digest of the figures (same figures, same bytes)."""
     frame = pd.DataFrame(figures, columns=list(OBS_COLUMNS))
     for n, row in enumerate(figures, start=2):
@@ -28,8 +43,7 @@ def parsed(file_name: str, figures: list[dict], errors: list[Problem] | None = N
             frame.loc[n - 2, "source"] = f"{file_name}!!{n}"
     if data is None:
         data = repr(sorted((str(k), str(v)) for f in figures for k, v in f.items() if k != "source")).encode()
-    report = IngestReport(file=file_name, errors=list(errors or []), fatal=fatal,
-                          fatal_en=fatal and "fatal")
+    report = IngestReport(file=file_name, errors=list(errors or []), fatal=fatal, fatal_en=fatal and "fatal")
     return ParsedFile(frame=frame, report=report, content_sha256=hashlib.sha256(data).hexdigest(), data=data)
 
 

@@ -185,3 +185,30 @@ def test_first_start_loads_the_sample_data_once(db_path):
         "数据库中还没有数据。请在“数据上传”页导入 Excel 或 CSV 文件（可先下载空白模板）。"]
     assert at.main.get("page_link")[0].proto.label == "数据上传"
     assert len(Store(db_path).loads()) == len(loads)
+
+
+def test_chain_indicator_and_trend_language_follow_the_inputs(app_db):
+    at = open_page("pages/chains.py")
+    assert at.selectbox(key="w_ind").value == "revenue"
+    at.selectbox(key="w_ind").select("national_platforms").run()
+    assert [i.value for i in at.info] == ["当前统计期和园区没有分产业链的数据。"]  # no chain figures for it
+    assert at.query_params["ind"] == "national_platforms"
+    at.switch_page("pages/trends.py").run()  # the indicator goes along
+    assert at.selectbox(key="w_ind").value == "national_platforms"
+    at.sidebar.segmented_control(key="w_lang").set_value("en").run()
+    lines = [t for t in specs(at)[0]["data"] if t.get("type") == "scatter"]
+    assert lines[0]["x"] == ["2023", "2024"]
+    assert at.caption[0].value.startswith("The axis holds only periods like the selected one (years)")
+
+
+def test_garbage_in_the_url_falls_back_to_defaults(app_db):
+    at = open_page(params={"lang": "fr", "period": "yesterday", "parks": ["nowhere", DY], "family": "bogus",
+                           "weights": "revenue:abc,unknown:3", "ind": "nope", "illus": "0"})
+    assert at.title[0].value == "总览"
+    assert at.sidebar.selectbox(key="w_period").value == "2024"
+    assert at.sidebar.multiselect(key="w_parks").value == [DY]
+    assert at.sidebar.selectbox(key="w_family").value == "all"
+    assert at.sidebar.toggle(key="w_illus").value is False
+    # Reported figures only: Dongying's illustrative 走访企业 is left out, so the view says "reported".
+    assert "走访企业（家）" not in metrics(at)
+    assert any("均为报告数据" in md.value for md in at.markdown if "badge" in md.value)

@@ -138,7 +138,9 @@ def test_token_made_once_and_printed_when_no_password_configured():
         "print('CHECK', a.source, a.attempt('x', m.process_token()).ok, b.attempt('y', m.process_token()).ok)\n"
     )
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, env=env, timeout=60).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True, env=env, timeout=60
+    ).stdout
     token_lines = [line for line in out.splitlines() if line.startswith("Analyst token: ")]
     assert len(token_lines) == 1, out  # printed once per process, however many gates
     token = token_lines[0].removeprefix("Analyst token: ")
@@ -200,3 +202,14 @@ def test_login_form_locks_after_repeated_failures_in_english(login_app):
         _submit(at, "nope")
         assert not at.error and not at.success
         assert at.warning[0].value.startswith("Too many failed attempts: locked, retry in ")
+
+
+def test_login_form_uses_the_streamlit_secret_when_no_environment_password(login_app, monkeypatch):
+    monkeypatch.delenv(PASSWORD_ENV)
+    at = login_app()
+    at.secrets["analyst_password"] = "from secrets.toml"
+    at.run()
+    _submit(at, "correct horse")  # the environment password is gone
+    assert [e.value for e in at.error] == ["密码错误。"]
+    _submit(at, "from secrets.toml")
+    assert len(at.success) == 1 and not at.exception

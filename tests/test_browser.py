@@ -22,6 +22,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from conftest import ROOT
 
+from metrics.catalog import default_catalog
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -51,12 +53,15 @@ def _free_port() -> int:
 class Server:
     """A `streamlit run dashboard.py` subprocess and where its log goes."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, password: str | None = PASSWORD):
         self.db = workdir / "parks.duckdb"
         self.log_path = workdir / "streamlit.log"
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, PARKDASH_DB=str(self.db), PARKDASH_ANALYST_PASSWORD=PASSWORD, PYTHONPATH=str(ROOT))
+        env = dict(os.environ, PARKDASH_DB=str(self.db), PYTHONPATH=str(ROOT))
+        env.pop("PARKDASH_ANALYST_PASSWORD", None)
+        if password is not None:
+            env["PARKDASH_ANALYST_PASSWORD"] = password
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [
@@ -224,12 +229,18 @@ def test_english_labels(server, new_page, shots):
     shots(page, "overview_en", keep=True)
     sidebar = page.locator('[data-testid="stSidebar"]')
     # A link's text is its material icon name (a font ligature) and then its label.
-    links = [t.strip().splitlines()[-1] for t in sidebar.locator('[data-testid="stPageLink-NavLink"]').all_inner_texts()]
+    links = [
+        t.strip().splitlines()[-1] for t in sidebar.locator('[data-testid="stPageLink-NavLink"]').all_inner_texts()
+    ]
     pages = ("overview", "parks", "chains", "trends", "upload", "data")
     assert links == [i18n(f"page_{p}", "en") for p in pages]
     assert page.locator("h1").first.inner_text().strip() == i18n("page_overview", "en")
     assert i18n("period", "en") in sidebar.inner_text() and i18n("period", "zh") not in sidebar.inner_text()
     assert query(page.url)["lang"] == ["en"]
+    revenue = default_catalog().indicator("revenue")
+    cards = metric_texts(page)
+    assert any(c.startswith(revenue.name("en")) for c in cards), cards[:3]
+    assert not any(c.startswith(revenue.name("zh")) for c in cards)
 
 
 def new_park_workbook(path: Path, period_label: str) -> Path:
@@ -307,3 +318,26 @@ def i18n_auth(key: str, lang: str) -> str:
     from ui.auth import _TEXT
 
     return _TEXT[lang][key]
+
+
+def test_without_password_the_token_is_printed_once_and_signs_in(browser, tmp_path):
+    srv = Server(tmp_path, password=None)
+    try:
+        srv.wait_healthy()
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(TIMEOUT_MS)
+        first, second = context.new_page(), context.new_page()
+        for page in (first, second):  # two sessions, one process: one token
+            page.goto(srv.url + "/")
+            wait_ready(page, chart=False)
+        tokens = [line for line in srv.log_tail(400).splitlines() if line.startswith("Analyst token: ")]
+        assert len(tokens) == 1, srv.log_tail()
+        token = tokens[0].removeprefix("Analyst token: ").strip()
+
+        goto_page(second, srv, "data", chart=False)
+        second.get_by_label(i18n_auth("password", "zh")).fill(token)
+        second.get_by_role("button", name=i18n_auth("submit", "zh")).click()
+        second.get_by_text(i18n_auth("signed_in", "zh").split("{")[0]).first.wait_for(timeout=TIMEOUT_MS)
+        context.close()
+    finally:
+        srv.stop()

@@ -138,9 +138,10 @@ def test_esc_is_literal_for_tags_entities_and_missing():
 def test_grouped_bars_one_trace_per_indicator_one_panel_per_unit():
     fig = charts.grouped_bars(matrix_frame(), "zh")
     assert [t.type for t in fig.data] == ["bar"] * 3
-    assert [t.name for t in fig.data] == ["营业收入（万元）", "营业收入过亿元企业数（家）", "营业收入同比增长（%）"]
-    assert [t.yaxis for t in fig.data] == ["y", "y2", "y3"]  # 万元, 家, % never share a scale
-    assert list(fig.data[1].text) == ["110余", "约20"]
+    # Catalog order, whatever order the frame came in; 万元, % and 家 never share a scale.
+    assert [t.name for t in fig.data] == ["营业收入（万元）", "营业收入同比增长（%）", "营业收入过亿元企业数（家）"]
+    assert [t.yaxis for t in fig.data] == ["y", "y2", "y3"]
+    assert list(fig.data[2].text) == ["110余", "约20"]
     assert fig.layout.barmode == "group"
 
 
@@ -149,7 +150,7 @@ def test_radar_closes_each_polygon_on_a_0_100_axis():
     fig = charts.radar(scores, "zh")
     assert [t.type for t in fig.data] == ["scatterpolar", "scatterpolar"]
     dongying = fig.data[0]
-    assert dongying.name == "东营" and list(dongying.r) == [100.0, 90.0, None, 100.0]
+    assert dongying.name == "东营" and list(dongying.r) == [100.0, None, 90.0, 100.0]  # catalog order
     assert dongying.theta[0] == dongying.theta[-1] == "营业收入"
     assert tuple(fig.layout.polar.radialaxis.range) == (0, 100)
 
@@ -158,10 +159,10 @@ def test_heatmap_scores_and_values():
     scores = matrix_frame().assign(score=[100.0, 90.0, 0.0, 10.0, 50.0])[["park", "indicator", "score"]]
     h = charts.heatmap(scores, "zh").data[0]
     assert h.type == "heatmap" and (h.zmin, h.zmax) == (0, 100)
-    assert [list(r) for r in h.z] == [[100.0, 90.0, None], [0.0, 10.0, 50.0]]
+    assert [list(r) for r in h.z] == [[100.0, None, 90.0], [0.0, 50.0, 10.0]]  # revenue, revenue_yoy, firms
     v = charts.heatmap(matrix_frame(), "zh").data[0]
-    assert [list(r) for r in v.text] == [["500", "110余", ""], ["300", "约20", "8.5"]]
-    assert [list(r) for r in v.z] == [[100.0, 100.0, None], [0.0, 0.0, 50.0]]  # colour within each indicator
+    assert [list(r) for r in v.text] == [["500", "", "110余"], ["300", "8.5", "约20"]]
+    assert [list(r) for r in v.z] == [[100.0, None, 100.0], [0.0, 50.0, 0.0]]  # colour within each indicator
 
 
 def test_composite_bar_sorted_by_rank():

@@ -21,8 +21,9 @@ SCRIPT_PARK = "<script>alert(1)</script>园区"
 
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "metrics", *args], capture_output=True, env=python_env(db), check=False,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "metrics", *args], capture_output=True, env=python_env(db), check=False, timeout=120
+    )
 
 
 def json_lines(result: subprocess.CompletedProcess) -> list[dict]:
@@ -47,17 +48,23 @@ def write_xlsx(path: Path, rows: list[list]) -> Path:
 
 @pytest.fixture
 def good_files(tmp_path) -> list[Path]:
-    wide = write_csv(tmp_path / "parks.csv", [
-        ["园区", "产业链", "年份", "营业收入(亿元)", "国家级创新平台"],
-        ["东营经开区", "", "2024", "1.5", "110余"],
-        [SCRIPT_PARK, "新材料", "2024", "2", "3"],
-        [HOSTILE_PARK, "", "2024", "3", "4"],
-        ["合计", "", "2024", "9", "9"],
-    ])
-    book = write_xlsx(tmp_path / "talent.xlsx", [
-        ["园区", "年份", "引进院士团队", "培训人次"],
-        ["威海南海新区", 2024, 2, 1500],
-    ])
+    wide = write_csv(
+        tmp_path / "parks.csv",
+        [
+            ["园区", "产业链", "年份", "营业收入(亿元)", "国家级创新平台"],
+            ["东营经开区", "", "2024", "1.5", "110余"],
+            [SCRIPT_PARK, "新材料", "2024", "2", "3"],
+            [HOSTILE_PARK, "", "2024", "3", "4"],
+            ["合计", "", "2024", "9", "9"],
+        ],
+    )
+    book = write_xlsx(
+        tmp_path / "talent.xlsx",
+        [
+            ["园区", "年份", "引进院士团队", "培训人次"],
+            ["威海南海新区", 2024, 2, 1500],
+        ],
+    )
     return [wide, book]
 
 
@@ -66,9 +73,20 @@ def test_ingest_json_then_unchanged_on_second_run(db_path, good_files):
     assert first.returncode == 0, first.stderr.decode() + first.stdout.decode()
     records = json_lines(first)
     assert [(r["file"], r["status"], r["rows_loaded"]) for r in records] == [
-        (str(good_files[0]), "loaded", 6), (str(good_files[1]), "loaded", 2)]
-    assert set(records[0]) == {"file", "status", "rows_loaded", "missing", "totals_skipped", "new_parks",
-                               "skipped_sheets", "ignored_columns", "errors"}
+        (str(good_files[0]), "loaded", 6),
+        (str(good_files[1]), "loaded", 2),
+    ]
+    assert set(records[0]) == {
+        "file",
+        "status",
+        "rows_loaded",
+        "missing",
+        "totals_skipped",
+        "new_parks",
+        "skipped_sheets",
+        "ignored_columns",
+        "errors",
+    }
     assert records[0]["totals_skipped"] == 1
     assert sorted(records[0]["new_parks"]) == sorted([SCRIPT_PARK, HOSTILE_PARK])
     again = cli(db_path, "ingest", *map(str, good_files), "--json")
@@ -82,8 +100,9 @@ def test_ingest_json_then_unchanged_on_second_run(db_path, good_files):
 
 
 def test_bad_rows_reject_the_file_unless_skipped(db_path, tmp_path):
-    bad = write_csv(tmp_path / "bad.csv", [["园区", "年份", "营业收入(万元)"], ["甲园区", "2024", "12..3"],
-                                           ["乙园区", "2024", "7"]])
+    bad = write_csv(
+        tmp_path / "bad.csv", [["园区", "年份", "营业收入(万元)"], ["甲园区", "2024", "12..3"], ["乙园区", "2024", "7"]]
+    )
     rejected = cli(db_path, "ingest", str(bad), "--json")
     assert rejected.returncode == 1
     [record] = json_lines(rejected)
@@ -155,3 +174,32 @@ def test_export_without_database_exits_1(tmp_path):
     result = cli(tmp_path / "absent.duckdb", "export")
     assert result.returncode == 1 and "数据库不存在" in result.stderr.decode()
     assert not (tmp_path / "absent.duckdb").exists()
+
+
+def test_ingest_waits_for_another_load_and_times_out_when_told_to(db_path, good_files):
+    from test_concurrency import start_worker, wait_for_pause
+
+    Store(db_path)
+    worker = start_worker(db_path, "other.csv", "园区甲", 1, pause=120)
+    wait_for_pause(worker)
+    env = python_env(db_path) | {"PARKDASH_LOCK_WAIT": "0.5"}
+    command = [sys.executable, "-m", "metrics", "ingest", str(good_files[1]), "--json"]
+    impatient = subprocess.run(command, capture_output=True, env=env, check=False, timeout=60)
+    assert impatient.returncode == 1
+    [record] = json_lines(impatient)
+    assert record["status"] == "rejected" and "等待超时" in record["errors"][0]["message"]
+    patient = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=python_env(db_path))
+    assert "另一个导入正在进行" in patient.stderr.readline().decode()
+    worker.kill()  # the other load ends (here: dies); the waiting one goes on
+    worker.wait(timeout=30)
+    out, _ = patient.communicate(timeout=60)
+    assert patient.returncode == 0
+    assert json.loads(out)["status"] == "loaded"
+    assert Store(db_path).loads()["file_name"].tolist() == ["talent.xlsx"]
+
+
+def test_a_db_that_is_not_a_database_is_a_usage_error(tmp_path, good_files):
+    not_db = tmp_path / "notes.duckdb"
+    not_db.write_text("just text, not a database")
+    result = cli(not_db, "ingest", str(good_files[1]), "--json")
+    assert result.returncode == 2 and "无法打开数据库" in result.stderr.decode()

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from parsed_factory import figure, parsed
@@ -23,8 +24,13 @@ def start_worker(db: Path, file_name: str, park: str, value: float, pause: float
     env.pop(PAUSE_ENV, None)
     if pause is not None:
         env[PAUSE_ENV] = str(pause)
-    return subprocess.Popen([sys.executable, str(WORKER), str(db), file_name, park, str(value)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), str(db), file_name, park, str(value)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def wait_for_pause(proc: subprocess.Popen) -> None:
@@ -86,8 +92,9 @@ def test_threads_loading_while_readers_query(db_path):
         try:
             for round_ in range(3):
                 figures = [figure(f"园区{n}", "revenue", round_ * 10 + k, chain=f"链{k}") for k in range(20)]
-                report = store.load(parsed(f"w{n}-{round_}.csv", figures), actor=f"thread{n}",
-                                    on_wait=lambda zh, en: waits.append(en))
+                report = store.load(
+                    parsed(f"w{n}-{round_}.csv", figures), actor=f"thread{n}", on_wait=lambda zh, en: waits.append(en)
+                )
                 statuses.append(report.status)
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             failures.append(exc)
@@ -117,3 +124,18 @@ def test_threads_loading_while_readers_query(db_path):
     frame = store.observations_frame()
     assert len(frame) == 40 and frame["value"].max() == 39.0
     assert len(store.loads()) == 6
+
+
+def test_idle_read_connection_closes_and_never_blocks_another_process(db_path):
+    from metrics.dbfile import READ_IDLE_SECONDS, DbFile
+
+    store = Store(db_path)
+    assert store.is_empty()  # opens this process's read connection
+    dbfile = DbFile.for_path(db_path)
+    assert dbfile._read_con is not None
+    worker = start_worker(db_path, "a.csv", "园区甲", 5)  # must wait for the idle read connection to close
+    out, err = worker.communicate(timeout=60)
+    assert json.loads(out)["status"] == "loaded", err
+    assert len(store.observations_frame()) == 2  # the next read sees the other process's commit
+    time.sleep(READ_IDLE_SECONDS * 3)
+    assert dbfile._read_con is None

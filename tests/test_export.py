@@ -19,13 +19,27 @@ from metrics.export import (
 from metrics.model import OBS_COLUMNS
 from metrics.store import Store
 
-HOSTILE = ['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1",
-           "<script>alert(1)</script>园区", "'; DROP TABLE observations; --", 'say "hi", ok']
+HOSTILE = [
+    '=HYPERLINK("http://x","点我")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "<script>alert(1)</script>园区",
+    "'; DROP TABLE observations; --",
+    'say "hi", ok',
+]
 
 
 def table() -> pd.DataFrame:
-    return pd.DataFrame({"园区": HOSTILE, "数值": [float(n) - 3.5 for n in range(len(HOSTILE))],
-                         "日期": [dt.date(2024, 1, n + 1) for n in range(len(HOSTILE))]})
+    return pd.DataFrame(
+        {
+            "园区": HOSTILE,
+            "数值": [float(n) - 3.5 for n in range(len(HOSTILE))],
+            "日期": [dt.date(2024, 1, n + 1) for n in range(len(HOSTILE))],
+        }
+    )
 
 
 def test_csv_has_bom_crlf_and_defused_text():
@@ -34,14 +48,16 @@ def test_csv_has_bom_crlf_and_defused_text():
     text = data.decode("utf-8-sig")
     lines = text.split("\r\n")
     assert lines[0] == "园区,数值,日期"
-    assert lines[1] == "\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",-3.5,2024-01-01"
+    assert lines[1] == '"\'=HYPERLINK(""http://x"",""点我"")",-3.5,2024-01-01'
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False)
     assert back["园区"].tolist() == ["'" + h if h[0] in "=+-@\t\r" else h for h in HOSTILE]
     assert back["数值"].tolist() == table()["数值"].tolist()  # numbers, negative ones included, untouched
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("数据", "数据"), ("a[b]:c*d?e/f\\g", "abcdefg"), ("x" * 40, "x" * 31), ("[]", "数据"), ("'quoted'", "quoted")])
+@pytest.mark.parametrize(
+    "name, expected",
+    [("数据", "数据"), ("a[b]:c*d?e/f\\g", "abcdefg"), ("x" * 40, "x" * 31), ("[]", "数据"), ("'quoted'", "quoted")],
+)
 def test_safe_sheet_name(name, expected):
     assert safe_sheet_name(name) == expected
 
@@ -67,13 +83,19 @@ def test_xlsx_writes_missing_values_as_empty_cells():
     df = pd.DataFrame({"a": [1.0, float("nan")], "b": [None, "x"], "c": [pd.NaT, pd.Timestamp("2024-03-01")]})
     ws = openpyxl.load_workbook(io.BytesIO(table_xlsx_bytes(df))).active
     assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [
-        [1, None, None], [None, "x", dt.datetime(2024, 3, 1)]]
+        [1, None, None],
+        [None, "x", dt.datetime(2024, 3, 1)],
+    ]
 
 
 def test_observations_export_frame_is_contract_order_sorted_by_key(db_path):
     store = Store(db_path)
-    figures = [figure("乙园区", "revenue", 2), figure("甲园区", "revenue", 1, chain="新材料"),
-               figure("甲园区", "revenue", 3), figure(HOSTILE[0], "revenue", 4)]
+    figures = [
+        figure("乙园区", "revenue", 2),
+        figure("甲园区", "revenue", 1, chain="新材料"),
+        figure("甲园区", "revenue", 3),
+        figure(HOSTILE[0], "revenue", 4),
+    ]
     store.load(parsed("a.csv", figures))
     frame = observations_export_frame(store)
     assert tuple(frame.columns) == OBS_COLUMNS
@@ -86,3 +108,16 @@ def test_observations_export_frame_is_contract_order_sorted_by_key(db_path):
     ws = openpyxl.load_workbook(io.BytesIO(table_xlsx_bytes(frame))).active
     assert [c.value for c in ws[1]] == list(OBS_COLUMNS)
     assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_csv_of_mixed_type_column_falls_back_and_stays_defused():
+    df = pd.DataFrame({"混合": [1, "=2", dt.date(2024, 5, 1)], "数值": [1.0, 2.5, None]})
+    text = table_csv_bytes(df).decode("utf-8-sig")
+    assert text.split("\r\n")[:4] == ["混合,数值", "1,1.0", "'=2,2.5", "2024-05-01,"]
+
+
+def test_csv_writes_midnight_timestamps_as_dates_and_keeps_float_precision():
+    df = pd.DataFrame({"t": pd.to_datetime(["2024-01-01", "2024-02-01"]), "v": [1 / 3, 1e-7]})
+    back = pd.read_csv(io.BytesIO(table_csv_bytes(df)), encoding="utf-8-sig")
+    assert back["t"].tolist() == ["2024-01-01", "2024-02-01"]
+    assert back["v"].tolist() == [1 / 3, 1e-7]

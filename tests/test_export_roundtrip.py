@@ -13,16 +13,31 @@ from metrics.store import Store
 EXPORT_HEADERS = ("period_start", "period_end", "qualifier")
 
 
-@pytest.mark.skipif(any(role_of(h) is None for h in EXPORT_HEADERS),
-                    reason="metrics.ingest does not yet recognise the export headers period_start/period_end/qualifier")
+@pytest.mark.skipif(
+    any(role_of(h) is None for h in EXPORT_HEADERS),
+    reason="metrics.ingest does not yet recognise the export headers period_start/period_end/qualifier",
+)
 def test_exported_csv_reingests_to_the_same_observations(tmp_path):
     first = Store(tmp_path / "a.duckdb")
     q3 = (Y2024[0].replace(month=7), Y2024[0].replace(month=9, day=30))
-    first.load(parsed("src.csv", [
-        figure("东营经济技术开发区", "revenue", 12345.678), figure("东营经济技术开发区", "revenue", 30, chain="新材料"),
-        figure("威海南海新区", "national_platforms", 110, qualifier="at_least", period=q3),
-        figure("=HYPERLINK(\"x\")", "satisfaction", 95.5, qualifier="approx", basis="illustrative", reference="报告 第2段"),
-    ]))
+    first.load(
+        parsed(
+            "src.csv",
+            [
+                figure("东营经济技术开发区", "revenue", 12345.678),
+                figure("东营经济技术开发区", "revenue", 30, chain="新材料"),
+                figure("威海南海新区", "national_platforms", 110, qualifier="at_least", period=q3),
+                figure(
+                    '=HYPERLINK("x")',
+                    "satisfaction",
+                    95.5,
+                    qualifier="approx",
+                    basis="illustrative",
+                    reference="报告 第2段",
+                ),
+            ],
+        )
+    )
     data = table_csv_bytes(observations_export_frame(first))
     again = read_file(data, "export.csv")
     assert again.report.status == "pending" and not again.report.errors, again.report.errors

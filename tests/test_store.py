@@ -15,13 +15,19 @@ Q3 = (dt.date(2024, 7, 1), dt.date(2024, 9, 30))
 
 def current(store: Store) -> list[tuple]:
     frame = store.observations_frame()
-    return [(r.park, None if r.chain is None or r.chain != r.chain else r.chain, r.indicator, r.value, r.qualifier)
-            for r in frame.itertuples()]
+    return [
+        (r.park, None if r.chain is None or r.chain != r.chain else r.chain, r.indicator, r.value, r.qualifier)
+        for r in frame.itertuples()
+    ]
 
 
 def two_parks(revenue_a=100.0) -> list[dict]:
-    return [figure(PARK_A, "revenue", revenue_a), figure(PARK_B, "revenue", 50),
-            figure(PARK_A, "revenue", 30, chain="新材料"), figure(PARK_A, "national_platforms", 110, qualifier="at_least")]
+    return [
+        figure(PARK_A, "revenue", revenue_a),
+        figure(PARK_B, "revenue", 50),
+        figure(PARK_A, "revenue", 30, chain="新材料"),
+        figure(PARK_A, "national_platforms", 110, qualifier="at_least"),
+    ]
 
 
 def test_new_database_is_empty_and_has_a_schema_version(db_path):
@@ -43,7 +49,9 @@ def test_load_stores_every_figure_with_its_load(db_path):
         (PARK_B, None, "revenue", 50.0, "exact"),
     ]
     loads = store.loads()
-    assert loads[["file_name", "status", "actor", "rows_loaded"]].values.tolist() == [["a.csv", "loaded", "cli:test", 4]]
+    assert loads[["file_name", "status", "actor", "rows_loaded"]].values.tolist() == [
+        ["a.csv", "loaded", "cli:test", 4]
+    ]
     assert store.observations_frame()["load_id"].unique().tolist() == [report.load_id]
     assert store.audit()["action"].tolist() == ["load"]
 
@@ -81,12 +89,15 @@ def test_changed_value_replaces_current_and_keeps_history(db_path):
     first = store.load(parsed("a.csv", two_parks(100)))
     second = store.load(parsed("b.csv", two_parks(120) + [figure(PARK_B, "revenue", 60, period=Q3)]))
     assert (second.status, second.rows_loaded, second.rows_replaced, second.rows_unchanged) == ("loaded", 5, 1, 3)
-    rows = store.query("SELECT value, load_id FROM observations WHERE park = $p AND chain IS NULL AND indicator = 'revenue'",
-                       {"p": PARK_A})
+    rows = store.query(
+        "SELECT value, load_id FROM observations WHERE park = $p AND chain IS NULL AND indicator = 'revenue'",
+        {"p": PARK_A},
+    )
     assert rows.values.tolist() == [[120.0, second.load_id]]
     history = store.history(PARK_A, None, *Y2024, "revenue")
     assert history[["value", "load_id", "replaced_by_load", "replaced_by", "restored"]].values.tolist() == [
-        [100.0, first.load_id, second.load_id, "load", False]]
+        [100.0, first.load_id, second.load_id, "load", False]
+    ]
     # the chain figure with the same park/period/indicator is a different key, untouched
     assert store.history(PARK_A, "新材料", *Y2024, "revenue").empty
 
@@ -99,8 +110,10 @@ def test_restore_brings_back_old_value_and_keeps_the_displaced_one(db_path):
     store.restore(int(old["history_id"].iloc[0]), actor="analyst@s1")
     assert (PARK_A, None, "revenue", 100.0, "exact") in current(store)
     history = store.history(PARK_A, None, *Y2024, "revenue")
-    assert history[["value", "replaced_by", "restored"]].values.tolist() == [[120.0, "restore", False],
-                                                                               [100.0, "load", True]]
+    assert history[["value", "replaced_by", "restored"]].values.tolist() == [
+        [120.0, "restore", False],
+        [100.0, "load", True],
+    ]
     assert len(store.observations_frame()) == 4
     assert store.audit()[["action", "actor"]].values.tolist()[0] == ["restore", "analyst@s1"]
     with pytest.raises(StoreError):
@@ -180,8 +193,15 @@ def test_qualifier_or_basis_change_is_a_replacement(db_path):
     assert (report.status, report.rows_replaced) == ("loaded", 1)
 
 
-HOSTILE = ["<script>alert(1)</script>园区", "'; DROP TABLE observations; --", '=HYPERLINK("http://x","点我")',
-           'O\'Brien "quoted" 园区', "+1 园区", "-2 园区", "@SUM(A1)"]
+HOSTILE = [
+    "<script>alert(1)</script>园区",
+    "'; DROP TABLE observations; --",
+    '=HYPERLINK("http://x","点我")',
+    'O\'Brien "quoted" 园区',
+    "+1 园区",
+    "-2 园区",
+    "@SUM(A1)",
+]
 
 
 def test_hostile_names_are_stored_literally(db_path):
@@ -205,3 +225,22 @@ def test_data_version_changes_on_every_committed_write(db_path):
     store.undo_load(first.load_id)
     seen.add(store.data_version())
     assert len(seen) == 4
+
+
+def test_history_accepts_a_missing_chain_as_read_back_from_a_frame(db_path):
+    store = Store(db_path)
+    store.load(parsed("a.csv", two_parks(100)))
+    store.load(parsed("b.csv", two_parks(120)))
+    row = store.observations_frame().query("indicator == 'revenue' and park == @PARK_A").iloc[0]
+    assert store.history(row["park"], row["chain"], row["period_start"], row["period_end"], "revenue")[
+        "value"
+    ].tolist() == [100.0]
+
+
+def test_a_figure_the_schema_refuses_rejects_the_whole_file(db_path):
+    store = Store(db_path)
+    report = store.load(
+        parsed("q.csv", [figure(PARK_A, "revenue", 1), figure(PARK_B, "revenue", 2, qualifier="bogus")])
+    )
+    assert report.status == "rejected" and "CHECK constraint" in report.fatal_en
+    assert store.is_empty() and store.loads().empty

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import ROOT, python_env
@@ -159,9 +160,24 @@ def test_cli_unknown_and_empty_periods(small_db, tmp_path, capsys):
     out = str(tmp_path / "x.png")
     code, _, err = cli(capsys, "summary", "--db", str(small_db), "--period", "去年", "--out", out)
     assert code == 1 and "无法识别的时期：去年" in err
-    code, _, err = cli(capsys, "summary", "--db", str(small_db), "--period", "2019", "--lang", "en", "--out", out)
-    assert code == 1 and "No data for the chosen period (2019" in err
     assert not (tmp_path / "x.png").exists()
+
+
+def test_cli_no_data_for_the_period_exits_1_and_leaves_no_browser_files(small_db, tmp_path):
+    # The browser starts in the background while the queries run; a refusal must not leave it half-started.
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = python_env(small_db) | {"TMPDIR": str(tmp)}
+    result = subprocess.run(
+        [sys.executable, "-m", "metrics", "summary", "--period", "2019", "--lang", "en", "--out", str(tmp_path / "x.png")],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False)
+    assert result.returncode == 1 and "No data for the chosen period (2019" in result.stderr
+    assert result.stderr.count("\n") == 1  # the message, no traceback
+    assert not (tmp_path / "x.png").exists()
+    deadline = time.monotonic() + 10  # chromium's last child may still be removing its socket directory
+    while list(tmp.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert list(tmp.iterdir()) == []
 
 
 def test_cli_without_a_browser_exits_1(small_db, tmp_path, capsys, monkeypatch):

@@ -40,6 +40,17 @@ def lookup(name: str, store_: Store, version, *args):
     return _lookup(name, str(db_path()), version, repr(args), store_, args)
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def _has_illustrative(path: str, version, key: str, _store, _filters) -> bool:
+    view = queries.filtered_table(_store, _filters)
+    return bool((view["basis"] == "illustrative").any())
+
+
+def has_illustrative(store_: Store, version, filters) -> bool:
+    """Whether the figures in view include illustrative ones (cached as one bool, not the whole table)."""
+    return _has_illustrative(str(db_path()), version, repr(filters), store_, filters)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _coverage(path: str, version, _store):
     return queries.run(_store, "q_available_periods", {})

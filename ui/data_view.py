@@ -143,7 +143,11 @@ def _short(detail: str) -> str:
 
 def all_figures_downloads(ctx) -> None:
     """Every current figure (CONTRACT column order), as CSV or Excel; built only when clicked."""
-    from metrics.export import observations_export_frame, table_csv_bytes, table_xlsx_bytes
+    from metrics.export import (
+        observations_export_frame,
+        table_csv_bytes,
+        table_xlsx_bytes,
+    )
 
     store = ctx.store
     csv_col, xlsx_col = st.columns(2)

@@ -54,7 +54,7 @@ def preview_frame(ctx, frame: pd.DataFrame) -> pd.DataFrame:
     head["display"] = [display_value(v, q, ctx.lang) for v, q in zip(head["value"], head["qualifier"], strict=True)]
     head["unit"] = [ctx.catalog.indicator(i).unit for i in head["indicator"]]
     cols = ["park", "chain", "period_label", "indicator", "display", "unit", "basis", "source"]
-    return localise(ctx, head[cols])
+    return localise(ctx, head[cols]).drop(columns=t("col_indicator", ctx.lang))
 
 
 def errors_frame(ctx, report) -> pd.DataFrame:
@@ -71,7 +71,8 @@ def show_report(ctx, parsed) -> None:
         st.markdown(f"**{t('file', ctx.lang)}**")
         st.text(r.file)
         if r.fatal:
-            st.error(t("file_refused", ctx.lang, reason=(r.fatal_en or r.fatal) if ctx.lang == "en" else r.fatal))
+            reason = (r.fatal_en or r.fatal) if ctx.lang == "en" else r.fatal
+            st.error(t("file_refused", ctx.lang, reason=_plain(reason)))
             return
         cols = st.columns(5)
         cols[0].metric(t("r_figures", ctx.lang), len(parsed.frame))
@@ -92,12 +93,14 @@ def show_report(ctx, parsed) -> None:
             st.dataframe(errors_frame(ctx, r), hide_index=True)
 
 
-def store_all(ctx, parsed_files: list, skip_bad_rows: bool, actor: str) -> list:
+def store_all(ctx, parsed_files: list, skip_bad_rows: bool, actor: str) -> dict:
     """Load each file (one transaction each), telling the user while another load holds the lock."""
     waiting = st.empty()
+    waited: list[str] = []
 
     def on_wait(zh: str, en: str) -> None:
-        waiting.info(en if ctx.lang == "en" else zh, icon=":material/hourglass_top:")
+        waited.append(en if ctx.lang == "en" else zh)
+        waiting.info(waited[-1], icon=":material/hourglass_top:")
 
     reports = []
     with st.spinner(t("loading", ctx.lang)):
@@ -106,12 +109,14 @@ def store_all(ctx, parsed_files: list, skip_bad_rows: bool, actor: str) -> list:
     waiting.empty()
     st.session_state.pop(PARSED, None)
     cache.clear()
-    return reports
+    return {"reports": reports, "waited": bool(waited)}
 
 
-def show_results(ctx, reports: list) -> None:
-    """One line per stored file: loaded / unchanged / refused, with counts."""
-    for r in reports:
+def show_results(ctx, results: dict) -> None:
+    """One line per stored file: loaded / unchanged / refused, with counts; and whether it had to wait."""
+    if results["waited"]:
+        st.caption(t("waited", ctx.lang))
+    for r in results["reports"]:
         counts = {"n": r.rows_loaded, "skipped": r.skipped_rows, "replaced": getattr(r, "rows_replaced", 0)}
         if r.status == "loaded":
             st.success(t("result_loaded", ctx.lang, file=_plain(r.file), **counts), icon=":material/check_circle:")
@@ -119,7 +124,7 @@ def show_results(ctx, reports: list) -> None:
             st.info(t("result_unchanged", ctx.lang, file=_plain(r.file)), icon=":material/info:")
         else:
             reason = (r.fatal_en or r.fatal) if ctx.lang == "en" else r.fatal
-            st.error(t("result_rejected", ctx.lang, file=_plain(r.file), reason=reason or ""))
+            st.error(t("result_rejected", ctx.lang, file=_plain(r.file), reason=_plain(reason or "")))
 
 
 def _plain(text: str) -> str:

@@ -56,7 +56,12 @@ def localise(ctx, df: pd.DataFrame) -> pd.DataFrame:
     out.attrs = {}  # queries may attach Periods there, which Arrow cannot serialise
     if "indicator" in out.columns:
         names = {i.id: i.name(ctx.lang) for i in ctx.catalog.indicators}
-        out["name"] = [names.get(i, i) for i in out["indicator"]]
+        if "name" in out.columns:
+            out = out.drop(columns="name")
+        out.insert(list(out.columns).index("indicator") + 1, "name", [names.get(i, i) for i in out["indicator"]])
+    if "chain" in out.columns:
+        whole = t("whole_park_short", ctx.lang)
+        out["chain"] = [whole if c is None or (isinstance(c, float) and math.isnan(c)) else c for c in out["chain"]]
     if "qualifier" in out.columns:
         out["qualifier"] = [t("q_" + q, ctx.lang) if isinstance(q, str) and "q_" + q in strings() else q
                             for q in out["qualifier"]]
@@ -70,7 +75,9 @@ def table_with_downloads(ctx, df: pd.DataFrame, name: str, hidden: tuple[str, ..
     """The table behind a view, with CSV and Excel downloads of every column."""
     shown = localise(ctx, df)
     on_screen = [t("col_" + c, ctx.lang) if "col_" + c in strings() else c for c in df.columns if c not in hidden]
-    st.dataframe(shown, hide_index=True, column_order=on_screen, key=f"table_{name}")
+    one_decimal = {t("col_" + c, ctx.lang): st.column_config.NumberColumn(format="%.1f")
+                   for c in ("index", "score", "growth_pct", "change_pct") if c in df.columns}
+    st.dataframe(shown, hide_index=True, column_order=on_screen, column_config=one_decimal, key=f"table_{name}")
     csv_col, xlsx_col = st.columns(2)
     try:
         from metrics.export import table_csv_bytes, table_xlsx_bytes
@@ -120,8 +127,7 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int = 4) -> None:
 def data_badges(ctx) -> None:
     """Freshness (last load, latest period) and whether the view includes illustrative figures."""
     status = ctx.look("data_status")
-    view = ctx.q("filtered_table", ctx.lang)
-    illustrative = bool((view["basis"] == "illustrative").any()) if len(view) else False
+    illustrative = cache.has_illustrative(ctx.store, ctx.version, ctx.filters)
     left, right = st.columns([3, 2])
     latest = status.get("latest_period")
     loaded = status.get("last_load_at")

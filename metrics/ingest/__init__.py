@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import PurePosixPath
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from metrics import guards
 from metrics.catalog import Catalog, default_catalog
@@ -50,8 +52,17 @@ def read_file(data: bytes, file_name: str, catalog: Catalog | None = None, limit
     notify = progress or (lambda fraction, message: None)
     name = PurePosixPath(file_name.replace("\\", "/")).name or file_name
     builder = ReportBuilder(name)
-    parsed = ParsedFile(frame=empty_frame(), report=builder.report,
-                        content_sha256=hashlib.sha256(data).hexdigest(), data=data)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # hashlib releases the GIL on large buffers: the digest costs nothing while the file is read.
+        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        parsed = _read(data, name, catalog, limits, notify, builder)
+        parsed.content_sha256 = digest.result()
+    return parsed
+
+
+def _read(data: bytes, name: str, catalog: Catalog, limits: Limits, notify: Progress,
+          builder: ReportBuilder) -> ParsedFile:
+    parsed = ParsedFile(frame=empty_frame(), report=builder.report, data=data)
     reason = guards.check_file(data, name, limits)
     kind = None if reason else guards.sniff_kind(data, name)
     if reason or kind is None:
@@ -117,8 +128,14 @@ def _read_blocks(data: bytes, kind: str, ctx: Context, limits: Limits, notify: P
 
 def _frame(blocks: list[Block]) -> pd.DataFrame:
     """One DataFrame over the blocks' arrays, without copying them again (pandas would consolidate)."""
-    columns = {c: np.concatenate([b.columns[c] for b in blocks]) if len(blocks) > 1 else blocks[0].columns[c]
-               for c in OBS_COLUMNS}
-    index = pd.RangeIndex(len(columns["value"]))
-    return pd.concat([pd.Series(columns[c], name=c, index=index, dtype=float if c == "value" else object, copy=False)
-                      for c in OBS_COLUMNS], axis=1)
+    index = pd.RangeIndex(sum(len(b) for b in blocks))
+    series = []
+    for c in OBS_COLUMNS:
+        parts = [b.columns[c] for b in blocks]
+        if isinstance(parts[0], (pa.Array, pa.ChunkedArray)):
+            column = pa.chunked_array(parts) if len(parts) > 1 else parts[0]
+            series.append(pd.Series(column, name=c, index=index, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
+            continue
+        column = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        series.append(pd.Series(column, name=c, index=index, dtype=float if c == "value" else object, copy=False))
+    return pd.concat(series, axis=1)

@@ -90,25 +90,23 @@ def csv_grid(data: bytes, budget: SheetBudget) -> Grid:
     head = rows_grid(list(csv.reader(io.StringIO("\n".join(head_lines)), delimiter=delimiter)))
     width = head.shape[1]
 
-    def load_body(start: int) -> Body:
+    def load_body(start: int, value_columns: tuple[int, ...] = ()) -> Body:
         payload = data if encoding.startswith("utf-8") else text.encode("utf-8")
         try:
-            body = DuckBody(payload, start, width, delimiter)
-        except duckdb.InvalidInputError:
-            full = decode(data)[0]  # not UTF-8 after all beyond its head: GB18030, or refused here
-            body = _python_body(full, delimiter, start, width)
+            body = DuckBody(payload, start, width, delimiter, value_columns)
         except duckdb.Error:
-            body = _python_body(decode(data)[0], delimiter, start, width)
+            full, found = decode(data)
+            body = None
+            if not found.startswith("utf-8"):
+                try:  # UTF-8 only in its head: GB18030 after all
+                    body = DuckBody(full.encode("utf-8"), start, width, delimiter, value_columns)
+                except duckdb.Error:
+                    pass
+            if body is None:
+                # Ragged rows, quotes spanning lines...: Python's csv module reads what DuckDB refuses.
+                cells = rows_grid(list(csv.reader(io.StringIO(full), delimiter=delimiter)))
+                body = ArrayBody(cells[start:], start + 1)
         budget.take(body.n, width)
         return body
 
     return Grid(sheet="", cells=head, first_row=1, load_body=load_body)
-
-
-def _python_body(text: str, delimiter: str, start: int, width: int) -> Body:
-    """Ragged rows, quotes spanning lines...: Python's csv module reads what DuckDB refuses."""
-    try:
-        return DuckBody(text.encode("utf-8"), start, width, delimiter)
-    except duckdb.Error:
-        cells = rows_grid(list(csv.reader(io.StringIO(text), delimiter=delimiter)))
-        return ArrayBody(cells[start:], start + 1)

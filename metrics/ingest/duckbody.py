@@ -1,4 +1,4 @@
-"""CSV rows read by DuckDB: distinct cells, codes and numbers computed in SQL, not per cell in Python."""
+"""CSV rows parsed by DuckDB into Arrow: codes and numbers computed in C++, not per cell in Python."""
 
 from __future__ import annotations
 
@@ -7,108 +7,97 @@ import tempfile
 
 import duckdb
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from metrics.ingest.values import NumericPass
+from metrics.ingest.values import NumericPass, is_blank
 
-# A plain number, as pandas.to_numeric reads it for workbooks; everything else takes the slow path.
-PLAIN_NUMBER = r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$"
+# A plain number as Arrow casts it; anything else (1,234.5, 110余, +5, spaces inside) takes the slow path.
+PLAIN_NUMBER = r"^-?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?$"
 
 
 class DuckBody:
-    """The rows of a CSV below its header, held in an in-memory DuckDB table `raw` (all VARCHAR)."""
+    """The rows of a CSV below its header as an Arrow table of text columns (parsed by DuckDB)."""
 
-    def __init__(self, payload: bytes, skip_lines: int, width: int, delimiter: str):
-        self.con = duckdb.connect()
+    def __init__(self, payload: bytes, skip_lines: int, width: int, delimiter: str,
+                 value_columns: tuple[int, ...] = ()):
         columns = {f"c{j}": "VARCHAR" for j in range(width)}
+        # Numbers are cast by DuckDB while it parses, on all cores; text with "_" (1_000) is left to
+        # the slow path, as pandas leaves it in a workbook.
+        casts = "".join(f", CASE WHEN contains(c{j}, '_') THEN NULL ELSE TRY_CAST(c{j} AS DOUBLE) END AS n{j}"
+                        for j in value_columns if j < width)
         handle, path = tempfile.mkstemp(suffix=".csv")
+        con = duckdb.connect()
         try:
+            con.execute("SET enable_progress_bar = false")
             with os.fdopen(handle, "wb") as out:
                 out.write(payload)
-            # auto_detect off: every column text, so a cell is never altered by type guessing.
-            self.con.execute(
-                "CREATE TABLE raw AS SELECT * FROM read_csv($path, header = false, skip = $skip, delim = $delim, "
-                "quote = '\"', escape = '\"', auto_detect = false, columns = $columns, null_padding = true, "
-                "strict_mode = false)",
-                {"path": path, "skip": skip_lines, "delim": delimiter, "columns": columns})
+            # auto_detect off: every column is text, so no cell is altered by type guessing; the order of
+            # the rows is the file's (DuckDB preserves insertion order).
+            self.table = con.sql(
+                f"SELECT *{casts} FROM read_csv($path, header = false, skip = $skip, delim = $delim, quote = '\"', "
+                "escape = '\"', auto_detect = false, columns = $columns, null_padding = true, strict_mode = false)",
+                params={"path": path, "skip": skip_lines, "delim": delimiter, "columns": columns},
+            ).to_arrow_table()
         finally:
+            con.close()
             os.unlink(path)
-        self.n = self.con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
+        self.n = self.table.num_rows
         self.width = width
         self.row_numbers = _row_numbers(payload, skip_lines, self.n)
         self._codes: dict[int, tuple[np.ndarray, list]] = {}
         self._numbers: dict[int, NumericPass] = {}
 
+    def _column(self, j: int) -> pa.ChunkedArray:
+        return self.table.column(f"c{j}")
+
     def prepare(self, key_columns: list[int], value_columns: list[int]) -> None:
-        """Read every key column's codes and every value column's numbers in one scan of the table."""
-        selects, joins, params = ["raw.rowid AS rid"], [], {}
-        uniques: dict[int, list] = {}
-        for j in key_columns:
-            values = [r[0] for r in self.con.execute(f"SELECT DISTINCT c{j} FROM raw").fetchall()]
-            uniques[j] = ["" if v is None else v for v in values]
-            null_code = values.index(None) if None in values else -1
-            mapping = pd.DataFrame({"v": pd.Series([v for v in values if v is not None], dtype=object),
-                                    "code": [k for k, v in enumerate(values) if v is not None]})
-            self.con.register(f"map{j}", mapping)
-            selects.append(f"coalesce(map{j}.code, {null_code}) AS k{j}")
-            joins.append(f"LEFT JOIN map{j} ON raw.c{j} = map{j}.v")
-        for j in value_columns:
-            selects.append(f"CASE WHEN regexp_full_match(c{j}, $plain) THEN CAST(c{j} AS DOUBLE) "
-                           f"ELSE 'NaN'::DOUBLE END AS v{j}")
-            selects.append(f"coalesce(trim(c{j}) = '', true) AS e{j}")
-            params["plain"] = PLAIN_NUMBER
-        got = self.con.execute(f"SELECT {', '.join(selects)} FROM raw {' '.join(joins)}", params).fetchnumpy()
-        rid = np.asarray(got["rid"])
-        in_order = len(rid) == self.n and bool(np.all(rid[1:] > rid[:-1])) and (self.n == 0 or rid[0] == 0)
-
-        def place(array: np.ndarray, fill) -> np.ndarray:
-            array = np.asarray(array)
-            if in_order:
-                return array
-            out = np.full(self.n, fill, dtype=array.dtype)
-            out[rid] = array
-            return out
-
-        for j in key_columns:
-            self._codes[j] = (place(got[f"k{j}"], -1).astype(np.int64), uniques[j])
-        for j in value_columns:
-            values = place(got[f"v{j}"], np.nan).astype(float)
-            empty = place(got[f"e{j}"], True).astype(bool)
-            cells = np.full(self.n, None, dtype=object)
-            slow_rows = self.con.execute(
-                f"SELECT rowid, c{j} FROM raw WHERE NOT coalesce(trim(c{j}) = '', true) "
-                f"AND NOT regexp_full_match(c{j}, $plain)", {"plain": PLAIN_NUMBER}).fetchnumpy()
-            cells[np.asarray(slow_rows["rowid"])] = np.asarray(slow_rows[f"c{j}"], dtype=object)
-            cells[empty] = ""
-            self._numbers[j] = NumericPass(values, ~np.isfinite(values), empty, cells)
-        for j in key_columns:
-            self.con.unregister(f"map{j}")
+        pass
 
     def codes(self, column: int) -> tuple[np.ndarray, list]:
         if column not in self._codes:
-            self.prepare([column], [])
+            # Chunks are encoded one by one, each with its own dictionary: unify them to one list of cells.
+            encoded = pc.dictionary_encode(self._column(column)).unify_dictionaries()
+            dictionary = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], pa.string())
+            uniques = dictionary.to_pylist() + [""]  # the last code stands for empty (null) cells
+            indices = pa.chunked_array([c.indices for c in encoded.chunks], type=pa.int32()) if encoded.num_chunks \
+                else pa.array([], pa.int32())
+            codes = indices.fill_null(len(uniques) - 1).to_numpy().astype(np.int64)
+            self._codes[column] = (codes, uniques)
         return self._codes[column]
 
     def numbers(self, column: int) -> NumericPass:
         if column not in self._numbers:
-            self.prepare([], [column])
+            cells = self._column(column)
+            if f"n{column}" in self.table.column_names:
+                numbers = self.table.column(f"n{column}")
+            else:
+                trimmed = pc.utf8_trim_whitespace(cells)
+                plain = pc.fill_null(pc.match_substring_regex(trimmed, PLAIN_NUMBER), False)
+                numbers = pc.cast(pc.if_else(plain, trimmed, pa.scalar(None, pa.string())), pa.float64())
+            values = numbers.to_numpy().astype(float)
+            slow = ~np.isfinite(values)
+            slow_at = np.flatnonzero(slow)
+            text = np.full(self.n, None, dtype=object)
+            text[slow_at] = ["" if c is None else c for c in pc.take(cells, pa.array(slow_at)).to_pylist()]
+            empty = np.zeros(self.n, dtype=bool)
+            empty[slow_at] = [is_blank(c) for c in text[slow_at]]
+            values[slow] = np.nan
+            self._numbers[column] = NumericPass(values, slow, empty, text)
         return self._numbers[column]
 
     def rows(self, positions: np.ndarray) -> list[list]:
         if not len(positions):
             return []
-        got = self.con.execute("SELECT rowid, * FROM raw WHERE rowid IN (SELECT unnest($ids)) ORDER BY rowid",
-                               {"ids": [int(p) for p in positions]}).fetchall()
-        by_id = {r[0]: ["" if c is None else c for c in r[1:]] for r in got}
-        return [by_id.get(int(p), [""] * self.width) for p in positions]
-
-    def close(self) -> None:
-        self.con.close()
+        text = self.table.select([f"c{j}" for j in range(self.width)])
+        taken = text.take(pa.array(np.asarray(positions, dtype=np.int64))).to_pylist()
+        return [["" if c is None else c for c in row.values()] for row in taken]
 
 
 def _row_numbers(payload: bytes, skip_lines: int, n: int) -> np.ndarray:
     """Line number (1-based) of each table row; DuckDB leaves out empty lines, so count them back in."""
-    if b"\n\n" not in payload and b"\n\r\n" not in payload:
+    lines = payload.count(b"\n") + (0 if payload.endswith(b"\n") else 1)
+    if lines - skip_lines == n:
         return skip_lines + 1 + np.arange(n)
     raw = np.frombuffer(payload, dtype=np.uint8)
     ends = np.flatnonzero(raw == 10)  # index of each line's "\n"
@@ -117,6 +106,6 @@ def _row_numbers(payload: bytes, skip_lines: int, n: int) -> np.ndarray:
     length = stops - starts
     has_cr = (length == 1) & (raw[np.minimum(starts, len(raw) - 1)] == 13)
     blank = (length == 0) | has_cr
-    lines = np.flatnonzero(~blank)
-    lines = lines[lines >= skip_lines]
-    return lines[:n] + 1
+    numbers = np.flatnonzero(~blank)
+    numbers = numbers[numbers >= skip_lines]
+    return numbers[:n] + 1

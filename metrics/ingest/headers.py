@@ -18,6 +18,9 @@ ROLE_HEADERS = {
     "indicator": ("指标", "指标名称", "指标项", "indicator", "indicatorname"),
     "value": ("数值", "值", "指标值", "数据", "value"),
     "unit": ("单位", "计量单位", "unit"),
+    "period_start": ("period_start", "起始日期", "开始日期", "起始时间"),
+    "period_end": ("period_end", "截止日期", "结束日期", "截止时间"),
+    "qualifier": ("qualifier", "数值限定"),
     "basis": ("数据性质", "basis"),
     "reference": ("出处", "资料出处", "reference"),
 }

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from metrics.catalog import Catalog
 from metrics.ingest.body import ArrayBody, Body
@@ -23,6 +27,8 @@ TOTAL_WORDS = frozenset({"合计", "总计", "小计", "全区", "全市", "全�
                          "sum"})
 BASIS_WORDS = {"": "reported", "报告": "reported", "reported": "reported", "示意": "illustrative",
                "illustrative": "illustrative"}
+_SPACES = re.compile(r"\s+")
+QUALIFIER_WORDS = {q: k for k, q in enumerate(QUALIFIERS)}
 _TITLE_UNIT = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
 
 KEY_OK, KEY_EMPTY, KEY_TOTAL, KEY_BAD = 0, 1, 2, 3
@@ -39,11 +45,12 @@ class Grid:
     merged: list = field(default_factory=list)  # ((r0, c0), (r1, c1)) inclusive, relative to cells
     percent: dict[int, np.ndarray] = field(default_factory=dict)  # column -> rows (relative) formatted as %
     # Rows below the header as a Body, given the index of the first of them; default: from `cells`.
-    load_body: Callable[[int], Body] | None = None
+    load_body: Callable[[int, tuple[int, ...]], Body] | None = None
 
-    def body(self, start: int) -> Body:
+    def body(self, start: int, value_columns: tuple[int, ...] = ()) -> Body:
+        """The rows from `start` on; `value_columns` hold figures (a loader may read them as numbers)."""
         if self.load_body is not None:
-            return self.load_body(start)
+            return self.load_body(start, value_columns)
         return ArrayBody(self.cells[start:], self.first_row + start)
 
 
@@ -93,6 +100,26 @@ class Coded:
         return self.table[self.codes[pos]]
 
 
+def _date_of(cell: object) -> tuple[int, dt.date | None]:
+    """A date cell or ISO date text (2024-01-01, 2024/1/1)."""
+    if isinstance(cell, dt.datetime):
+        return KEY_OK, cell.date()
+    if isinstance(cell, dt.date):
+        return KEY_OK, cell
+    m = re.fullmatch(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})", text_of(cell))
+    if m:
+        try:
+            return KEY_OK, dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            pass
+    return KEY_BAD, None
+
+
+def unquote(text: str) -> str:
+    """Text without the `'` an export puts before `=`, `+`, `-` or `@` so that no spreadsheet runs it."""
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@" else text
+
+
 def fill_merged(grid: Grid) -> None:
     """Give every cell of a merged range the value of its top-left cell (calamine leaves them empty)."""
     n_rows, n_cols = grid.cells.shape
@@ -133,7 +160,7 @@ class _Sheet:
         roles = layout.roles
         self.value_columns = [roles["value"]] if layout.is_long else layout.indicators
         keys = [c.index for name, c in roles.items() if name not in ("value",)]
-        self.body = grid.body(layout.body_start)
+        self.body = grid.body(layout.body_start, tuple(c.index for c in self.value_columns))
         self.body.prepare(keys, [c.index for c in self.value_columns])
         self.row_numbers = self.body.row_numbers
         self.indicator_ids = np.array(ctx.catalog.ids, dtype=object)
@@ -172,15 +199,23 @@ class _Sheet:
         self.ctx.report.report.skipped_rows += int(self.bad.sum())
         if not parts:
             return None
+        override = self._qualifier_column(rows)
         kept = []
         for ind, pos, values, quals, period in parts:
+            if override is not None:
+                quals = np.where(override[pos] >= 0, override[pos], quals).astype(np.int8)
             m = ~self.bad[pos] & ~np.isnan(values)
-            codes = ind[m] if isinstance(ind, np.ndarray) else np.full(int(m.sum()), ind, dtype=np.int16)
-            kept.append((codes, pos[m], values[m], quals[m], period))
+            if not m.all():
+                ind = ind[m] if isinstance(ind, np.ndarray) else ind
+                pos, values, quals = pos[m], values[m], quals[m]
+            codes = ind if isinstance(ind, np.ndarray) else np.full(len(pos), ind, dtype=np.int16)
+            kept.append((codes, pos, values, quals, period))
         pos = np.concatenate([k[1] for k in kept])
         indicator = np.concatenate([k[0] for k in kept])
-        prefix = f"{self.ctx.file_name}!{self.grid.sheet}!"
-        numbers = self.row_numbers[rows[pos]].tolist()
+        numbers = pa.array(self.row_numbers[rows[pos]])
+        # One text per figure: built in Arrow (no Python string per figure), kept as pandas' "str" dtype.
+        source = pc.binary_join_element_wise(f"{self.ctx.file_name}!{self.grid.sheet}!",
+                                             pc.cast(numbers, pa.string()), "")
         if any(k[4] is not None for k in kept):
             # Columns with their own period (a period written in the header) replace the row's period.
             period_start = np.concatenate([starts.at(p) if per is None else np.full(len(p), per.start, dtype=object)
@@ -194,7 +229,7 @@ class _Sheet:
             "indicator": self.indicator_ids[indicator],
             "value": np.concatenate([k[2] for k in kept]),
             "qualifier": _QUALIFIER_NAMES[np.concatenate([k[3] for k in kept])],
-            "source": np.array([prefix + str(n) for n in numbers], dtype=object),
+            "source": source,
             "basis": basis.at(pos), "reference": reference.at(pos),
         })
 
@@ -207,8 +242,16 @@ class _Sheet:
         key = self.layout.roles["indicator" if self.layout.is_long else "park"].index
         codes, uniques = self.body.codes(key)
         blank = np.array([is_empty(u) for u in uniques] + [True], dtype=bool)
+        noted = np.array([text_of(u).startswith(NOTE_PREFIXES) for u in uniques] + [False], dtype=bool)
         has_any = ~values_empty | ~blank[codes]
-        notes = self._note_rows(np.flatnonzero(has_any & no_number))
+        # A note sits where the park (or indicator) is written, or is merged across it; lines continuing
+        # it follow it. Only such rows without any number are looked at one by one.
+        maybe = has_any & no_number
+        first_note = np.flatnonzero(maybe & noted[codes])
+        candidates = maybe & noted[codes]
+        if len(first_note):
+            candidates[first_note[0]:] |= maybe[first_note[0]:]
+        notes = self._note_rows(np.flatnonzero(candidates))
         return np.flatnonzero(has_any & ~notes)
 
     def _note_rows(self, candidates: np.ndarray) -> np.ndarray:
@@ -254,7 +297,7 @@ class _Sheet:
             used = np.zeros(len(uniques) + 1, dtype=bool)
             used[(codes if len(rows) == self.body.n else codes[rows])[~totals]] = True
             for k in np.flatnonzero(used[:-1]):
-                name = text_of(uniques[k]).strip("\u3000")
+                name = unquote(text_of(uniques[k])).strip("\u3000 ")
                 if name in self.new_parks:
                     self.ctx.report.new_park(name)
         state = np.where(totals, -1, np.where(park_kind == KEY_EMPTY, 1, 0))
@@ -271,20 +314,24 @@ class _Sheet:
         return kinds[at], Coded(at, table)
 
     def _park(self, cell: object) -> tuple[int, str | None]:
-        text = text_of(cell)
+        text = unquote(text_of(cell))
         if not text:
             return KEY_EMPTY, None
-        if clean(text).casefold() in TOTAL_WORDS or clean(text).endswith(("合计", "总计")):
-            return KEY_TOTAL, None
-        canonical = self.ctx.parks.get(re.sub(r"\s+", "", text))
-        if canonical is None:
-            canonical = text.strip().strip("\u3000")
-            self.new_parks.add(canonical)
-        return KEY_OK, canonical
+        key = _SPACES.sub("", text)
+        canonical = self.ctx.parks.get(key)
+        if canonical is not None:
+            return KEY_OK, canonical
+        if len(key) <= 16:
+            word = unicodedata.normalize("NFKC", key).casefold()
+            if word in TOTAL_WORDS or word.endswith(("合计", "总计")):
+                return KEY_TOTAL, None
+        name = text.strip("\u3000 ")
+        self.new_parks.add(name)
+        return KEY_OK, name
 
     @staticmethod
     def _chain(cell: object) -> tuple[int, str | None]:
-        text = text_of(cell)
+        text = unquote(text_of(cell))
         if not text:
             return KEY_EMPTY, None
         if clean(text).casefold() in TOTAL_WORDS:
@@ -293,6 +340,8 @@ class _Sheet:
 
     def _periods(self, rows: np.ndarray) -> tuple[Coded, Coded]:
         col = self.layout.roles.get("period")
+        if col is None and "period_start" in self.layout.roles and "period_end" in self.layout.roles:
+            return self._date_columns(rows)
         default = self.default_period
         needs_row_period = not self.layout.indicators or any(c.meaning.period is None for c in self.layout.indicators)
         if col is None:
@@ -323,6 +372,38 @@ class _Sheet:
                     self.problem(rows[i], col, cell, "无法识别的时期", "not a period")
         return Coded(codes, starts), Coded(codes, ends)
 
+    def _qualifier_column(self, rows: np.ndarray) -> np.ndarray | None:
+        """Per row the qualifier a `qualifier` column gives (-1 where it is empty), or None without one."""
+        col = self.layout.roles.get("qualifier")
+        if col is None:
+            return None
+
+        def resolve(cell):
+            word = clean(text_of(cell)).casefold()
+            if not word:
+                return KEY_EMPTY, -1
+            code = QUALIFIER_WORDS.get(word)
+            return (KEY_OK, code) if code is not None else (KEY_BAD, -1)
+
+        kinds, codes = self._resolve(col, rows, resolve)
+        for i in np.flatnonzero(kinds == KEY_BAD):
+            self.bad[i] = True
+            self.problem(rows[i], col, self.cell(col, rows[i]), "数值限定应为 exact、at_least 或 approx",
+                         "qualifier must be exact, at_least or approx")
+        return np.array([-1 if c is None else c for c in codes.table], dtype=np.int8)[codes.codes]
+
+    def _date_columns(self, rows: np.ndarray) -> tuple[Coded, Coded]:
+        """Periods written as two date columns (`period_start`, `period_end`), as the export writes them."""
+        coded = []
+        for role in ("period_start", "period_end"):
+            col = self.layout.roles[role]
+            kinds, dates = self._resolve(col, rows, _date_of)
+            for i in np.flatnonzero(kinds != KEY_OK):
+                self.bad[i] = True
+                self.problem(rows[i], col, self.cell(col, rows[i]), "无法识别的日期", "not a date")
+            coded.append(dates)
+        return coded[0], coded[1]
+
     def _no_period(self, rows: np.ndarray) -> None:
         if len(rows):
             self.ctx.report.problem(
@@ -351,7 +432,7 @@ class _Sheet:
         col = self.layout.roles.get("reference")
         if col is None:
             return Coded.constant(len(rows), None)
-        _kinds, names = self._resolve(col, rows, lambda c: (KEY_OK, text_of(c) or None))
+        _kinds, names = self._resolve(col, rows, lambda c: (KEY_OK, unquote(text_of(c)) or None))
         return names
 
     # -- values ------------------------------------------------------------------------------------
@@ -417,14 +498,12 @@ class _Sheet:
         n = len(rows)
         values, qualifiers = np.full(n, np.nan), np.zeros(n, dtype=np.int8)
         indicator = np.zeros(n, dtype=np.int16)
-        ok = np.flatnonzero(ind_kind == KEY_OK)
         # One group per (indicator, written unit): each is read with one unit and one factor.
-        group = ind_info.codes[ok] * len(units.table) + units.codes[ok]
-        order = np.argsort(group, kind="stable")
-        bounds = np.flatnonzero(np.diff(group[order])) + 1
+        group = ind_info.codes * len(units.table) + units.codes
+        group[ind_kind != KEY_OK] = -1
         first_pass = self.body.numbers(value_col.index)
-        for members in np.split(order, bounds) if len(order) else []:
-            pos = ok[members]
+        for g in np.unique(group[group >= 0]):
+            pos = np.flatnonzero(group == g)
             ind_id, bracket_unit = ind_info.table[ind_info.codes[pos[0]]]
             column_unit = units.table[units.codes[pos[0]]]
             written = column_unit if isinstance(column_unit, str) else bracket_unit
