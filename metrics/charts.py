@@ -307,7 +307,10 @@ def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, sub
             for i in inds:
                 v = cell.get((p, i))
                 lo, hi = span[i]
-                row_z.append(None if v is None else (50.0 if hi == lo else 100 * (v - lo) / (hi - lo)))
+                shade = None if v is None else (50.0 if hi == lo else 100 * (v - lo) / (hi - lo))
+                if shade is not None and _indicator_meta(i, lang)[2] == "lower":
+                    shade = 100 - shade  # darker is always better
+                row_z.append(shade)
                 row_t.append(esc(shown.get((p, i), "")))
             z.append(row_z)
             text.append(row_t)

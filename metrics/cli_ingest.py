@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from metrics.config import db_path
 from metrics.model import IngestReport
 from metrics.store import Store, StoreError
 
@@ -29,9 +30,12 @@ def cli_actor() -> str:
 def open_store(db: str | None) -> Store | None:
     """The store named by --db (or the default); None, with a message on stderr, when it cannot be opened."""
     try:
-        store = Store(db)
-        store.is_empty()  # fails here, not mid-run, when the file is not a database
-        return store
+        path = Path(db) if db else db_path()
+        if path.is_file() and path.stat().st_size:
+            with path.open("rb") as fh:
+                if fh.read(12)[8:12] != b"DUCK":  # DuckDB's magic bytes, checked without waiting for a lock
+                    raise ValueError("not a DuckDB database file")
+        return Store(db)
     except (OSError, StoreError, Exception) as exc:  # noqa: BLE001 - a bad --db is reported, not a traceback
         zh, en = "无法打开数据库", "cannot open the database"
         print(f"{en if cli_lang() == 'en' else zh}: {db or ''} ({type(exc).__name__}: {exc})", file=sys.stderr)

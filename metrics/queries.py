@@ -84,10 +84,10 @@ class Filters:
     def __post_init__(self):
         # Lists from widgets become tuples, so the filters stay hashable.
         for name in ("parks", "chains", "indicators"):
-            object.__setattr__(self, name, tuple(getattr(self, name) or ()))
+            value = getattr(self, name) or ()
+            object.__setattr__(self, name, (value,) if isinstance(value, str) else tuple(value))
 
 
-# --- SQL files -------------------------------------------------------------------------------
 
 
 @functools.cache
@@ -112,7 +112,6 @@ def run(store: Store, name: str, params: dict) -> pd.DataFrame:
     return store.query(sql(name), {k: params[k] for k in wanted})
 
 
-# --- scope: indicators, periods, bound parameters ---------------------------------------------
 
 
 def scope_indicators(f: Filters, catalog: Catalog | None = None) -> list[str]:
@@ -163,10 +162,18 @@ def resolve_period(store: Store, f: Filters, catalog: Catalog | None = None) -> 
     if f.period is not None:
         return f.period
     cat = catalog or default_catalog()
-    df = run(store, "q_latest_period", _params(f, cat, scope_indicators(f, cat)))
-    if df.empty:
+    params = _params(f, cat, scope_indicators(f, cat))
+    ends = sorted({p.end for p in available_periods(store)}, reverse=True)
+    if not ends:
         return None
-    return _period_of(df.iloc[0]["period_start"], df.iloc[0]["period_end"])
+    # The newest few period ends first (cheap: older row groups are skipped), then everything.
+    for since in (ends[min(2, len(ends) - 1)], None):
+        df = run(store, "q_latest_period", params | {"since": since})
+        if not df.empty:
+            return _period_of(df.iloc[0]["period_start"], df.iloc[0]["period_end"])
+        if since == ends[-1]:
+            break  # the bounded search already covered every period
+    return None
 
 
 def series_key(period: Period) -> tuple:
@@ -180,7 +187,6 @@ def series_key(period: Period) -> tuple:
     return (kind,)
 
 
-# --- display ---------------------------------------------------------------------------------
 
 
 def format_number(value: float | None) -> str:
@@ -188,10 +194,10 @@ def format_number(value: float | None) -> str:
 
     The SQL fragment sql/display.sql renders the same text inside queries (a test holds them equal).
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or _isna(value):
         return ""
     value = float(value)
-    if value != 0 and 0.001 <= abs(value) < 1:
+    if 0.001 <= abs(value) < 1:
         return f"{value:.3g}"
     text = re.sub(r"\.?0+$", "", f"{value:,.2f}")
     return "0" if text == "-0" else text
@@ -223,7 +229,6 @@ def _result(df: pd.DataFrame | None, columns: list[str], period: Period | None) 
     return out
 
 
-# --- the comparisons ----------------------------------------------------------------------------
 
 KPI_COLUMNS = ["indicator", "name", "unit", "category", "value", "qualifier", "display", "aggregation", "prev_value",
                "prev_label", "change", "change_pct", "comparison", "n_parks", "n_parks_compared", "period_label"]
@@ -384,14 +389,13 @@ def filtered_table(store: Store, f: Filters, lang: str = "zh", catalog: Catalog 
         return out
     params = _params(f, cat, scope_indicators(f, cat), lang=lang) | {"start": period.start, "end": period.end,
                                                                       "limit": limit}
-    df = run(store, "q_filtered_table", params)
+    df = run(store, "q_filtered_table" if limit is None else "q_filtered_table_page", params)
     df["period_label"] = period.label(lang)
     out = _result(df, TABLE_COLUMNS, period)
-    out.attrs["n_total"] = int(df["n_total"].iloc[0]) if len(df) else 0
+    out.attrs["n_total"] = len(df) if limit is None else int(df["n_total"].iloc[0]) if len(df) else 0
     return out
 
 
-# --- what is there ------------------------------------------------------------------------------
 
 
 def available_periods(store: Store) -> list[Period]:

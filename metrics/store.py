@@ -205,6 +205,12 @@ class Store:
                 )
         con.register("incoming", table)
         try:
+            con.execute(sql["latest_per_key"])
+            keys = con.execute("SELECT count(*) FROM latest").fetchall()[0][0]
+            if keys == table.num_rows:  # the usual case: no key twice, no need to copy the file's rows
+                con.register("incoming_latest", table)
+            else:
+                con.execute(sql["keep_latest"])
             con.execute(sql["stage"])
         finally:
             con.unregister("incoming")

@@ -50,6 +50,7 @@ def test_overview_cards_show_qualifiers_and_year_on_year_change(app_db):
     assert cards["国家级人才工程专家（名）"][0] == "约50"
     revenue = next(m for m in at.metric if m.label == "营业收入（万元）")
     assert revenue.proto.delta_description == "同比 2023年"
+    assert revenue.proto.help == "营业收入（万元）: 4 个园区的合计"
     # One Dongying figure is illustrative, so the view says so.
     assert any("含示意数据" in md.value for md in at.markdown if "badge" in md.value)
 
@@ -168,6 +169,17 @@ def test_each_chart_offers_a_png_download_or_says_why_not(app_db, fresh_png_stat
     # Tables still offer CSV and Excel.
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count("下载 CSV") == 1 and labels.count("下载 Excel") == 1
+
+
+def test_every_page_runs_on_the_bundled_sample_data(db_path):
+    at = open_page()  # an empty database: the first visit loads the sample
+    assert len(at.metric) >= 10
+    for page, charts in (("pages/parks.py", 4), ("pages/chains.py", 3), ("pages/trends.py", 1),
+                         ("pages/upload.py", 0), ("pages/data.py", 0)):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert not at.info or page == "pages/upload.py", (page, [i.value for i in at.info])
+        assert len(at.get("plotly_chart")) == charts, page
 
 
 def test_first_start_loads_the_sample_data_once(db_path):

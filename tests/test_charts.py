@@ -238,3 +238,21 @@ def test_filters_text():
     assert charts.filters_text("zh", "2024年", parks=["东营", "潍坊"], category="talent",
                                include_illustrative=False) == "2024年 · 园区：东营、潍坊 · 产业链：园区整体 · 指标类别：人才 · 仅报告数据"
     assert charts.filters_text("en", "2024", chains=["石化"]) == "2024 · Park: all · Chain: 石化 · incl. illustrative figures"
+
+
+def test_value_heatmap_is_darker_for_better_even_when_lower_is_better(tmp_path, monkeypatch):
+    from metrics.catalog import HERE, load_catalog
+
+    text = (HERE / "indicators.toml").read_text(encoding="utf-8")
+    start = text.index('id = "revenue_yoy"')
+    flipped = text[:start] + text[start:].replace('direction = "higher"', 'direction = "lower"', 1)
+    (tmp_path / "indicators.toml").write_text(flipped, encoding="utf-8")
+    monkeypatch.setattr(charts, "default_catalog", lambda: load_catalog(tmp_path / "indicators.toml"))
+    v = charts.heatmap(matrix_frame().assign(park=["东营", "东营", "潍坊", "潍坊", "威海"],
+                                             value=[500.0, 110.0, 300.0, 20.0, 9.0]), "zh").data[0]
+    yoy = [row[1] for row in v.z]  # revenue_yoy: only 威海 reports it
+    assert yoy == [None, None, 50.0]
+    rates = matrix_frame().assign(indicator="revenue_yoy", park=["a", "b", "c", "d", "e"],
+                                  value=[1.0, 2.0, 3.0, 4.0, 5.0])
+    z = [row[0] for row in charts.heatmap(rates, "zh").data[0].z]
+    assert z == [100.0, 75.0, 50.0, 25.0, 0.0]  # the lowest rate is best here

@@ -19,13 +19,15 @@ from metrics.store import PAUSE_ENV, Store
 WORKER = Path(__file__).resolve().parent / "load_worker.py"
 
 
-def start_worker(db: Path, file_name: str, park: str, value: float, pause: float | None = None) -> subprocess.Popen:
+def start_worker(
+    db: Path, file_name: str, park: str, value: float, pause: float | None = None, extra_chains: int = 0
+) -> subprocess.Popen:
     env = dict(os.environ)
     env.pop(PAUSE_ENV, None)
     if pause is not None:
         env[PAUSE_ENV] = str(pause)
     return subprocess.Popen(
-        [sys.executable, str(WORKER), str(db), file_name, park, str(value)],
+        [sys.executable, str(WORKER), str(db), file_name, park, str(value), str(extra_chains)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -60,7 +62,7 @@ def test_load_killed_inside_its_transaction_leaves_the_database_as_before(db_pat
     store = Store(db_path)
     store.load(parsed("base.csv", [figure("园区甲", "revenue", 1)]))
     before, loads_before, version = store.observations_frame(), store.loads(), store.data_version()
-    worker = start_worker(db_path, "killed.csv", "园区甲", 99, pause=60)
+    worker = start_worker(db_path, "killed.csv", "园区甲", 99, pause=60, extra_chains=150_000)
     wait_for_pause(worker)
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)

@@ -74,3 +74,35 @@ def test_ragged_rows_and_quoted_line_breaks_are_still_read():
     assert parsed.report.errors == []
     assert sorted(parsed.frame.value) == [1, 2]
     assert parsed.report.missing == 1
+
+
+def test_export_layout_reads_back_dates_qualifiers_and_quoted_formulas():
+    text = ("park,chain,period_start,period_end,indicator,value,qualifier,source,basis,reference\n"
+            "'=HYPERLINK(\"x\"),,2024-07-01,2024-09-30,national_platforms,110.0,at_least,a.csv!!2,illustrative,\n"
+            f"{DY},新材料,2024-01-01,2024-12-31,revenue,30.0,exact,a.csv!!3,reported,报告 第2段\n"
+            f"{DY},,2024-01-01,2024-12-31,revenue,1.0,sometimes,a.csv!!4,reported,\n")
+    parsed = read_file(codecs.BOM_UTF8 + text.encode(), "export.csv")
+    assert [(p.row, p.column, p.value) for p in parsed.report.errors] == [(4, "qualifier", "sometimes")]
+    assert parsed.report.ignored_columns == ["source"]
+    rows = sorted(parsed.observations, key=lambda o: o.value)
+    assert [(o.park, o.chain, o.period_start, o.period_end, o.value, o.qualifier, o.basis, o.reference)
+            for o in rows] == [
+        (DY, "新材料", dt.date(2024, 1, 1), dt.date(2024, 12, 31), 30.0, "exact", "reported", "报告 第2段"),
+        ('=HYPERLINK("x")', None, dt.date(2024, 7, 1), dt.date(2024, 9, 30), 110.0, "at_least", "illustrative", None)]
+
+
+def test_gbk_file_whose_head_is_plain_ascii():
+    head = "park,period,enterprises_visited\n" + "".join(f"P{i},2024,{i}\n" for i in range(30_000))
+    data = (head + "东营经开区,2024,5\n").encode("gbk")
+    assert data[:256 * 1024].isascii() and len(data) > 256 * 1024
+    parsed = read_file(data, "mixed.csv")
+    assert parsed.report.errors == [] and parsed.report.rows_loaded == 30_001
+    assert parsed.frame.park.iloc[-1] == DY
+
+
+def test_errors_beyond_the_listing_limit_are_counted_not_listed():
+    text = "园区,年份,走访企业\n" + "".join(f"P{i},2024,x{i}\n" for i in range(2100))
+    parsed = read_file(text.encode(), "bad.csv")
+    assert parsed.report.skipped_rows == 2100
+    assert len(parsed.report.errors) == 2001
+    assert "100" in parsed.report.errors[-1].message and parsed.report.errors[-1].row is None

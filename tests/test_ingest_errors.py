@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import zipfile
 import io
+import zipfile
 
 from ingest_support import figures, read_xlsx, xlsx_bytes
 

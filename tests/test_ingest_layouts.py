@@ -160,3 +160,11 @@ def test_period_in_group_header_over_indicator_columns():
     assert sorted(zip(frame.indicator, frame.period_start, frame.value)) == [
         ("enterprises_visited", dt.date(2023, 1, 1), 1), ("enterprises_visited", dt.date(2024, 1, 1), 2),
         ("satisfaction", dt.date(2023, 1, 1), 90), ("satisfaction", dt.date(2024, 1, 1), 95)]
+
+
+def test_unit_written_above_the_table_applies_to_money_columns_without_one():
+    rows = [["2024年各园区营收情况"], ["单位：亿元"], ["园区", "营业收入", "营业收入同比增长(%)", "走访企业"],
+            [DY, 2, 5.5, 7]]
+    got = figures(read_xlsx({"S": rows}))
+    assert got == {(DY, None, "revenue"): (20000, "exact"), (DY, None, "revenue_yoy"): (5.5, "exact"),
+                   (DY, None, "enterprises_visited"): (7, "exact")}

@@ -103,3 +103,13 @@ def test_header_unit_that_does_not_fit_is_reported_and_the_column_not_read():
     [problem] = parsed.report.errors
     assert (problem.sheet, problem.row, problem.column) == ("2024", 1, "营业收入(家)")
     assert "单位" in problem.message and problem.message_en
+
+
+def test_percent_styles_read_from_styles_xml():
+    from metrics.ingest.percent import percent_styles
+
+    styles = (b'<styleSheet><numFmts><numFmt numFmtId="164" formatCode="0.0%"/>'
+              b'<numFmt numFmtId="165" formatCode="0.0&quot;%&quot;"/></numFmts>'
+              b'<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="10"/>'
+              b'<xf numFmtId="3"/></cellXfs></styleSheet>')
+    assert percent_styles(styles) == [1, 3]  # a quoted "%" is literal text: the number is not scaled

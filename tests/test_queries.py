@@ -44,7 +44,6 @@ def lower_is_better(catalog, *ids):
     return dataclasses.replace(catalog, indicators=inds)
 
 
-# --- a park's value ---------------------------------------------------------------------------
 
 
 def test_whole_park_figure_wins_chains_sum_only_when_missing_and_percent_never_summed(db_path):
@@ -95,7 +94,6 @@ def test_illustrative_figures_can_be_left_out(db_path):
     assert q.filtered_table(store, only_reported)["park"].tolist() == ["A"]
 
 
-# --- KPI cards --------------------------------------------------------------------------------
 
 
 def test_kpi_sums_parks_propagates_qualifiers_and_compares_like_with_like(db_path):
@@ -174,7 +172,6 @@ def test_year_to_date_is_compared_with_year_to_date_a_year_earlier(db_path):
     assert quarter["comparison"] is None and pd.isna(quarter["prev_value"])  # no Q3 2023, no Q2 2024
 
 
-# --- scores, composite index, ranking -----------------------------------------------------------
 
 
 def test_scores_are_direction_aware_and_no_spread_scores_fifty(db_path, catalog):
@@ -233,7 +230,6 @@ def test_ties_share_a_rank(db_path):
     assert composite["rank"].tolist() == [1, 1]
 
 
-# --- chains ------------------------------------------------------------------------------------
 
 
 def test_chain_ranking_within_park_and_overall(db_path):
@@ -255,7 +251,6 @@ def test_chain_ranking_within_park_and_overall(db_path):
     assert q.available_chains(store) == ["x", "y", "z"] and q.available_chains(store, ["A"]) == ["x", "y"]
 
 
-# --- trend ---------------------------------------------------------------------------------------
 
 
 def test_trend_keeps_to_one_kind_and_grows_year_on_year(db_path):
@@ -284,7 +279,6 @@ def test_trend_keeps_to_one_kind_and_grows_year_on_year(db_path):
     assert rates["change"].iloc[1] == 10.0 and pd.isna(rates["growth_pct"].iloc[1])
 
 
-# --- safety, tables, status ---------------------------------------------------------------------
 
 HOSTILE = ["'; DROP TABLE observations; --", "<b>x</b>", "O'Brien $park", "园区\"\\"]
 
@@ -358,6 +352,7 @@ def test_an_empty_database_gives_empty_frames_with_the_contract_columns(db_path)
 
 def test_filters_are_hashable_and_unknown_indicators_refused(catalog):
     assert hash(q.Filters(parks=["A"])) == hash(q.Filters(parks=("A",)))
+    assert q.Filters(parks="园区A", indicators=None).parks == ("园区A",)
     assert q.scope_indicators(q.Filters(category="talent"), catalog) == [i.id for i in catalog.in_category("talent")]
     with pytest.raises(KeyError):
         q.scope_indicators(q.Filters(indicators=("no_such",)), catalog)
@@ -389,7 +384,6 @@ def test_sql_display_fragment_renders_what_python_renders(db_path):
             assert got == [q.display_value(v, qualifier, lang) for v in values], (lang, qualifier)
 
 
-# --- every named query runs ----------------------------------------------------------------------
 
 
 def test_every_named_query_runs_against_a_fixture(db_path, catalog):
@@ -400,6 +394,7 @@ def test_every_named_query_runs_against_a_fixture(db_path, catalog):
         "prev_starts": [Y2023[0]], "prev_ends": [Y2023[1]],
         "cur_start": Y2024[0], "cur_end": Y2024[1], "yoy_start": Y2023[0], "yoy_end": Y2023[1],
         "seq_start": None, "seq_end": None, "park": "A", "chain": None, "indicator": "revenue", "limit": None,
+        "since": None,
     }
     names = sorted(p.stem for p in q.SQL_DIR.glob("q_*.sql"))
     assert len(names) >= 14
@@ -428,3 +423,7 @@ def test_latest_period_follows_the_filters(db_path):
     assert q.resolve_period(store, q.Filters(parks=("A",), include_illustrative=False)) == P2024
     assert q.resolve_period(store, q.Filters(parks=("A",), category="revenue_growth")) == P2024
     assert q.resolve_period(store, q.Filters(parks=("nobody",))) is None
+    years = [(dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in range(2018, 2023)]
+    store.load(parsed("older.csv", [figure("old", "revenue", 1, period=years[0])]
+                      + [figure("C", "revenue", 1, period=y) for y in years]))
+    assert q.resolve_period(store, q.Filters(parks=("old",))) == Period(*years[0])  # beyond the newest three

@@ -82,10 +82,8 @@ def summary_download(ctx, weights: dict[str, float] | None = None) -> None:
 
 def template_download(ctx) -> None:
     """The blank template workbook (every indicator as a column, with instructions)."""
-    try:
-        from metrics.template import template_xlsx_bytes
-    except ImportError:  # TODO: remove once metrics/template.py has landed
-        return
+    from metrics.template import template_xlsx_bytes
+
     catalog, lang = ctx.catalog, ctx.lang
     st.download_button(t("download_template", lang), data=lambda: template_xlsx_bytes(catalog, lang),
                        file_name=t("template_file", lang), on_click="ignore", icon=":material/download:",

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts
+from metrics.export import table_csv_bytes, table_xlsx_bytes
 from ui import cache
 from ui.i18n import strings, t
 
@@ -79,11 +80,6 @@ def table_with_downloads(ctx, df: pd.DataFrame, name: str, hidden: tuple[str, ..
                    for c in ("index", "score", "growth_pct", "change_pct") if c in df.columns}
     st.dataframe(shown, hide_index=True, column_order=on_screen, column_config=one_decimal, key=f"table_{name}")
     csv_col, xlsx_col = st.columns(2)
-    try:
-        from metrics.export import table_csv_bytes, table_xlsx_bytes
-    except ImportError:  # TODO: remove once metrics/export.py has landed
-        st.caption(t("export_unavailable", ctx.lang))
-        return
     csv_col.download_button(t("download_csv", ctx.lang), data=lambda: table_csv_bytes(shown), file_name=f"{name}.csv",
                             mime="text/csv", on_click="ignore", icon=":material/csv:", key=f"csv_{name}")
     xlsx_col.download_button(
@@ -115,12 +111,14 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int = 4) -> None:
             if delta is not None:
                 word = t(card["comparison"], ctx.lang) if card.get("comparison") in ("yoy", "mom") else ""
                 description = f"{word} {card.get('prev_label') or ''}".strip()
+            label = f"{ind.name(ctx.lang)}（{ind.unit}）" if ctx.lang != "en" else f"{ind.name('en')} ({ind.unit})"
+            how = t("n_parks_mean" if card.get("aggregation") == "mean" else "n_parks", ctx.lang,
+                    n=card.get("n_parks") or 0)
             cols[n % columns].metric(
-                f"{ind.name(ctx.lang)}（{ind.unit}）" if ctx.lang != "en" else f"{ind.name('en')} ({ind.unit})",
-                str(card.get("display") if card.get("display") is not None else "–"),
+                label, str(card.get("display") if card.get("display") is not None else "–"),
                 delta=delta, delta_description=description, border=True,
                 delta_color="normal" if ind.direction == "higher" else "inverse",
-                help=t("n_parks", ctx.lang, n=card.get("n_parks") or 0),
+                help=f"{label}: {how}",  # the full name too: long labels are cut in a card
             )
 
 

@@ -13,16 +13,17 @@ import pyarrow as pa
 
 from metrics import guards
 from metrics.catalog import Catalog, default_catalog
-from metrics.config import Limits, limits as current_limits
+from metrics.config import Limits
+from metrics.config import limits as current_limits
+from metrics.ingest.budget import LimitExceeded, SheetBudget
 from metrics.ingest.csvfile import UndecodableText, csv_grid
 from metrics.ingest.report import ReportBuilder
 from metrics.ingest.table import Block, Context, read_grid
-from metrics.ingest.budget import LimitExceeded, SheetBudget
 from metrics.ingest.xlsx import workbook_grids
 from metrics.model import OBS_COLUMNS, ParsedFile
 from metrics.periods import find_period
 
-__all__ = ["read_file", "empty_frame"]
+__all__ = ["empty_frame", "read_file"]
 
 Progress = Callable[[float, str], None]
 
@@ -117,7 +118,7 @@ def _read_blocks(data: bytes, kind: str, ctx: Context, limits: Limits, notify: P
             block = read_grid(grid, ctx)
         except (LimitExceeded, UndecodableText):
             raise
-        except Exception as exc:  # noqa: BLE001 - a bug here must not pass for a corrupt file
+        except Exception as exc:
             raise InternalError(sheet, exc) from exc
         if len(ctx.report.report.skipped_sheets) == before:
             tables += 1

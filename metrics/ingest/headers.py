@@ -29,7 +29,7 @@ _ROLE_INDEX = {re.sub(r"\s+", "", h).casefold(): role for role, names in ROLE_HE
 _UNIT_BRACKET = re.compile(r"^(?P<name>.*?)\s*[(\[](?P<unit>[^()\[\]]*)[)\]]\s*$")
 # Count units accepted for any count indicator: offices write 人 for 名, 次 for 场, and so on.
 COUNT_UNITS = frozenset(
-    "家 个 项 名 人 人次 次 场 场次 支 批 批次 位 户 件 条 所 队 团队 家次 期 班 篇 台 套".split()
+    ["家", "个", "项", "名", "人", "人次", "次", "场", "场次", "支", "批", "批次", "位", "户", "件", "条", "所", "队", "团队", "家次", "期", "班", "篇", "台", "套"]
 )
 
 

@@ -18,7 +18,7 @@ from metrics.ingest.body import ArrayBody, Body
 from metrics.ingest.headers import clean, split_unit, unit_factor
 from metrics.ingest.layout import Column, Layout, find_layout, is_empty, text_of
 from metrics.ingest.report import ReportBuilder
-from metrics.ingest.values import numeric_pass, read_values
+from metrics.ingest.values import read_values
 from metrics.model import QUALIFIERS
 from metrics.periods import Period, find_period, parse_period
 
@@ -212,10 +212,12 @@ class _Sheet:
             kept.append((codes, pos, values, quals, period))
         pos = np.concatenate([k[1] for k in kept])
         indicator = np.concatenate([k[0] for k in kept])
-        numbers = pa.array(self.row_numbers[rows[pos]])
-        # One text per figure: built in Arrow (no Python string per figure), kept as pandas' "str" dtype.
-        source = pc.binary_join_element_wise(f"{self.ctx.file_name}!{self.grid.sheet}!",
-                                             pc.cast(numbers, pa.string()), "")
+        # One text per figure, built in Arrow (no Python string per figure), kept as pandas' "str" dtype
+        # (which is large_string: built as such, so that pandas need not copy it).
+        numbers = pc.cast(pa.array(self.row_numbers[rows[pos]]), pa.large_string())
+        source = pc.binary_join_element_wise(
+            pa.scalar(f"{self.ctx.file_name}!{self.grid.sheet}!", pa.large_string()), numbers,
+            pa.scalar("", pa.large_string()))
         if any(k[4] is not None for k in kept):
             # Columns with their own period (a period written in the header) replace the row's period.
             period_start = np.concatenate([starts.at(p) if per is None else np.full(len(p), per.start, dtype=object)

@@ -137,7 +137,10 @@ _PLAIN_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "decimal
 
 def numeric_pass(cells: np.ndarray) -> NumericPass:
     """Vectorised first look at a column: numbers (and number-like text) without a Python loop."""
-    values = np.array(pd.to_numeric(pd.Series(cells, dtype=object, copy=False), errors="coerce"), dtype=float)
+    if pd.api.types.infer_dtype(cells, skipna=False) in _PLAIN_KINDS:
+        values = cells.astype(float)  # only numbers (no bool, no text): the common, fastest case
+    else:
+        values = np.array(pd.to_numeric(pd.Series(cells, dtype=object, copy=False), errors="coerce"), dtype=float)
     slow = ~np.isfinite(values)
     found = ~slow
     if found.any() and pd.api.types.infer_dtype(cells[found], skipna=False) not in _PLAIN_KINDS | {"string"}:
@@ -151,7 +154,7 @@ def numeric_pass(cells: np.ndarray) -> NumericPass:
 
 
 def is_blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and cell != cell)
+    return cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and math.isnan(cell))
 
 
 @dataclass

@@ -1,15 +1,9 @@
--- The figures behind a view, for export: one period, the selected parks and indicators; with no
--- chains selected both whole-park and chain figures (the latter may make up a park's value).
--- $limit NULL = every row; n_total counts the rows before the limit.
-SELECT park, chain, period_start, period_end, indicator, value, qualifier, source, basis, reference,
+-- The figures behind a view (q_filtered_rows) for export, with their display text, key-sorted.
+WITH picked AS (
+    -- @include q_filtered_rows
+)
+SELECT *,
        -- @include display
-       AS display,
-       count(*) OVER () AS n_total
-FROM observations
-WHERE period_start = $start AND period_end = $end
-  AND list_contains($indicators::VARCHAR[], indicator)
-  AND (len($parks::VARCHAR[]) = 0 OR list_contains($parks::VARCHAR[], park))
-  AND (len($chains::VARCHAR[]) = 0 OR list_contains($chains::VARCHAR[], chain))
-  AND ($include_illustrative OR basis = 'reported')
+       AS display
+FROM picked
 ORDER BY park, chain NULLS FIRST, period_start, period_end, indicator
-LIMIT $limit

@@ -1,7 +1,9 @@
 -- The latest period holding data in scope: latest end, then the longest span (earliest start).
+-- $since (NULL = no bound) limits the search to recent periods, so DuckDB skips older row groups.
 SELECT period_start, period_end
 FROM observations
-WHERE list_contains($indicators::VARCHAR[], indicator)
+WHERE period_end >= coalesce($since::DATE, DATE '0001-01-01')
+  AND list_contains($indicators::VARCHAR[], indicator)
   AND (len($parks::VARCHAR[]) = 0 OR list_contains($parks::VARCHAR[], park))
   AND (len($chains::VARCHAR[]) = 0 OR list_contains($chains::VARCHAR[], chain))
   AND ($include_illustrative OR basis = 'reported')

@@ -1,7 +1,20 @@
 -- Statements of Store.load, run in order inside one transaction. `incoming` is the registered
--- frame of the file (OBS_COLUMNS + seq); a key written twice in one file keeps its last figure.
+-- Arrow table of the file (OBS_COLUMNS + seq, the row order).
+
+-- name: latest_per_key
+-- The last row of each key (a key written twice in one file keeps its last figure).
+CREATE OR REPLACE TEMP TABLE latest AS
+SELECT max(seq) AS seq
+FROM incoming
+GROUP BY CAST(park AS VARCHAR), NULLIF(CAST(chain AS VARCHAR), ''), CAST(period_start AS DATE),
+         CAST(period_end AS DATE), CAST(indicator AS VARCHAR);
+
+-- name: keep_latest
+CREATE OR REPLACE TEMP TABLE incoming_latest AS
+SELECT i.* FROM incoming AS i SEMI JOIN latest USING (seq);
 
 -- name: stage
+-- The file's figures (one per key, from `incoming_latest`), each marked new, changed or equal.
 CREATE OR REPLACE TEMP TABLE staged AS
 WITH incoming_rows AS (
     SELECT CAST(park AS VARCHAR)                         AS park,
@@ -13,13 +26,10 @@ WITH incoming_rows AS (
            coalesce(CAST(qualifier AS VARCHAR), 'exact') AS qualifier,
            coalesce(CAST(source AS VARCHAR), '')         AS source,
            coalesce(CAST(basis AS VARCHAR), 'reported')  AS basis,
-           NULLIF(CAST(reference AS VARCHAR), '')        AS reference,
-           seq
-    FROM incoming
-    QUALIFY row_number() OVER (
-        PARTITION BY park, chain, period_start, period_end, indicator ORDER BY seq DESC) = 1
+           NULLIF(CAST(reference AS VARCHAR), '')        AS reference
+    FROM incoming_latest
 )
-SELECT i.* EXCLUDE (seq),
+SELECT i.*,
        CASE WHEN o.park IS NULL THEN 'new'
             WHEN o.value = i.value AND o.qualifier = i.qualifier AND o.basis = i.basis
                  AND o.reference IS NOT DISTINCT FROM i.reference THEN 'equal'
