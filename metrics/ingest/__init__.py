@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas.api.types import union_categoricals
 
 from metrics import guards
 from metrics.catalog import Catalog, default_catalog
@@ -133,10 +134,14 @@ def _frame(blocks: list[Block]) -> pd.DataFrame:
     series = []
     for c in OBS_COLUMNS:
         parts = [b.columns[c] for b in blocks]
-        if isinstance(parts[0], (pa.Array, pa.ChunkedArray)):
+        if isinstance(parts[0], pa.Array):
             column = pa.chunked_array(parts) if len(parts) > 1 else parts[0]
             series.append(pd.Series(column, name=c, index=index, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
-            continue
-        column = np.concatenate(parts) if len(parts) > 1 else parts[0]
-        series.append(pd.Series(column, name=c, index=index, dtype=float if c == "value" else object, copy=False))
+        elif isinstance(parts[0], pd.Categorical):
+            column = union_categoricals(parts) if len(parts) > 1 else parts[0]
+            series.append(pd.Series(column, name=c, index=index, copy=False))
+        else:
+            column = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            series.append(pd.Series(column, name=c, index=index, dtype=float if c == "value" else object,
+                                    copy=False))
     return pd.concat(series, axis=1)

@@ -99,6 +99,11 @@ class Coded:
         """The results at the given positions, as an object array (one take, no Python loop)."""
         return self.table[self.codes[pos]]
 
+    def categorical(self, pos: np.ndarray) -> pd.Categorical:
+        """The results at the given positions as a pandas Categorical: codes only, no object per row."""
+        table_codes, categories = pd.factorize(pd.Series(self.table, dtype=object, copy=False))
+        return pd.Categorical.from_codes(table_codes[self.codes[pos]], categories=categories)
+
 
 def _date_of(cell: object) -> tuple[int, dt.date | None]:
     """A date cell or ISO date text (2024-01-01, 2024/1/1)."""
@@ -163,7 +168,7 @@ class _Sheet:
         self.body = grid.body(layout.body_start, tuple(c.index for c in self.value_columns))
         self.body.prepare(keys, [c.index for c in self.value_columns])
         self.row_numbers = self.body.row_numbers
-        self.indicator_ids = np.array(ctx.catalog.ids, dtype=object)
+        self.indicator_ids = list(ctx.catalog.ids)
         self.indicator_code = {iid: k for k, iid in enumerate(ctx.catalog.ids)}
         self.default_period = (find_period(layout.title_text) or find_period(grid.sheet) or ctx.file_period)
         m = _TITLE_UNIT.search(layout.title_text.replace(" ", ""))
@@ -220,19 +225,28 @@ class _Sheet:
             pa.scalar("", pa.large_string()))
         if any(k[4] is not None for k in kept):
             # Columns with their own period (a period written in the header) replace the row's period.
-            period_start = np.concatenate([starts.at(p) if per is None else np.full(len(p), per.start, dtype=object)
-                                           for _i, p, _v, _q, per in kept])
-            period_end = np.concatenate([ends.at(p) if per is None else np.full(len(p), per.end, dtype=object)
-                                         for _i, p, _v, _q, per in kept])
+            extra = [k[4] for k in kept if k[4] is not None]
+            start_table = np.concatenate([starts.table, np.array([p.start for p in extra], dtype=object)])
+            end_table = np.concatenate([ends.table, np.array([p.end for p in extra], dtype=object)])
+            base, codes, n = len(starts.table), [], 0
+            for _i, p, _v, _q, per in kept:
+                codes.append(starts.codes[p] if per is None else np.full(len(p), base + n, dtype=np.int64))
+                n += per is not None
+            whole = np.arange(len(pos))
+            period_start = Coded(np.concatenate(codes), start_table).categorical(whole)
+            period_end = Coded(np.concatenate(codes), end_table).categorical(whole)
         else:
-            period_start, period_end = starts.at(pos), ends.at(pos)
+            period_start, period_end = starts.categorical(pos), ends.categorical(pos)
+        # Columns repeating a few values are Categoricals (codes, no object per figure); chain and
+        # reference stay object arrays because their empty value is None.
         return Block({
-            "park": park.at(pos), "chain": chain.at(pos), "period_start": period_start, "period_end": period_end,
-            "indicator": self.indicator_ids[indicator],
+            "park": park.categorical(pos), "chain": chain.at(pos),
+            "period_start": period_start, "period_end": period_end,
+            "indicator": pd.Categorical.from_codes(indicator, categories=self.indicator_ids),
             "value": np.concatenate([k[2] for k in kept]),
-            "qualifier": _QUALIFIER_NAMES[np.concatenate([k[3] for k in kept])],
+            "qualifier": pd.Categorical.from_codes(np.concatenate([k[3] for k in kept]), categories=QUALIFIERS),
             "source": source,
-            "basis": basis.at(pos), "reference": reference.at(pos),
+            "basis": basis.categorical(pos), "reference": reference.at(pos),
         })
 
     # -- rows --------------------------------------------------------------------------------------
