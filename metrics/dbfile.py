@@ -73,6 +73,14 @@ def _flock(fd: int, mode: int, wait: _Wait) -> None:
             wait.again()
 
 
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
 class DbFile:
     """Access to one database file under the flock protocol; one instance per file per process."""
 
@@ -93,6 +101,7 @@ class DbFile:
         self.writer_lock_path = path.with_name(path.name + ".lock.writer")
         self._mutex = threading.Lock()
         self._read_con: duckdb.DuckDBPyConnection | None = None
+        self._read_identity: tuple[int, int] | None = None
         self._readers = 0
         self._last_read = 0.0
         self._closer: threading.Thread | None = None
@@ -125,8 +134,13 @@ class DbFile:
         """A cursor on the shared read-only connection, under a shared flock."""
         with self.locked(exclusive=False, wait=_Wait(on_wait)):
             with self._mutex:
+                identity = _file_identity(self.path)
+                if self._read_con is not None and identity != self._read_identity:
+                    self._read_con.close()  # the file was replaced (deleted and created anew) since we opened it
+                    self._read_con = None
                 if self._read_con is None:
                     self._read_con = duckdb.connect(str(self.path), read_only=True)
+                    self._read_identity = identity
                     self._start_closer()
                 self._readers += 1
                 con = self._read_con

@@ -15,6 +15,8 @@ Semantics (leadership acts on these numbers, so they are spelled out here):
   `derived_from_chains` (with `n_chains` parts). '%' figures are never summed, so a park with
   only chain rates has no whole-park rate. With chains selected (`Filters.chains`), the value is
   the sum of those chains' figures; a '%' value only when exactly one chain figure is there.
+- `illustrative` marks a value into which an illustrative (made-up, `basis`) figure went; KPI cards
+  say so for any park, and count the parks whose value was summed from chains (n_parks_from_chains).
 - Qualifiers propagate through sums and means: `at_least` if any part is `at_least` (so an
   aggregate of `110余` shows `余`), else `approx` if any part is approximate, else `exact`.
 - KPI cards: across parks, additive units are summed and '%' averaged (unweighted mean of the
@@ -231,7 +233,8 @@ def _result(df: pd.DataFrame | None, columns: list[str], period: Period | None) 
 
 
 KPI_COLUMNS = ["indicator", "name", "unit", "category", "value", "qualifier", "display", "aggregation", "prev_value",
-               "prev_label", "change", "change_pct", "comparison", "n_parks", "n_parks_compared", "period_label"]
+               "prev_label", "change", "change_pct", "comparison", "n_parks", "n_parks_compared", "period_label",
+               "n_parks_from_chains", "illustrative"]
 
 
 def kpi_cards(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
@@ -264,7 +267,8 @@ def kpi_cards(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | Non
     return _result(df, KPI_COLUMNS, period)
 
 
-RANKING_COLUMNS = ["rank", "park", "value", "qualifier", "display", "unit", "derived_from_chains", "n_chains"]
+RANKING_COLUMNS = ["rank", "park", "value", "qualifier", "display", "unit", "derived_from_chains", "n_chains",
+                   "illustrative"]
 
 
 def ranking(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
@@ -280,7 +284,7 @@ def ranking(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog:
 
 
 MATRIX_COLUMNS = ["park", "indicator", "name", "unit", "value", "qualifier", "display", "derived_from_chains",
-                  "n_chains"]
+                  "n_chains", "illustrative"]
 
 
 def park_matrix(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
@@ -351,7 +355,7 @@ def chain_ranking(store: Store, f: Filters, indicator: str, lang: str = "zh",
 
 
 TREND_COLUMNS = ["park", "period_start", "period_end", "period_label", "value", "qualifier", "display",
-                 "prev_value", "change", "growth_pct", "derived_from_chains"]
+                 "prev_value", "change", "growth_pct", "derived_from_chains", "illustrative"]
 
 
 def trend(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:

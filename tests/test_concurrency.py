@@ -141,3 +141,20 @@ def test_idle_read_connection_closes_and_never_blocks_another_process(db_path):
     assert len(store.observations_frame()) == 2  # the next read sees the other process's commit
     time.sleep(READ_IDLE_SECONDS * 3)
     assert dbfile._read_con is None
+
+
+def test_a_replaced_database_file_is_read_afresh(db_path, monkeypatch):
+    from metrics import dbfile
+
+    monkeypatch.setattr(dbfile, "READ_IDLE_SECONDS", 60)  # keep this process's read connection open throughout
+    store = Store(db_path)
+    store.load(parsed("a.csv", [figure("园区甲", "revenue", 1)]))
+    assert len(store.observations_frame()) == 1  # this process now holds a read connection
+    for leftover in db_path.parent.glob(db_path.name + "*"):
+        if not leftover.name.endswith((".lock", ".lock.writer")):
+            leftover.unlink()
+    worker = start_worker(db_path, "b.csv", "园区乙", 2)  # another process creates the file anew
+    out, err = worker.communicate(timeout=60)
+    assert json.loads(out)["status"] == "loaded", err
+    assert sorted(store.observations_frame()["park"]) == ["园区乙", "园区乙"]
+    dbfile.DbFile.for_path(db_path).drop_read_connection()

@@ -86,9 +86,21 @@ def test_selected_chains_sum_and_a_rate_only_from_a_single_chain(db_path):
     assert one["revenue"]["value"] == 60.0 and one["satisfaction"]["value"] == 90.0
 
 
-def test_illustrative_figures_can_be_left_out(db_path):
-    store = make_store(db_path, figure("A", "revenue", 100), figure("B", "revenue", 40, basis="illustrative"))
-    assert q.kpi_cards(store, q.Filters(indicators=("revenue",)))["value"].tolist() == [140.0]
+def test_illustrative_figures_are_flagged_and_can_be_left_out(db_path):
+    store = make_store(db_path, figure("A", "revenue", 100), figure("B", "revenue", 40, basis="illustrative"),
+                       figure("C", "revenue", 7, chain="x"), figure("C", "revenue", 3, chain="y"))
+    card = q.kpi_cards(store, q.Filters(indicators=("revenue",))).iloc[0]
+    assert (card["value"], card["illustrative"], card["n_parks_from_chains"]) == (150.0, True, 1)
+    ranked = q.ranking(store, q.Filters(), "revenue")
+    assert ranked[["park", "illustrative", "derived_from_chains"]].values.tolist() == [
+        ["A", False, False], ["B", True, False], ["C", False, True]]
+    store.load(parsed("more.csv", [figure("B", "revenue", 5, chain="x"),  # B's whole figure still counts
+                                   figure("C", "revenue", 1, chain="z", basis="illustrative")]))
+    ranked = q.ranking(store, q.Filters(), "revenue")
+    assert ranked[["park", "value", "illustrative"]].values.tolist() == [
+        ["A", 100.0, False], ["B", 40.0, True], ["C", 11.0, True]]
+    store = make_store(db_path.with_name("other.duckdb"), figure("A", "revenue", 100),
+                       figure("B", "revenue", 40, basis="illustrative"))
     only_reported = q.Filters(indicators=("revenue",), include_illustrative=False)
     assert q.kpi_cards(store, only_reported)["value"].tolist() == [100.0]
     assert q.filtered_table(store, only_reported)["park"].tolist() == ["A"]

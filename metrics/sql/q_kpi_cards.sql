@@ -9,6 +9,10 @@ per_park AS (
     SELECT park, indicator, any_value(additive) AS additive,
            max(value) FILTER (WHERE period_start = $cur_start AND period_end = $cur_end) AS cur,
            max(qualifier) FILTER (WHERE period_start = $cur_start AND period_end = $cur_end) AS cur_qualifier,
+           bool_or(derived_from_chains) FILTER (WHERE period_start = $cur_start AND period_end = $cur_end)
+               AS cur_derived,
+           bool_or(illustrative) FILTER (WHERE period_start = $cur_start AND period_end = $cur_end)
+               AS cur_illustrative,
            max(value) FILTER (WHERE period_start = $yoy_start AND period_end = $yoy_end) AS yoy,
            max(value) FILTER (WHERE period_start = $seq_start AND period_end = $seq_end) AS seq
     FROM park_values
@@ -23,6 +27,8 @@ per_indicator AS (
                WHEN bool_or(cur_qualifier = 'approx') THEN 'approx'
                ELSE 'exact'
            END AS qualifier,
+           count(*) FILTER (WHERE cur IS NOT NULL AND cur_derived) AS n_parks_from_chains,
+           coalesce(bool_or(cur_illustrative), false) AS illustrative,
            count(*) FILTER (WHERE cur IS NOT NULL AND yoy IS NOT NULL) AS n_yoy,
            CASE WHEN additive THEN sum(cur) FILTER (WHERE yoy IS NOT NULL)
                 ELSE avg(cur) FILTER (WHERE yoy IS NOT NULL) END AS cur_for_yoy,
@@ -46,7 +52,7 @@ SELECT indicator, value, qualifier,
        -- @include display
        AS display,
        CASE WHEN additive THEN 'sum' ELSE 'mean' END AS aggregation,
-       n_parks,
+       n_parks, n_parks_from_chains, illustrative,
        comparison,
        CASE comparison WHEN 'yoy' THEN yoy_value WHEN 'mom' THEN seq_value END AS prev_value,
        CASE comparison WHEN 'yoy' THEN cur_for_yoy - yoy_value WHEN 'mom' THEN cur_for_seq - seq_value END

@@ -2,7 +2,7 @@
 WITH park_values AS (
     -- @include q_park_values
 )
-SELECT park, indicator, value, qualifier, derived_from_chains, n_chains,
+SELECT park, indicator, value, qualifier, derived_from_chains, n_chains, illustrative,
        -- @include display
        AS display
 FROM park_values

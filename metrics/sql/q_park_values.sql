@@ -2,6 +2,7 @@
 -- Whole-park figure (chain NULL) when there is one; otherwise, for additive units only, the sum
 -- of the park's chain figures (derived_from_chains). '%' figures are never summed. With chains
 -- selected, the value is the sum of those chains' figures ('%': only when exactly one is there).
+-- illustrative = some figure that went into the value is illustrative (basis), not reported.
 -- Scope: periods ($starts/$ends, parallel lists), parks ($parks, empty = all), chains ($chains,
 -- empty = whole-park figures), indicators with their catalog facts as parallel lists.
 WITH periods AS (
@@ -14,7 +15,7 @@ scope AS (
            unnest($weights::DOUBLE[]) AS weight
 ),
 picked AS (
-    SELECT o.park, o.chain, o.period_start, o.period_end, o.indicator, o.value, o.qualifier
+    SELECT o.park, o.chain, o.period_start, o.period_end, o.indicator, o.value, o.qualifier, o.basis
     FROM observations AS o
     JOIN periods AS p ON o.period_start = p.period_start AND o.period_end = p.period_end
     -- Constant bounds let DuckDB skip row groups by their min/max before the join.
@@ -32,7 +33,9 @@ per_key AS (
            sum(value) FILTER (WHERE chain IS NOT NULL) AS chain_sum,
            count(*) FILTER (WHERE chain IS NOT NULL) AS n_chains,
            bool_or(qualifier = 'at_least') FILTER (WHERE chain IS NOT NULL) AS chain_at_least,
-           bool_or(qualifier = 'approx') FILTER (WHERE chain IS NOT NULL) AS chain_approx
+           bool_or(qualifier = 'approx') FILTER (WHERE chain IS NOT NULL) AS chain_approx,
+           bool_or(basis = 'illustrative') FILTER (WHERE chain IS NULL) AS whole_illustrative,
+           bool_or(basis = 'illustrative') FILTER (WHERE chain IS NOT NULL) AS chain_illustrative
     FROM picked
     GROUP BY park, period_start, period_end, indicator
 ),
@@ -50,11 +53,13 @@ valued AS (
                ELSE 'exact'
            END AS qualifier,
            k.whole_value IS NULL AND len($chains::VARCHAR[]) = 0 AS derived_from_chains,
+           CASE WHEN k.whole_value IS NOT NULL THEN k.whole_illustrative ELSE k.chain_illustrative END
+               AS illustrative,
            CASE WHEN k.whole_value IS NULL THEN k.n_chains ELSE 0 END AS n_chains
     FROM per_key AS k
     JOIN scope AS s ON s.indicator = k.indicator
 )
 SELECT park, period_start, period_end, indicator, value, qualifier, derived_from_chains, n_chains,
-       additive, lower_better, weight
+       illustrative, additive, lower_better, weight
 FROM valued
 WHERE value IS NOT NULL

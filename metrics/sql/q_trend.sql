@@ -10,6 +10,7 @@ earlier AS (
 ),
 compared AS (
     SELECT cur.park, cur.period_start, cur.period_end, cur.value, cur.qualifier, cur.derived_from_chains,
+           cur.illustrative,
            prev.value AS prev_value,
            cur.value - prev.value AS change,
            CASE WHEN cur.additive AND prev.value <> 0
