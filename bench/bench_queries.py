@@ -81,6 +81,7 @@ def cases(store: Store) -> dict:
         "chain_ranking(5 parks)": lambda: q.chain_ranking(store, five, "revenue"),
         "trend": lambda: q.trend(store, everything, "revenue"),
         "trend(5 parks)": lambda: q.trend(store, five, "revenue"),
+        "trend(top 10)": lambda: q.trend(store, everything, "revenue", top=10),
         "filtered_table": lambda: q.filtered_table(store, everything),
         "filtered_table(5 parks)": lambda: q.filtered_table(store, five),
         "filtered_table(limit 1000)": lambda: q.filtered_table(store, everything, limit=1000),
@@ -94,7 +95,7 @@ def cases(store: Store) -> dict:
         "page parks": lambda: (q.park_matrix(store, view), q.ranking(store, view, "revenue"),
                                q.normalised_scores(store, view)),
         "page chains": lambda: (q.chain_matrix(store, view, "revenue"), q.chain_ranking(store, view, "revenue")),
-        "page trends": lambda: q.trend(store, view, "revenue"),
+        "page trends (top 10)": lambda: q.trend(store, view, "revenue", top=10),
         "page data (limit 1000)": lambda: q.filtered_table(store, view, limit=1000),
     }
 

@@ -358,8 +358,13 @@ TREND_COLUMNS = ["park", "period_start", "period_end", "period_label", "value", 
                  "prev_value", "change", "growth_pct", "derived_from_chains", "illustrative"]
 
 
-def trend(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
-    """One indicator per park over every period like the one in view, oldest first; growth_pct is YoY."""
+def trend(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: Catalog | None = None,
+          top: int | None = None) -> pd.DataFrame:
+    """One indicator per park over every period like the one in view, oldest first; growth_pct is YoY.
+
+    `top` keeps only the parks ranked best on the period in view (ties kept): a chart of 500 lines
+    says nothing, and the query then returns a few series instead of all.
+    """
     cat = catalog or default_catalog()
     period = resolve_period(store, f, cat)
     if period is None:
@@ -369,7 +374,8 @@ def trend(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: C
     earlier = [year_earlier(p) for p in series]
     # Year-earlier spans share the series key, so whenever they hold data they are in the series too.
     params = _params(f, cat, [indicator], lang=lang) | _period_params(series)
-    params |= {"prev_starts": [p.start for p in earlier], "prev_ends": [p.end for p in earlier]}
+    params |= {"prev_starts": [p.start for p in earlier], "prev_ends": [p.end for p in earlier],
+               "cur_start": period.start, "cur_end": period.end, "top": top}
     df = run(store, "q_trend", params)
     labels = {pd.Timestamp(p.end): p.label(lang) for p in series}  # a series never repeats an end date
     df["period_label"] = pd.to_datetime(df["period_end"]).map(labels)

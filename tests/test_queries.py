@@ -287,6 +287,10 @@ def test_trend_keeps_to_one_kind_and_grows_year_on_year(db_path):
     assert quarters["growth_pct"].iloc[2] == 200.0 and pd.isna(quarters["growth_pct"].iloc[1])  # YoY, not vs Q2
     later = q.trend(store, q.Filters(period=Period(*span(2022, 7, 9))), "revenue")
     assert later["period_label"].tolist() == ["2023年第三季度", "2024年第二季度", "2024年第三季度"]
+    store.load(parsed("b.csv", [figure("B", "revenue", 130, period=Y2024), figure("C", "revenue", 110, period=Y2024),
+                                figure("C", "revenue", 999, period=Y2023)]))
+    top2 = q.trend(store, q.Filters(period=P2024), "revenue", top=2)
+    assert top2[["park", "period_label"]].values.tolist() == [["A", "2023年"], ["A", "2024年"], ["B", "2024年"]]
     rates = q.trend(store, q.Filters(period=P2024), "satisfaction")
     assert rates["change"].iloc[1] == 10.0 and pd.isna(rates["growth_pct"].iloc[1])
 
@@ -406,7 +410,7 @@ def test_every_named_query_runs_against_a_fixture(db_path, catalog):
         "prev_starts": [Y2023[0]], "prev_ends": [Y2023[1]],
         "cur_start": Y2024[0], "cur_end": Y2024[1], "yoy_start": Y2023[0], "yoy_end": Y2023[1],
         "seq_start": None, "seq_end": None, "park": "A", "chain": None, "indicator": "revenue", "limit": None,
-        "since": None,
+        "since": None, "top": None,
     }
     names = sorted(p.stem for p in q.SQL_DIR.glob("q_*.sql"))
     assert len(names) >= 14

@@ -18,8 +18,9 @@ from metrics.config import Limits
 from metrics.config import limits as current_limits
 from metrics.ingest.budget import LimitExceeded, SheetBudget
 from metrics.ingest.csvfile import UndecodableText, csv_grid
+from metrics.ingest.grid import Block, Context
 from metrics.ingest.report import ReportBuilder
-from metrics.ingest.table import Block, Context, read_grid
+from metrics.ingest.table import read_grid
 from metrics.ingest.xlsx import workbook_grids
 from metrics.model import OBS_COLUMNS, ParsedFile
 from metrics.periods import find_period

@@ -16,9 +16,6 @@ class Body(Protocol):
     n: int
     row_numbers: np.ndarray  # spreadsheet row number (1-based, as Excel shows it) of each body row
 
-    def prepare(self, key_columns: list[int], value_columns: list[int]) -> None:
-        """Announce the columns that will be asked for (lets a database read them in one pass)."""
-
     def codes(self, column: int) -> tuple[np.ndarray, list]:
         """Per row an index into the column's distinct cells; those cells ("" for empty)."""
 
@@ -38,9 +35,6 @@ class ArrayBody:
         self.row_numbers = first_row_number + np.arange(self.n)
         self._codes: dict[int, tuple[np.ndarray, list]] = {}
         self._numbers: dict[int, NumericPass] = {}
-
-    def prepare(self, key_columns: list[int], value_columns: list[int]) -> None:
-        pass
 
     def codes(self, column: int) -> tuple[np.ndarray, list]:
         if column not in self._codes:

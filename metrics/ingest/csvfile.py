@@ -13,8 +13,8 @@ import numpy as np
 from metrics.ingest.body import ArrayBody, Body
 from metrics.ingest.budget import SheetBudget
 from metrics.ingest.duckbody import DuckBody
+from metrics.ingest.grid import Grid
 from metrics.ingest.layout import HEADER_SEARCH_ROWS
-from metrics.ingest.table import Grid
 
 DELIMITERS = (",", "\t", ";", "|")
 SNIFF_LINES = 60

@@ -51,9 +51,6 @@ class DuckBody:
     def _column(self, j: int) -> pa.ChunkedArray:
         return self.table.column(f"c{j}")
 
-    def prepare(self, key_columns: list[int], value_columns: list[int]) -> None:
-        pass
-
     def codes(self, column: int) -> tuple[np.ndarray, list]:
         if column not in self._codes:
             # Chunks are encoded one by one, each with its own dictionary: unify them to one list of cells.

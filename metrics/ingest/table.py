@@ -5,19 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics.catalog import Catalog
-from metrics.ingest.body import ArrayBody, Body
+from metrics.ingest.grid import Block, Coded, Context, Grid, fill_merged
 from metrics.ingest.headers import clean, split_unit, unit_factor
 from metrics.ingest.layout import Column, Layout, find_layout, is_empty, text_of
-from metrics.ingest.report import ReportBuilder
 from metrics.ingest.values import read_values
 from metrics.model import QUALIFIERS
 from metrics.periods import Period, find_period, parse_period
@@ -32,77 +28,6 @@ QUALIFIER_WORDS = {q: k for k, q in enumerate(QUALIFIERS)}
 _TITLE_UNIT = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
 
 KEY_OK, KEY_EMPTY, KEY_TOTAL, KEY_BAD = 0, 1, 2, 3
-_QUALIFIER_NAMES = np.array(QUALIFIERS, dtype=object)
-
-
-@dataclass
-class Grid:
-    """A sheet's cells from its first used row: values as calamine/csv give them."""
-
-    sheet: str  # "" for a CSV file
-    cells: np.ndarray  # 2-D, dtype object; "" for an empty cell
-    first_row: int  # spreadsheet row number (1-based, as Excel shows it) of cells[0]
-    merged: list = field(default_factory=list)  # ((r0, c0), (r1, c1)) inclusive, relative to cells
-    percent: dict[int, np.ndarray] = field(default_factory=dict)  # column -> rows (relative) formatted as %
-    # Rows below the header as a Body, given the index of the first of them; default: from `cells`.
-    load_body: Callable[[int, tuple[int, ...]], Body] | None = None
-
-    def body(self, start: int, value_columns: tuple[int, ...] = ()) -> Body:
-        """The rows from `start` on; `value_columns` hold figures (a loader may read them as numbers)."""
-        if self.load_body is not None:
-            return self.load_body(start, value_columns)
-        return ArrayBody(self.cells[start:], self.first_row + start)
-
-
-@dataclass
-class Context:
-    file_name: str
-    catalog: Catalog
-    report: ReportBuilder
-    file_period: Period | None
-    parks: dict[str, str] = field(default_factory=dict)  # name or alias without spaces -> canonical name
-
-    def __post_init__(self):
-        # Catalog.canonical_park hashes the whole catalog per call; one index per file is enough.
-        for park in self.catalog.parks:
-            for text in (park.name, *park.aliases):
-                self.parks[re.sub(r"\s+", "", text)] = park.name
-
-
-@dataclass
-class Block:
-    """Figures from one sheet, one array per OBS_COLUMNS column."""
-
-    columns: dict[str, np.ndarray]
-
-    def __len__(self) -> int:
-        return len(self.columns["value"])
-
-
-@dataclass
-class Coded:
-    """A column per row as codes into a small table of results; code -1 means the table's last entry."""
-
-    codes: np.ndarray  # int64, one per row
-    table: np.ndarray  # object
-
-    @classmethod
-    def constant(cls, n: int, value: object) -> Coded:
-        table = np.empty(2, dtype=object)
-        table[:] = [value, None]
-        return cls(np.zeros(n, dtype=np.int64), table)
-
-    def take(self, keep: np.ndarray) -> Coded:
-        return Coded(self.codes[keep], self.table)
-
-    def at(self, pos: np.ndarray) -> np.ndarray:
-        """The results at the given positions, as an object array (one take, no Python loop)."""
-        return self.table[self.codes[pos]]
-
-    def categorical(self, pos: np.ndarray) -> pd.Categorical:
-        """The results at the given positions as a pandas Categorical: codes only, no object per row."""
-        table_codes, categories = pd.factorize(pd.Series(self.table, dtype=object, copy=False))
-        return pd.Categorical.from_codes(table_codes[self.codes[pos]], categories=categories)
 
 
 def _date_of(cell: object) -> tuple[int, dt.date | None]:
@@ -123,14 +48,6 @@ def _date_of(cell: object) -> tuple[int, dt.date | None]:
 def unquote(text: str) -> str:
     """Text without the `'` an export puts before `=`, `+`, `-` or `@` so that no spreadsheet runs it."""
     return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@" else text
-
-
-def fill_merged(grid: Grid) -> None:
-    """Give every cell of a merged range the value of its top-left cell (calamine leaves them empty)."""
-    n_rows, n_cols = grid.cells.shape
-    for (r0, c0), (r1, c1) in grid.merged:
-        if r0 < n_rows and c0 < n_cols:
-            grid.cells[r0:r1 + 1, c0:c1 + 1] = grid.cells[r0, c0]
 
 
 def read_grid(grid: Grid, ctx: Context) -> Block | None:
@@ -164,9 +81,7 @@ class _Sheet:
         self.grid, self.layout, self.ctx = grid, layout, ctx
         roles = layout.roles
         self.value_columns = [roles["value"]] if layout.is_long else layout.indicators
-        keys = [c.index for name, c in roles.items() if name not in ("value",)]
         self.body = grid.body(layout.body_start, tuple(c.index for c in self.value_columns))
-        self.body.prepare(keys, [c.index for c in self.value_columns])
         self.row_numbers = self.body.row_numbers
         self.indicator_ids = list(ctx.catalog.ids)
         self.indicator_code = {iid: k for k, iid in enumerate(ctx.catalog.ids)}
@@ -249,7 +164,6 @@ class _Sheet:
             "basis": basis.categorical(pos), "reference": reference.at(pos),
         })
 
-    # -- rows --------------------------------------------------------------------------------------
     def _data_rows(self) -> np.ndarray:
         """Positions of body rows that may hold figures: not blank, not notes."""
         passes = [self.body.numbers(c.index) for c in self.value_columns]
@@ -285,7 +199,6 @@ class _Sheet:
                 notes[i] = True  # continuation lines of a note ("2. ..."), merged across or not
         return notes
 
-    # -- keys --------------------------------------------------------------------------------------
     def _keys(self, rows: np.ndarray) -> tuple[Coded, Coded, np.ndarray]:
         """Park and chain per row, and per row: -1 a totals row (counted), 1 park empty, 0 fine."""
         park_col = self.layout.roles["park"]
@@ -451,7 +364,6 @@ class _Sheet:
         _kinds, names = self._resolve(col, rows, lambda c: (KEY_OK, unquote(text_of(c)) or None))
         return names
 
-    # -- values ------------------------------------------------------------------------------------
     def _percent_rows(self, column: int, rows: np.ndarray) -> np.ndarray | None:
         marked = self.grid.percent.get(column)
         if marked is None or not len(marked):
@@ -518,7 +430,8 @@ class _Sheet:
         group = ind_info.codes * len(units.table) + units.codes
         group[ind_kind != KEY_OK] = -1
         first_pass = self.body.numbers(value_col.index)
-        for g in np.unique(group[group >= 0]):
+        present = np.flatnonzero(np.bincount(group[group >= 0])) if (group >= 0).any() else []
+        for g in present:  # bincount, not unique: the groups are few small numbers, no sort needed
             pos = np.flatnonzero(group == g)
             ind_id, bracket_unit = ind_info.table[ind_info.codes[pos[0]]]
             column_unit = units.table[units.codes[pos[0]]]

@@ -198,8 +198,3 @@ def read_values(first: NumericPass, unit: str, header_factor: float = 1.0,
             qualifiers[i] = QUALIFIER_CODES[parsed.qualifier]
     return ParsedColumn(values, qualifiers, missing, errors)
 
-
-def parse_column(cells: np.ndarray, unit: str, header_factor: float = 1.0,
-                 percent_rows: np.ndarray | None = None) -> ParsedColumn:
-    """Read a whole column of cells as figures in `unit`."""
-    return read_values(numeric_pass(cells), unit, header_factor, percent_rows)

@@ -9,8 +9,8 @@ import numpy as np
 import python_calamine
 
 from metrics.ingest.budget import SheetBudget
+from metrics.ingest.grid import Grid
 from metrics.ingest.percent import percent_cells
-from metrics.ingest.table import Grid
 
 
 def _rectangle(rows: list[list]) -> np.ndarray:

@@ -1,0 +1,93 @@
+"""What a sheet is while it is read: its cells, the file's context, and figures as coded columns."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from metrics.catalog import Catalog
+from metrics.ingest.body import ArrayBody, Body
+from metrics.ingest.report import ReportBuilder
+from metrics.periods import Period
+
+
+@dataclass
+class Grid:
+    """A sheet's cells from its first used row: values as calamine/csv give them."""
+
+    sheet: str  # "" for a CSV file
+    cells: np.ndarray  # 2-D, dtype object; "" for an empty cell
+    first_row: int  # spreadsheet row number (1-based, as Excel shows it) of cells[0]
+    merged: list = field(default_factory=list)  # ((r0, c0), (r1, c1)) inclusive, relative to cells
+    percent: dict[int, np.ndarray] = field(default_factory=dict)  # column -> rows (relative) formatted as %
+    # Rows below the header as a Body, given the index of the first of them; default: from `cells`.
+    load_body: Callable[[int, tuple[int, ...]], Body] | None = None
+
+    def body(self, start: int, value_columns: tuple[int, ...] = ()) -> Body:
+        """The rows from `start` on; `value_columns` hold figures (a loader may read them as numbers)."""
+        if self.load_body is not None:
+            return self.load_body(start, value_columns)
+        return ArrayBody(self.cells[start:], self.first_row + start)
+
+
+@dataclass
+class Context:
+    file_name: str
+    catalog: Catalog
+    report: ReportBuilder
+    file_period: Period | None
+    parks: dict[str, str] = field(default_factory=dict)  # name or alias without spaces -> canonical name
+
+    def __post_init__(self):
+        # Catalog.canonical_park hashes the whole catalog per call; one index per file is enough.
+        for park in self.catalog.parks:
+            for text in (park.name, *park.aliases):
+                self.parks[re.sub(r"\s+", "", text)] = park.name
+
+
+@dataclass
+class Block:
+    """Figures from one sheet, one array per OBS_COLUMNS column."""
+
+    columns: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.columns["value"])
+
+
+@dataclass
+class Coded:
+    """A column per row as codes into a small table of results; code -1 means the table's last entry."""
+
+    codes: np.ndarray  # int64, one per row
+    table: np.ndarray  # object
+
+    @classmethod
+    def constant(cls, n: int, value: object) -> Coded:
+        table = np.empty(2, dtype=object)
+        table[:] = [value, None]
+        return cls(np.zeros(n, dtype=np.int64), table)
+
+    def take(self, keep: np.ndarray) -> Coded:
+        return Coded(self.codes[keep], self.table)
+
+    def at(self, pos: np.ndarray) -> np.ndarray:
+        """The results at the given positions, as an object array (one take, no Python loop)."""
+        return self.table[self.codes[pos]]
+
+    def categorical(self, pos: np.ndarray) -> pd.Categorical:
+        """The results at the given positions as a pandas Categorical: codes only, no object per row."""
+        table_codes, categories = pd.factorize(pd.Series(self.table, dtype=object, copy=False))
+        return pd.Categorical.from_codes(table_codes[self.codes[pos]], categories=categories)
+
+
+def fill_merged(grid: Grid) -> None:
+    """Give every cell of a merged range the value of its top-left cell (calamine leaves them empty)."""
+    n_rows, n_cols = grid.cells.shape
+    for (r0, c0), (r1, c1) in grid.merged:
+        if r0 < n_rows and c0 < n_cols:
+            grid.cells[r0:r1 + 1, c0:c1 + 1] = grid.cells[r0, c0]
