@@ -13,13 +13,15 @@ ui.stop_if_empty(ctx, cards)
 
 period_label = cards["period_label"].iloc[0]
 st.caption(ctx.t("overview_caption", period=period_label))
-ui.data_badges(ctx)
+ui.data_badges(ctx, cards)
 ui.kpi_grid(ctx, cards)
 
 st.subheader(ctx.t("composite_title"), anchor=False)
 weights = ui.weights_editor(ctx)
 index = ctx.q("composite_index", weights)
-ui.chart_with_downloads(ctx, charts.composite_bar(index, ctx.lang, subtitle=ui.subtitle(ctx)), "composite_index")
+top = ui.top_parks(ctx, index)
+fig = charts.composite_bar(ui.only_parks(index, top), ctx.lang, subtitle=ui.subtitle(ctx, top))
+ui.chart_with_downloads(ctx, fig, "composite_index")
 ui.table_with_downloads(ctx, index, "composite_index")
 
 st.subheader(ctx.t("summary_title"), anchor=False)

@@ -26,8 +26,16 @@ sys.path.insert(0, str(ROOT))
 PARKS = ["东营经开区", "潍坊滨海区", "威海南海新区", "新园区"]
 CHAINS = ["新材料", "高端装备", "化工", "生物医药", "新能源", None]
 PERIODS = ["2023年", "2024年前三季度", "2024Q3", "2024年9月"]
-INDICATORS = ["营业收入(亿元)", "营业收入同比增长(%)", "规上工业企业数", "国家级创新平台", "省级创新平台",
-              "引进院士团队", "走访企业", "满意度(%)"]
+INDICATORS = [
+    "营业收入(亿元)",
+    "营业收入同比增长(%)",
+    "规上工业企业数",
+    "国家级创新平台",
+    "省级创新平台",
+    "引进院士团队",
+    "走访企业",
+    "满意度(%)",
+]
 LONG_INDICATORS = ["revenue", "enterprises_visited", "satisfaction", "national_platforms", "people_trained"]
 
 
@@ -50,8 +58,12 @@ def write_wide_xlsx(path: Path, n_rows: int) -> None:
     strings: dict[str, int] = {}
     letters = "ABCDEFGHIJK"
     header = ["园区", "产业链", "期间", *INDICATORS]
-    parts = [('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')]
+    parts = [
+        (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        )
+    ]
     parts.append('<row r="1">' + "".join(_cell(f"{letters[j]}1", h, strings) for j, h in enumerate(header)) + "</row>")
     for i in range(2, n_rows + 2):
         k = i - 2  # every row a distinct key: park x chain x period
@@ -61,33 +73,47 @@ def write_wide_xlsx(path: Path, n_rows: int) -> None:
             values[9] = "110余"
         if i % 1009 == 0:
             values[5] = "—"
-        parts.append(f'<row r="{i}">' + "".join(_cell(f"{letters[j]}{i}", v, strings) for j, v in enumerate(values))
-                     + "</row>")
+        parts.append(
+            f'<row r="{i}">' + "".join(_cell(f"{letters[j]}{i}", v, strings) for j, v in enumerate(values)) + "</row>"
+        )
     parts.append("</sheetData></worksheet>")
-    sst = [('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    sst = [
+        (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{len(strings)}" '
-            f'uniqueCount="{len(strings)}">')]
+            f'uniqueCount="{len(strings)}">'
+        )
+    ]
     sst += [f"<si><t>{escape(s)}</t></si>" for s in strings]
     sst.append("</sst>")
     ns = "http://schemas.openxmlformats.org"
     files = {
-        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="' + ns + '/package/2006/content-types">'
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="'
+        + ns
+        + '/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
         '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
         "</Types>",
-        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="' + ns + '/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="' + ns + '/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="'
+        + ns
+        + '/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="'
+        + ns
+        + '/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
         "</Relationships>",
         "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="' + ns + '/spreadsheetml/2006/main" '
         'xmlns:r="' + ns + '/officeDocument/2006/relationships"><sheets><sheet name="2024年" sheetId="1" r:id="rId1"/>'
         "</sheets></workbook>",
-        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="' + ns
-        + '/package/2006/relationships"><Relationship Id="rId1" Type="' + ns
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="'
+        + ns
+        + '/package/2006/relationships"><Relationship Id="rId1" Type="'
+        + ns
         + '/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="'
-        + ns + '/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        + ns
+        + '/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
         "xl/worksheets/sheet1.xml": "".join(parts),
         "xl/sharedStrings.xml": "".join(sst),
     }
@@ -103,8 +129,9 @@ def write_long_csv(path: Path, n_rows: int) -> None:
     lines = ["园区,产业链,期间,指标,数值"]
     for i in range(n_rows):
         value = "110余" if i % 997 == 0 else ("—" if i % 1009 == 0 else f"{rng.uniform(1, 5000):.2f}")
-        lines.append(f"{_park(i // 120)},{CHAINS[(i // 5) % 6] or ''},{PERIODS[(i // 30) % 4]},"
-                     f"{LONG_INDICATORS[i % 5]},{value}")
+        lines.append(
+            f"{_park(i // 120)},{CHAINS[(i // 5) % 6] or ''},{PERIODS[(i // 30) % 4]},{LONG_INDICATORS[i % 5]},{value}"
+        )
     tmp = path.with_suffix(".tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tmp.replace(path)
@@ -125,8 +152,12 @@ def step_ours(path: str) -> dict:
     data = Path(path).read_bytes()
     t, cpu = time.perf_counter(), time.process_time()
     parsed = read_file(data, Path(path).name)
-    return {"seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu, "figures": len(parsed.frame),
-            "errors": len(parsed.report.errors)}
+    return {
+        "seconds": time.perf_counter() - t,
+        "cpu": time.process_time() - cpu,
+        "figures": len(parsed.frame),
+        "errors": len(parsed.report.errors),
+    }
 
 
 def step_ours_store(path: str) -> dict:
@@ -141,8 +172,12 @@ def step_ours_store(path: str) -> dict:
         t, cpu = time.perf_counter(), time.process_time()
         parsed = read_file(data, Path(path).name)
         report = Store(Path(tmp) / "bench.duckdb").load(parsed, skip_bad_rows=True)
-        return {"seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu, "figures": report.rows_loaded,
-                "status": report.status}
+        return {
+            "seconds": time.perf_counter() - t,
+            "cpu": time.process_time() - cpu,
+            "figures": report.rows_loaded,
+            "status": report.status,
+        }
 
 
 def step_pandas_openpyxl(path: str) -> dict:
@@ -173,8 +208,13 @@ def step_duckdb_csv(path: str) -> dict:
     return {"seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu, "rows": rows}
 
 
-STEPS = {"ours": step_ours, "ours_store": step_ours_store, "pandas_openpyxl": step_pandas_openpyxl,
-         "calamine": step_calamine, "duckdb_csv": step_duckdb_csv}
+STEPS = {
+    "ours": step_ours,
+    "ours_store": step_ours_store,
+    "pandas_openpyxl": step_pandas_openpyxl,
+    "calamine": step_calamine,
+    "duckdb_csv": step_duckdb_csv,
+}
 
 
 def run_step(name: str, path: Path, repeat: int) -> dict:
@@ -183,8 +223,14 @@ def run_step(name: str, path: Path, repeat: int) -> dict:
     # The generated CSV is larger than the upload limit (50 MB); the benchmark measures reading, not refusing.
     env = {**os.environ, "PARKDASH_MAX_FILE_MB": "2000"}
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, __file__, "--step", name, str(path)], capture_output=True, text=True,
-                             cwd=ROOT, env=env, check=False)
+        out = subprocess.run(
+            [sys.executable, __file__, "--step", name, str(path)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            check=False,
+        )
         if out.returncode != 0:
             return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
         result = json.loads(out.stdout.strip().splitlines()[-1])
@@ -214,12 +260,18 @@ def main() -> int:
         plan.append(("xlsx", "ours_store", xlsx))
     plan += [("csv", "ours", csv), ("csv", "duckdb_csv", csv)]
     results = {}
-    print(f"rows: {n:,} (xlsx, 8 indicator columns), {10 * n:,} (csv, long); best of {repeat}; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"rows: {n:,} (xlsx, 8 indicator columns), {10 * n:,} (csv, long); best of {repeat}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     print(f"{'file':<26}{'reader':<34}{'seconds':>9}{'cpu s':>8}{'peak MB':>9}  result")
-    labels = {"ours": "read_file (ours)", "ours_store": "read_file + Store.load (ours)",
-              "pandas_openpyxl": "pandas.read_excel(openpyxl)", "calamine": "python_calamine raw",
-              "duckdb_csv": "duckdb read_csv -> table"}
+    labels = {
+        "ours": "read_file (ours)",
+        "ours_store": "read_file + Store.load (ours)",
+        "pandas_openpyxl": "pandas.read_excel(openpyxl)",
+        "calamine": "python_calamine raw",
+        "duckdb_csv": "duckdb read_csv -> table",
+    }
     for kind, step, path in plan:
         r = run_step(step, path, repeat)
         results[(kind, step)] = r
@@ -249,7 +301,9 @@ def main() -> int:
             shown.append((value, met))
         ok &= shown[0][1]
         cells = "".join(f"{v:>7.2f}x" if v is not None else f"{'n/a':>8}" for v, _ in shown)
-        verdict = ", ".join(f"{k} {'met' if m else 'NOT met'}" for k, (_, m) in zip(("wall", "cpu"), shown))
+        verdict = ", ".join(
+            f"{k} {'met' if m else 'NOT met'}" for k, (_, m) in zip(("wall", "cpu"), shown, strict=True)
+        )
         print(f"{label:<34}{cells}   {op} {bound:g}x: {verdict}")
     print("(cpu = process CPU time, all threads; on a shared machine it is steadier than wall time)")
     return 0 if ok else 1

@@ -111,6 +111,18 @@ def time_page(page: str) -> tuple[float, str | None, int]:
     return seconds, error, len(at.get("plotly_chart"))
 
 
+def wait_for_png_browser(limit: float = 60.0) -> None:
+    """The app starts the PNG browser in the background at its first run; let it finish before timing,
+    as it has on a running server, so its start-up does not land in the first pages measured."""
+    from metrics.render import png_available, server_running
+
+    if not png_available()[0]:
+        return
+    deadline = time.monotonic() + limit
+    while not server_running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def main() -> int:
     os.chdir(ROOT)
     os.environ.setdefault("PARKDASH_ANALYST_PASSWORD", "bench-only")  # no token printout in the table
@@ -121,6 +133,7 @@ def main() -> int:
     errors: dict[tuple[str, str], str] = {}
     os.environ["PARKDASH_DB"] = str(paths[SIZES[0][0]])
     time_page("dashboard.py")  # warm-up: imports and plotly/duckdb start-up are not page cost
+    wait_for_png_browser()
     for label, *_ in SIZES:
         os.environ["PARKDASH_DB"] = str(paths[label])
         for page in pages:

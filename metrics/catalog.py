@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).parent
 ALLOWED_UNITS = {"万元", "%", "家", "项", "个", "名", "人次", "场", "支"}
 INDICATOR_KEYS = {"id", "name_zh", "name_en", "aliases", "unit", "category", "direction", "weight"}
+UNIT_KEYS = {"id", "zh", "en"}
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -48,6 +49,15 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class UnitLabel:
+    """How a canonical unit is written in each language (en may be "" for a bare count)."""
+
+    id: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
 class Park:
     name: str
     name_en: str
@@ -64,6 +74,14 @@ class Catalog:
     categories: tuple[Category, ...]
     indicators: tuple[Indicator, ...]
     parks: tuple[Park, ...]
+    units: tuple[UnitLabel, ...] = ()
+
+    def unit_label(self, unit: str, lang: str = "zh") -> str:
+        """The unit as shown in `lang` (万元 -> "10k CNY"); the unit itself when the catalog has no label."""
+        for label in self.units:
+            if label.id == unit:
+                return label.en if lang == "en" else label.zh
+        return unit
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
@@ -92,31 +110,22 @@ class Catalog:
         """Canonical park name for a name or alias; None when the park is not in the catalog."""
         return self._park_index.get(re.sub(r"\s+", "", name))
 
-    @property
+    @cached_property
     def _header_index(self) -> dict[str, Indicator]:
-        return _header_index(self)
+        # Built once per catalog: hashing the frozen catalog on every lookup was the hot path.
+        index = {}
+        for ind in self.indicators:
+            for text in (ind.id, ind.name_zh, ind.name_en, *ind.aliases):
+                index[normalize_header(text)] = ind
+        return index
 
-    @property
+    @cached_property
     def _park_index(self) -> dict[str, str]:
-        return _park_index(self)
-
-
-@lru_cache(maxsize=8)
-def _header_index(cat: Catalog) -> dict[str, Indicator]:
-    index = {}
-    for ind in cat.indicators:
-        for text in (ind.id, ind.name_zh, ind.name_en, *ind.aliases):
-            index[normalize_header(text)] = ind
-    return index
-
-
-@lru_cache(maxsize=8)
-def _park_index(cat: Catalog) -> dict[str, str]:
-    index = {}
-    for park in cat.parks:
-        for text in (park.name, *park.aliases):
-            index[re.sub(r"\s+", "", text)] = park.name
-    return index
+        index = {}
+        for park in self.parks:
+            for text in (park.name, *park.aliases):
+                index[re.sub(r"\s+", "", text)] = park.name
+        return index
 
 
 def _validate(ind_doc: dict, park_doc: dict, ind_path: Path, park_path: Path) -> list[str]:
@@ -155,6 +164,26 @@ def _validate(ind_doc: dict, park_doc: dict, ind_path: Path, park_path: Path) ->
                 problems.append(f"{where}: name or alias {text!r} also used by {seen_names[key][1]}")
             else:
                 seen_names[key] = (n, iid)
+    seen_units: set[str] = set()
+    for n, entry in enumerate(ind_doc.get("unit", []), start=1):
+        where = f"{ind_path.name}: unit #{n} ({entry.get('id', '?')})"
+        unknown = set(entry) - UNIT_KEYS
+        missing = UNIT_KEYS - set(entry)
+        if unknown:
+            problems.append(f"{where}: unknown keys {sorted(unknown)}")
+        if missing:
+            problems.append(f"{where}: missing keys {sorted(missing)}")
+        if entry.get("id") not in ALLOWED_UNITS:
+            problems.append(f"{where}: unit {entry.get('id')!r} not in {sorted(ALLOWED_UNITS)}")
+        if entry.get("id") in seen_units:
+            problems.append(f"{where}: duplicate unit")
+        seen_units.add(entry.get("id"))
+        if not all(isinstance(entry.get(k, ""), str) for k in ("zh", "en")) or not entry.get("zh"):
+            problems.append(f"{where}: zh must be non-empty text and en text")
+    if seen_units:  # once labels are given, every unit an indicator uses needs one
+        used = {e.get("unit") for e in ind_doc.get("indicator", [])} & ALLOWED_UNITS
+        for unit in sorted(used - seen_units):
+            problems.append(f"{ind_path.name}: unit {unit!r} has no [[unit]] label")
     seen_parks: dict[str, str] = {}
     for n, entry in enumerate(park_doc.get("park", []), start=1):
         where = f"{park_path.name}: park #{n} ({entry.get('name', '?')})"
@@ -189,6 +218,7 @@ def load_catalog(indicators_path: Path | None = None, parks_path: Path | None = 
             Park(name=p["name"], name_en=p.get("name_en", p["name"]), aliases=tuple(p.get("aliases", [])))
             for p in park_doc.get("park", [])
         ),
+        units=tuple(UnitLabel(**u) for u in ind_doc.get("unit", [])),
     )
 
 

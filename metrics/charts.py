@@ -99,9 +99,12 @@ def apply_layout(fig: go.Figure, title: str, subtitle: str = "", lang: str = "zh
             "font": {"size": 22, "family": FONT_FAMILY, "color": "#1F2A36"},
             "subtitle": {"text": esc(subtitle), "font": {"size": 14, "family": FONT_FAMILY, "color": "#5F6B76"}},
         },
-        margin={"l": 24, "r": 32, "t": (96 if subtitle else 72) + (28 if legend else 0), "b": 48},
+        # The legend sits under the plot, anchored to the figure's bottom edge: a legend that wraps onto
+        # several lines then grows downwards (the bottom margin grows with it) instead of into the subtitle.
+        margin={"l": 24, "r": 32, "t": 96 if subtitle else 72, "b": 48},
         showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "right", "x": 1.0, "title": {"text": ""}},
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0, "xanchor": "left",
+                "x": 0.0, "title": {"text": ""}},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         meta={"lang": lang},
     )
@@ -134,12 +137,18 @@ def filters_text(lang: str = "zh", period_label: str | None = None, parks: Seque
 
 
 def _indicator_meta(indicator: str, lang: str) -> tuple[str, str, str]:
-    """(display name, unit, direction) from the catalog; the id itself when it is not in the catalog."""
+    """(display name, unit label in `lang`, direction) from the catalog; the id itself when not in the catalog."""
+    cat = default_catalog()
     try:
-        ind = default_catalog().indicator(indicator)
+        ind = cat.indicator(indicator)
     except KeyError:
         return indicator, "", "higher"
-    return ind.name(lang), ind.unit, ind.direction
+    return ind.name(lang), cat.unit_label(ind.unit, lang), ind.direction
+
+
+def unit_label(unit: str | None, lang: str = "zh") -> str:
+    """A canonical unit (万元) as shown in `lang` (10k CNY); catalog data, the unit itself when unknown."""
+    return default_catalog().unit_label(unit, lang) if unit else ""
 
 
 def catalog_order(indicator_ids: Iterable[str]) -> list[str]:
@@ -153,6 +162,26 @@ def _with_unit(name: str, unit: str, lang: str) -> str:
     if not unit:
         return name
     return f"{name}（{unit}）" if lang != "en" else f"{name} ({unit})"
+
+
+def wrap(text: str, width: int | None = None) -> str:
+    """Escaped text broken into lines of about `width` characters (words kept whole; Chinese by character),
+    for axis labels that would otherwise run into each other."""
+    text = str(text)
+    cjk = any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    width = width or (9 if cjk else 18)
+    if len(text) <= width:
+        return esc(text)
+    lines, line = [], ""
+    for token in (list(text) if cjk else text.split(" ")):
+        joined = (line + token) if cjk else (f"{line} {token}" if line else token)
+        if line and len(joined) > width:
+            lines.append(line)
+            line = token
+        else:
+            line = joined
+    lines.append(line)
+    return "<br>".join(esc(part) for part in lines)
 
 
 def fmt_number(value: object) -> str:
@@ -222,37 +251,37 @@ def ranking_bar(ranking_df: pd.DataFrame, indicator: str, period_label: str = ""
 
 
 def grouped_bars(park_matrix_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None,
-                 subtitle: str = "", indicators: Sequence[str] | None = None) -> go.Figure:
-    """Parks side by side, one bar colour per indicator; one panel per unit so scales never mix."""
+                 subtitle: str = "", indicators: Sequence[str] | None = None,
+                 parks: Sequence[str] | None = None) -> go.Figure:
+    """Parks side by side, one panel (and colour) per indicator, so neither units nor magnitudes mix
+    (a count of 5 platforms next to 200 visits would vanish); `parks`: their order (e.g. the ranking's)."""
     title = title or t("comparison", lang)
     df = park_matrix_df.dropna(subset=["value"]) if len(park_matrix_df) else park_matrix_df
     if indicators:
         df = df[df["indicator"].isin(list(indicators))]
     if not len(df):
         return apply_layout(_empty(go.Figure(), lang), title, subtitle, lang, legend=False)
-    order = list(indicators) if indicators else catalog_order(df["indicator"])
-    metas = {i: _indicator_meta(i, lang) for i in order}
-    units = list(dict.fromkeys(metas[i][1] for i in order if i in set(df["indicator"])))
-    parks = [esc(p) for p in dict.fromkeys(df["park"])]
-    # One panel per unit; the unit is each panel's axis title.
-    fig = make_subplots(rows=len(units), cols=1, shared_xaxes=True, vertical_spacing=0.08)
-    for n, ind in enumerate(i for i in order if i in set(df["indicator"])):
-        name, unit, _ = metas[ind]
+    present = set(df["indicator"])
+    order = [i for i in (list(indicators) if indicators else catalog_order(df["indicator"])) if i in present]
+    seen = list(dict.fromkeys(df["park"]))
+    ordered = [p for p in (parks or []) if p in set(seen)] + [p for p in seen if p not in set(parks or [])]
+    fig = make_subplots(rows=len(order), cols=1, shared_xaxes=True, vertical_spacing=0.06 if len(order) > 2 else 0.1)
+    for n, ind in enumerate(order, start=1):
+        name, unit, _ = _indicator_meta(ind, lang)
         part = df[df["indicator"] == ind]
         labels = _display(part)
         fig.add_bar(
             x=[esc(p) for p in part["park"]], y=list(part["value"]), name=esc(_with_unit(name, unit, lang)),
             text=[esc(s) for s in labels], textposition="outside", cliponaxis=False,
-            marker_color=COLORWAY[n % len(COLORWAY)], customdata=[[esc(s)] for s in labels],
+            marker_color=COLORWAY[(n - 1) % len(COLORWAY)], customdata=[[esc(s)] for s in labels],
             hovertemplate="%{x}<br>" + esc(name) + ": %{customdata[0]} " + esc(unit) + "<extra></extra>",
-            row=units.index(unit) + 1, col=1,
+            row=n, col=1,
         )
-    for r, unit in enumerate(units, start=1):
-        fig.update_yaxes(title_text=esc(unit), rangemode="tozero", row=r, col=1)
-    fig.update_xaxes(categoryorder="array", categoryarray=parks)
+        fig.update_yaxes(title_text=esc(unit), range=value_range(part["value"], pad=0.25), row=n, col=1)
+    fig.update_xaxes(categoryorder="array", categoryarray=[esc(p) for p in ordered])
     fig.update_layout(barmode="group")
-    per_panel = 320 if len(units) <= 2 else 230
-    return apply_layout(fig, title, subtitle, lang, height=max(460, 140 + per_panel * len(units)))
+    per_panel = 300 if len(order) <= 2 else 210
+    return apply_layout(fig, title, subtitle, lang, height=max(460, 160 + per_panel * len(order)))
 
 
 def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None,
@@ -278,8 +307,11 @@ def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None
     return apply_layout(fig, title, subtitle, lang, height=560)
 
 
-def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, subtitle: str = "") -> go.Figure:
-    """Parks × indicators. A scores frame colours by score; a park matrix by each indicator's min–max."""
+def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, subtitle: str = "",
+            parks: Sequence[str] | None = None) -> go.Figure:
+    """Parks × indicators. A scores frame colours by score; a park matrix by each indicator's min–max.
+    `parks`: the order of the rows, top down (e.g. the ranking's); otherwise as they come."""
+    order = list(parks or [])
     scores = "score" in df.columns
     title = title or t("heat_scores" if scores else "heat_values", lang)
     col = "score" if scores else "value"
@@ -288,7 +320,8 @@ def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, sub
     if not len(data):
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
     inds = catalog_order(data["indicator"])
-    parks = list(dict.fromkeys(data["park"]))
+    seen = list(dict.fromkeys(data["park"]))
+    parks = [p for p in order if p in set(seen)] + [p for p in seen if p not in set(order)]
     z, text = [], []
     if scores:
         cell = {(p, i): s for p, i, s in zip(data["park"], data["indicator"], data["score"], strict=True)}
@@ -314,8 +347,8 @@ def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, sub
                 row_t.append(esc(shown.get((p, i), "")))
             z.append(row_z)
             text.append(row_t)
-    x = [esc(_with_unit(*_indicator_meta(i, lang)[:2], lang)) if not scores else
-         esc(_indicator_meta(i, lang)[0]) for i in inds]
+    x = [wrap(_with_unit(*_indicator_meta(i, lang)[:2], lang)) if not scores else
+         wrap(_indicator_meta(i, lang)[0]) for i in inds]
     fig.add_heatmap(
         z=z, x=x, y=[esc(p) for p in parks], text=text, texttemplate="%{text}",
         colorscale=[list(s) for s in SEQUENTIAL], zmin=0, zmax=100, showscale=scores,
@@ -323,7 +356,7 @@ def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, sub
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="bottom", tickangle=-30 if len(inds) > 5 else 0)
+    fig.update_xaxes(side="bottom", tickangle=-30 if len(inds) > 6 else 0)
     return apply_layout(fig, title, subtitle, lang, height=max(420, 160 + 56 * len(parks)), legend=False)
 
 
@@ -496,7 +529,8 @@ def _known(value: object) -> bool:
 def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
     """One KPI card: the value as reported (约/余 kept) and its change vs the comparable previous period."""
     card = dict(card)
-    unit = card.get("unit") or ""
+    raw_unit = card.get("unit") or ""
+    unit = unit_label(raw_unit, lang)
     name = card.get("name") or _indicator_meta(str(card.get("indicator", "")), lang)[0]
     _, _, direction = _indicator_meta(str(card.get("indicator", "")), lang)
     qualifier = card.get("qualifier") or "exact"
@@ -517,11 +551,11 @@ def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
         sub = f"{t('park_mean', lang)}{SEP}{sub}"
     prefix = ("约" if lang != "en" else "~") if qualifier == "approx" else ""
     suffix = ("余" if lang != "en" else "+") if qualifier == "at_least" else ""
-    suffix += unit if lang != "en" or unit == "%" else f" {unit}"
+    suffix += unit if lang != "en" or raw_unit == "%" or not unit else f" {unit}"
     v = 0.0 if value is None or pd.isna(value) else float(value)
     valueformat = ",.0f" if abs(v) >= 1000 or v.is_integer() else ",.2~f"
     up, down = (GOOD, BAD) if direction == "higher" else (BAD, GOOD)
-    relative = unit != "%" and has_prev and float(prev) != 0
+    relative = raw_unit != "%" and has_prev and float(prev) != 0
     return go.Indicator(
         mode="number+delta" if has_prev else "number",
         value=None if value is None or pd.isna(value) else float(value),
@@ -529,7 +563,7 @@ def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
                     "font": {"size": 30, "color": "#1F2A36"}},
         delta={"reference": float(prev), "relative": relative, "valueformat": ".1%" if relative else ",.2~f",
                    "increasing": {"color": up}, "decreasing": {"color": down}, "font": {"size": 15},
-                   "suffix": "" if relative else (" pp" if unit == "%" else "")} if has_prev else None,
+                   "suffix": "" if relative else (" pp" if raw_unit == "%" else "")} if has_prev else None,
         title={"text": f"{esc(name)}<br><span style='font-size:12px;color:#5F6B76'>{esc(sub)}</span>",
                    "font": {"size": 15}},
     )

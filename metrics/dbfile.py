@@ -1,16 +1,31 @@
-"""One DuckDB file shared by processes: flocks on `<db>.lock`, a short-lived read connection, the writer's connection.
+"""One DuckDB file shared by processes: readers never wait; writers publish a new copy atomically.
 
-Readers hold a shared flock while they query; a writer holds an exclusive one while its connection
-is open. A process keeps its read-only connection open between queries (opening one costs
-15-80 ms) and closes it after `READ_IDLE_SECONDS` without a query, or at once before it writes
-itself. A writer in another process that finds the file still held read-only retries until then.
+DuckDB lets no other process open a file that one process holds read-write, so no process ever
+opens the published database file read-write. A writer, holding an exclusive flock on
+`<db>.lock` (writers queue there, with a waiting message), copies the file to
+`<db>.writing-<pid>`, runs its transaction on the copy, checkpoints and closes it (no .wal is
+left), fsyncs it and `os.replace`s it over the database file, then fsyncs the directory.
+
+Readers take no lock at all. `os.replace` is atomic, so opening the path yields either the old
+or the new file, each complete; a reader that opened the old file keeps reading that consistent
+snapshot. A process keeps one read-only connection (opening one costs ~20 ms) and reopens it
+when the path names another file than the one it opened (inode, size or mtime changed), or
+after `READ_IDLE_SECONDS` without a query. The read connection is an in-memory DuckDB that
+ATTACHes the file read-only: `duckdb.connect(path)` would hand back the cached instance of the
+old file while it is still open.
+
+A writer killed at any point leaves the published file untouched and only a stale copy, which
+the next writer deletes (holding the writer flock proves no live writer is using it).
+See docs/ARCHITECTURE.md, "Store design".
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import fcntl
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,12 +38,15 @@ import duckdb
 from metrics.config import limits
 
 READ_IDLE_SECONDS = 0.5
+CATALOG = "store"  # name of the attached database inside a read connection
 OnWait = Callable[[str, str], None]
 
 WAIT_ZH = "另一个导入正在进行，正在等待其完成…"
 WAIT_EN = "Another load is in progress; waiting for it to finish…"
 BUSY_ZH = "数据库正被另一个导入占用，等待超时，请稍后重试。"
 BUSY_EN = "The database is busy with another load; timed out waiting. Try again later."
+PUBLISH_ZH = "无法写入数据库文件（磁盘空间不足或无写权限？），数据库保持不变："
+PUBLISH_EN = "Could not write the database file (disk full or no permission?); the database is unchanged: "
 
 
 class StoreError(Exception):
@@ -41,7 +59,7 @@ class StoreError(Exception):
 
 
 class StoreBusy(StoreError):
-    """Another process held the database longer than `lock_wait_seconds`."""
+    """Another writer held the database longer than `lock_wait_seconds`."""
 
 
 class _Wait:
@@ -73,16 +91,56 @@ def _flock(fd: int, mode: int, wait: _Wait) -> None:
             wait.again()
 
 
-def _file_identity(path: Path) -> tuple[int, int] | None:
+def _file_identity(path: Path) -> tuple[int, int, int, int] | None:
+    """Which file the path names now: a replacement changes the inode (and mtime, size)."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
         return None
-    return (st.st_dev, st.st_ino)
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def _fsync_path(path: Path, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _ReadHandle:
+    """A read-only view of one file (one inode): an in-memory DuckDB with the file attached."""
+
+    def __init__(self, path: Path, identity):
+        self.identity = identity
+        self.users = 0
+        self.con = duckdb.connect()  # in-memory: never the instance cache keyed by the file's path
+        try:
+            self.con.execute(f"ATTACH $path AS {CATALOG} (READ_ONLY)", {"path": str(path)})
+        except BaseException:
+            self.con.close()
+            raise
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class Draft:
+    """The writer's copy: `con` is open read-write on it; `publish = False` discards it at the end."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path):
+        self.con = con
+        self.path = path
+        self.publish = True
 
 
 class DbFile:
-    """Access to one database file under the flock protocol; one instance per file per process."""
+    """Access to one database file; one instance per file per process."""
 
     _instances: ClassVar[dict[Path, DbFile]] = {}
     _instances_lock = threading.Lock()
@@ -98,89 +156,52 @@ class DbFile:
     def __init__(self, path: Path):
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
-        self.writer_lock_path = path.with_name(path.name + ".lock.writer")
+        self.draft_prefix = path.name + ".writing-"
         self._mutex = threading.Lock()
-        self._read_con: duckdb.DuckDBPyConnection | None = None
-        self._read_identity: tuple[int, int] | None = None
-        self._readers = 0
+        self._current: _ReadHandle | None = None
         self._last_read = 0.0
         self._closer: threading.Thread | None = None
 
-    @contextmanager
-    def locked(self, exclusive: bool, wait: _Wait) -> Iterator[None]:
-        """Hold the flock on `<db>.lock`, shared or exclusive.
-
-        A writer first takes `<db>.lock.writer`, which new readers pass through, so a steady
-        stream of readers cannot starve it; readers already inside finish first.
-        """
-        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-        gate = os.open(self.writer_lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-        main = None
-        try:
-            _flock(gate, mode, wait)
-            main = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-            _flock(main, mode, wait)
-            if not exclusive:
-                os.close(gate)  # readers only pass through the gate
-                gate = None
-            yield
-        finally:
-            for fd in (main, gate):
-                if fd is not None:
-                    os.close(fd)  # closing the descriptor releases its flock
+    # -- reading ----------------------------------------------------------------------------
 
     @contextmanager
     def reading(self, on_wait: OnWait | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor on the shared read-only connection, under a shared flock."""
-        with self.locked(exclusive=False, wait=_Wait(on_wait)):
-            with self._mutex:
-                identity = _file_identity(self.path)
-                if self._read_con is not None and identity != self._read_identity:
-                    self._read_con.close()  # the file was replaced (deleted and created anew) since we opened it
-                    self._read_con = None
-                if self._read_con is None:
-                    self._read_con = duckdb.connect(str(self.path), read_only=True)
-                    self._read_identity = identity
-                    self._start_closer()
-                self._readers += 1
-                con = self._read_con
-            cursor = con.cursor()
+        """A cursor on the kept read-only connection to the file the path names now; never waits for a writer."""
+        identity = _file_identity(self.path)  # before opening: a race can only cause one needless reopen
+        with self._mutex:
+            handle = self._current
+            if handle is None or handle.identity != identity:
+                if handle is not None:
+                    self._retire(handle)  # replaced by a writer: its last reader closes it
+                handle = self._current = _ReadHandle(self.path, identity)
+                self._start_closer()
+            handle.users += 1
+        try:
+            cursor = handle.con.cursor()
             try:
+                cursor.execute(f"USE {CATALOG}")
                 yield cursor
             finally:
                 cursor.close()
-                with self._mutex:
-                    self._readers -= 1
-                    self._last_read = time.monotonic()
+        finally:
+            with self._mutex:
+                handle.users -= 1
+                self._last_read = time.monotonic()
+                if handle is not self._current and handle.users == 0:
+                    handle.close()
 
-    @contextmanager
-    def writing(self, on_wait: OnWait | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The read-write connection, under an exclusive flock; closed afterwards."""
-        wait = _Wait(on_wait)
-        with self.locked(exclusive=True, wait=wait):
-            self.drop_read_connection()  # no reader of this process is inside: we hold the lock
-            con = self._connect_read_write(wait)
-            try:
-                yield con
-            finally:
-                con.close()
+    def _retire(self, handle: _ReadHandle) -> None:
+        """Stop handing out `handle` (caller holds the mutex); close it now if nobody uses it."""
+        if self._current is handle:
+            self._current = None
+        if handle.users == 0:
+            handle.close()
 
     def drop_read_connection(self) -> None:
-        """Close this process's read-only connection now (it reopens on the next read)."""
+        """Close this process's read-only connection now, or once its readers finish; reopened on the next read."""
         with self._mutex:
-            if self._read_con is not None and self._readers == 0:
-                self._read_con.close()
-                self._read_con = None
-
-    def _connect_read_write(self, wait: _Wait) -> duckdb.DuckDBPyConnection:
-        """Open read-write, waiting while another process still has its idle read connection open."""
-        while True:
-            try:
-                return duckdb.connect(str(self.path))
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise
-                wait.again()
+            if self._current is not None:
+                self._retire(self._current)
 
     def _start_closer(self) -> None:
         """Start the thread that closes the read connection once idle (caller holds the mutex)."""
@@ -193,19 +214,101 @@ class DbFile:
     def _close_when_idle(self) -> None:
         while True:
             time.sleep(READ_IDLE_SECONDS / 2)
-            with self._mutex:
-                if self._read_con is None:
+            with self._mutex:  # no local keeps the handle alive while this daemon thread sleeps
+                if self._current is None:
                     self._closer = None
                     return
-                if self._readers == 0 and time.monotonic() - self._last_read >= READ_IDLE_SECONDS:
-                    self._read_con.close()
-                    self._read_con = None
+                if self._current.users == 0 and time.monotonic() - self._last_read >= READ_IDLE_SECONDS:
+                    self._retire(self._current)
                     self._closer = None
                     return
+
+    # -- writing ----------------------------------------------------------------------------
+
+    @contextmanager
+    def writer_lock(self, on_wait: OnWait | None = None) -> Iterator[None]:
+        """The exclusive writer flock on `<db>.lock`; released by the kernel if the process dies."""
+        wait = _Wait(on_wait)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            _flock(fd, fcntl.LOCK_EX, wait)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases its flock
+
+    @contextmanager
+    def writing(self, on_wait: OnWait | None = None) -> Iterator[Draft]:
+        """A read-write connection on a private copy, published over the file if the block succeeds."""
+        with self.writer_lock(on_wait):
+            self.remove_stale_drafts()
+            self._checkpoint_old_wal(_Wait(on_wait))
+            draft_path = self.path.with_name(f"{self.draft_prefix}{os.getpid()}")
+            try:
+                if self.path.exists() and self.path.stat().st_size > 0:
+                    shutil.copyfile(self.path, draft_path)
+                    shutil.copymode(self.path, draft_path)
+                con = duckdb.connect(str(draft_path))
+            except OSError as exc:
+                self._discard(draft_path)
+                raise StoreError(PUBLISH_ZH + str(exc), PUBLISH_EN + str(exc)) from exc
+            draft = Draft(con, draft_path)
+            try:
+                yield draft
+                if draft.publish:
+                    self._publish(draft)
+            finally:
+                with contextlib.suppress(duckdb.Error):
+                    con.close()
+                self._discard(draft_path)  # nothing left once published; the whole copy otherwise
+
+    def _publish(self, draft: Draft) -> None:
+        """Checkpoint and close the copy, make it durable, and atomically put it in place of the file."""
+        try:
+            draft.con.execute("CHECKPOINT")
+            draft.con.close()
+            wal = draft.path.with_name(draft.path.name + ".wal")
+            if wal.exists() and wal.stat().st_size > 0:  # never expected after a checkpoint and a close
+                raise OSError(f"{wal.name} left after the checkpoint")
+            _unlink(wal)
+            _fsync_path(draft.path)
+            os.replace(draft.path, self.path)
+            _fsync_path(self.path.parent, directory=True)
+        except (OSError, duckdb.IOException) as exc:
+            raise StoreError(PUBLISH_ZH + str(exc), PUBLISH_EN + str(exc)) from exc
+
+    def _discard(self, draft_path: Path) -> None:
+        for path in (draft_path, draft_path.with_name(draft_path.name + ".wal")):
+            _unlink(path)
+
+    def remove_stale_drafts(self) -> list[Path]:
+        """Delete copies left by killed writers; call only while holding the writer lock."""
+        stale = [p for p in self.path.parent.glob(self.draft_prefix + "*") if p.is_file()]
+        for path in stale:
+            _unlink(path)
+        return stale
+
+    def _checkpoint_old_wal(self, wait: _Wait) -> None:
+        """Fold a `<db>.wal` left by an older version (it wrote in place) into the file before copying it."""
+        wal = self.path.with_name(self.path.name + ".wal")
+        if not wal.exists():
+            return
+        self.drop_read_connection()
+        while True:
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise
+                wait.again()  # a reader still has the old file open read-only
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
 
 
 @atexit.register
 def _close_read_connections() -> None:
-    """Close cached read connections before the interpreter tears DuckDB down."""
+    """Close kept read connections before the interpreter tears DuckDB down."""
     for dbfile in list(DbFile._instances.values()):
         dbfile.drop_read_connection()

@@ -1,8 +1,8 @@
 """The DuckDB store: the only module that runs SQL against the database file.
 
-Reads run under a shared flock on `<db>.lock` on a read-only connection that the process
-closes when idle; writes run under an exclusive flock on a connection opened for that one
-transaction (metrics/dbfile.py). See docs/ARCHITECTURE.md, "Store design".
+Reads run on a kept read-only connection and never wait; a write runs its one transaction on a
+private copy of the file, published over it atomically when it succeeds, writers queueing on an
+exclusive flock (metrics/dbfile.py). See docs/ARCHITECTURE.md, "Store design".
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.config import db_path
-from metrics.dbfile import DbFile, OnWait, StoreBusy, StoreError
+from metrics.dbfile import DbFile, Draft, OnWait, StoreBusy, StoreError
 from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -89,25 +89,27 @@ class Store:
             yield con
 
     @contextmanager
-    def _writing(self, on_wait: OnWait | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        """An exclusive connection inside one transaction: committed on success, rolled back on error."""
-        with self._file.writing(on_wait) as con:
+    def _writing(self, on_wait: OnWait | None = None) -> Iterator[Draft]:
+        """One transaction on the writer's copy: published on success (unless `draft.publish` is
+        set False), discarded on error; readers see it only once published."""
+        with self._file.writing(on_wait) as draft:
+            con = draft.con
             con.execute("BEGIN TRANSACTION")
             try:
                 self._create_schema(con)
-                yield con
+                yield draft
                 con.execute("COMMIT")
-                self._schema_ready = True
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+        self._schema_ready = True
 
     def _ensure_schema(self) -> None:
         """Create the schema in a new file; an existing file is checked by its first write."""
         if self.path.exists() and self.path.stat().st_size > 0:
             return
-        with self._writing() as con:
-            self._create_schema(con)
+        with self._writing():
+            pass  # _writing runs schema.sql
 
     def _create_schema(self, con) -> None:
         if not self._schema_ready:
@@ -180,10 +182,15 @@ class Store:
         if frame.num_rows == 0:
             return _rejected(report, "文件中没有可读取的数据。", "No figures could be read from the file.")
         sha256 = parsed.content_sha256 or (hashlib.sha256(parsed.data).hexdigest() if parsed.data else "")
+        same_file = self._same_file_loaded(sha256) if sha256 else []
+        if same_file:  # the very same bytes are loaded: no need to wait for the writer lock, nor to copy
+            return self._unchanged(report, same_file[0][1])
         try:
-            with self._writing(on_wait) as con:
-                return self._load_in_transaction(con, parsed, frame, sha256, actor)
-        except StoreBusy as exc:
+            with self._writing(on_wait) as draft:
+                out = self._load_in_transaction(draft.con, parsed, frame, sha256, actor)
+                draft.publish = out.status == "loaded"
+                return out
+        except StoreError as exc:  # StoreBusy, or the new file could not be written
             return _rejected(report, exc.message_zh, exc.message_en)
         except (duckdb.ConstraintException, duckdb.ConversionException) as exc:  # rolled back; a bug upstream
             return _rejected(report, f"数据无法写入数据库：{exc}", f"The figures could not be stored: {exc}")
@@ -194,15 +201,7 @@ class Store:
         if sha256:
             same_file = con.execute(sql["same_file_loaded"], {"sha256": sha256}).fetchall()
             if same_file:  # the very same bytes are loaded: nothing to compare
-                rows_loaded = same_file[0][1]
-                return dataclasses.replace(
-                    report,
-                    status="unchanged",
-                    load_id=None,
-                    rows_loaded=rows_loaded,
-                    rows_replaced=0,
-                    rows_unchanged=rows_loaded,
-                )
+                return self._unchanged(report, same_file[0][1])
         con.register("incoming", table)
         try:
             con.execute(sql["latest_per_key"])
@@ -247,10 +246,21 @@ class Store:
             time.sleep(float(pause))
         return out
 
+    def _same_file_loaded(self, sha256: str) -> list[tuple]:
+        with self._reading() as con:
+            return con.execute(_statements("store_load.sql")["same_file_loaded"], {"sha256": sha256}).fetchall()
+
+    @staticmethod
+    def _unchanged(report: IngestReport, rows_loaded: int) -> IngestReport:
+        return dataclasses.replace(
+            report, status="unchanged", load_id=None, rows_loaded=rows_loaded, rows_replaced=0, rows_unchanged=rows_loaded
+        )
+
     def undo_load(self, load_id: int, actor: str = "cli", on_wait: OnWait | None = None) -> dict:
         """Remove a load's current figures and bring back the values they replaced."""
         sql = _statements("store_edit.sql")
-        with self._writing(on_wait) as con:
+        with self._writing(on_wait) as draft:
+            con = draft.con
             rows = con.execute(sql["load_row"], {"load_id": load_id}).fetchall()
             if not rows:
                 raise StoreError(f"没有编号为 {load_id} 的导入记录。", f"No load with id {load_id}.")
@@ -271,7 +281,8 @@ class Store:
     def restore(self, history_id: int, actor: str = "cli", on_wait: OnWait | None = None) -> dict:
         """Make a replaced value current again; the value it displaces goes to the history."""
         sql = _statements("store_edit.sql")
-        with self._writing(on_wait) as con:
+        with self._writing(on_wait) as draft:
+            con = draft.con
             rows = con.execute(sql["history_row"], {"history_id": history_id}).fetchall()
             if not rows:
                 raise StoreError(f"没有编号为 {history_id} 的历史值。", f"No history entry with id {history_id}.")

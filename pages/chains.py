@@ -13,14 +13,19 @@ indicator = ui.indicator_picker(ctx)
 if indicator is None:
     st.info(ctx.t("pick_indicators"))
     st.stop()
-matrix = ctx.q("chain_matrix", indicator, ctx.lang)
+# With many parks and none selected, the charts show the parks best on the indicator as a whole.
+top = ui.top_parks(ctx, ctx.q("ranking", indicator, ctx.lang))
+shown = ctx.with_filters(parks=top or ctx.filters.parks)
+matrix = ctx.q("chain_matrix", indicator, ctx.lang, filters=shown)
 ui.stop_if_empty(ctx, matrix, "no_chain_data")
 
-sub = ui.subtitle(ctx, every_chain=True)
+sub = ui.subtitle(ctx, top, every_chain=True)
 ui.chart_with_downloads(ctx, charts.chain_heatmap(matrix, indicator, ctx.lang, subtitle=sub), "chain_matrix")
-ranked = ctx.q("chain_ranking", indicator, ctx.lang)
+ranked = ctx.q("chain_ranking", indicator, ctx.lang, filters=shown)
 ui.chart_with_downloads(ctx, charts.chain_ranking_bar(ranked, indicator, ctx.lang, subtitle=sub), "chain_ranking")
 ui.chart_with_downloads(ctx, charts.chain_treemap(matrix, indicator, ctx.lang, subtitle=sub), "chain_treemap")
 
 st.subheader(ctx.t("table_title"), anchor=False)
-ui.table_with_downloads(ctx, ranked, "chain_ranking")
+unit = ctx.catalog.indicator(indicator).unit
+ui.table_with_downloads(ctx, ranked, "chain_ranking", unit=unit,
+                        full=ctx.later("chain_ranking", indicator, ctx.lang) if top else None)

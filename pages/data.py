@@ -30,8 +30,7 @@ st.subheader(ctx.t("figure_title"), anchor=False)
 row = data_view.figure_picker(ctx)
 if row is None:
     st.info(ctx.t("no_data"))
-else:
-    data_view.figure_detail(ctx, row)
+elif data_view.figure_detail(ctx, row):
     history = data_view.history_frame(ctx, row)
     st.caption(ctx.t("history_caption", n=len(history)))
     if len(history):

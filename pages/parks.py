@@ -13,21 +13,25 @@ indicators = ui.indicators_picker(ctx)
 if not indicators:
     st.info(ctx.t("pick_indicators"))
     st.stop()
-f = ctx.with_filters(indicators=tuple(indicators))
-matrix = ctx.q("park_matrix", ctx.lang, filters=f)
-ui.stop_if_empty(ctx, matrix)
-
-sub = ui.subtitle(ctx)
 focus = ui.indicator_picker(ctx, options=indicators, label="rank_by")
+f = ctx.with_filters(indicators=tuple(indicators))
 rank = ctx.q("ranking", focus, ctx.lang, filters=f)
-ui.chart_with_downloads(ctx, charts.ranking_bar(rank, focus, lang=ctx.lang, subtitle=sub), "park_ranking")
-ui.chart_with_downloads(ctx, charts.grouped_bars(matrix, ctx.lang, subtitle=sub, indicators=indicators),
-                        "park_comparison")
+# With many parks and none selected, the charts show the best on the ranking indicator.
+top = ui.top_parks(ctx, rank)
+shown = ctx.with_filters(indicators=tuple(indicators), parks=top or ctx.filters.parks)
+matrix = ctx.q("park_matrix", ctx.lang, filters=shown)
+ui.stop_if_empty(ctx, matrix)
+sub = ui.subtitle(ctx, top)
+ui.chart_with_downloads(ctx, charts.ranking_bar(ui.only_parks(rank, top), focus, lang=ctx.lang, subtitle=sub),
+                        "park_ranking")
+order = list(rank["park"])  # every chart lists the parks as the ranking does
+ui.chart_with_downloads(ctx, charts.grouped_bars(matrix, ctx.lang, subtitle=sub, indicators=indicators,
+                                                 parks=order), "park_comparison")
 
-scores = ctx.q("normalised_scores", ctx.lang, filters=f)
+scores = ctx.q("normalised_scores", ctx.lang, filters=shown)
 ui.chart_with_downloads(ctx, charts.radar(scores, ctx.lang, subtitle=sub), "park_radar")
 st.caption(ctx.t("scores_help"))
-ui.chart_with_downloads(ctx, charts.heatmap(matrix, ctx.lang, subtitle=sub), "park_heatmap")
+ui.chart_with_downloads(ctx, charts.heatmap(matrix, ctx.lang, subtitle=sub, parks=order), "park_heatmap")
 
 st.subheader(ctx.t("table_title"), anchor=False)
-ui.table_with_downloads(ctx, matrix, "park_matrix")
+ui.table_with_downloads(ctx, matrix, "park_matrix", full=ctx.later("park_matrix", ctx.lang, filters=f) if top else None)

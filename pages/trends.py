@@ -12,10 +12,13 @@ indicator = ui.indicator_picker(ctx)
 if indicator is None or ctx.filters.period is None:
     ui.stop_if_empty(ctx, None)
 st.caption(ctx.t("trends_caption", kind=ctx.t("kind_" + ctx.filters.period.kind)))
-series = ctx.q("trend", indicator, ctx.lang)
+# With many parks and none selected, the lines are the parks best on the indicator in the period in view.
+top = ui.top_parks(ctx, ctx.q("ranking", indicator, ctx.lang))
+series = ctx.q("trend", indicator, ctx.lang, filters=ctx.with_filters(parks=top or ctx.filters.parks))
 ui.stop_if_empty(ctx, series)
 
-fig = charts.trend_lines(series, indicator, ctx.lang, subtitle=ui.subtitle(ctx))
+fig = charts.trend_lines(series, indicator, ctx.lang, subtitle=ui.subtitle(ctx, top))
 ui.chart_with_downloads(ctx, fig, "trend")
 st.subheader(ctx.t("table_title"), anchor=False)
-ui.table_with_downloads(ctx, series, "trend")
+ui.table_with_downloads(ctx, series, "trend", unit=ctx.catalog.indicator(indicator).unit,
+                        full=ctx.later("trend", indicator, ctx.lang) if top else None)

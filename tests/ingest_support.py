@@ -9,8 +9,12 @@ import openpyxl
 from metrics.ingest import read_file
 
 
-def xlsx_bytes(sheets: dict[str, list[list]], percent: dict[str, list[str]] | None = None,
-               merges: dict[str, list[str]] | None = None, text_cells: dict[str, list[str]] | None = None) -> bytes:
+def xlsx_bytes(
+    sheets: dict[str, list[list]],
+    percent: dict[str, list[str]] | None = None,
+    merges: dict[str, list[str]] | None = None,
+    text_cells: dict[str, list[str]] | None = None,
+) -> bytes:
     """A workbook with one sheet per entry; rows start at A1, None leaves a cell empty."""
     book = openpyxl.Workbook()
     book.remove(book.active)

@@ -79,10 +79,10 @@ def test_language_switch_changes_labels(app_db):
     at.sidebar.segmented_control(key="w_lang").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Overview"
-    assert "Operating revenue (万元)" in metrics(at)
+    assert "Operating revenue (10k CNY)" in metrics(at)
     assert [link.proto.label for link in at.sidebar.get("page_link")][:2] == ["Overview", "Parks"]
     assert at.query_params["lang"] == "en"
-    assert metrics(at)["National innovation platforms (家)"][0] == "127+"
+    assert metrics(at)["National innovation platforms (units)"][0] == "127+"
 
 
 def test_query_params_open_the_same_view(app_db):
@@ -90,8 +90,8 @@ def test_query_params_open_the_same_view(app_db):
     assert at.sidebar.selectbox(key="w_period").value == "2023"
     assert at.sidebar.multiselect(key="w_parks").value == [DY]
     assert at.sidebar.selectbox(key="w_family").value == "revenue_growth"
-    assert list(metrics(at)) == ["Operating revenue (万元)"]
-    assert metrics(at)["Operating revenue (万元)"][0] == "1,000"
+    assert list(metrics(at)) == ["Operating revenue (10k CNY)"]
+    assert metrics(at)["Operating revenue (10k CNY)"][0] == "1,000"
 
 
 def test_filters_survive_a_page_switch_and_go_into_the_links(app_db):

@@ -167,3 +167,13 @@ def test_a_file_name_with_markup_is_shown_as_text(app_db):
     assert len(refused) == 1 and refused[0].startswith("无法读取此文件：")
     assert "<i>" not in refused[0] and "](javascript" not in refused[0]  # markdown-escaped if echoed at all
     assert not any(md.proto.allow_html for md in at.get("markdown"))
+
+
+@pytest.mark.parametrize("lang, whole, unit", [("zh", "园区整体", "万元"), ("en", "whole park", "10k CNY")])
+def test_preview_names_whole_park_figures_and_units_in_the_chosen_language(app_db, lang, whole, unit):
+    at = upload_page({"lang": lang})
+    uploader(at).upload("parks.xlsx", GOOD, XLSX).run()
+    preview = at.dataframe[0].value
+    chain, unit_col = preview.columns[1], preview.columns[5]
+    assert set(preview[chain]) == {whole}  # a missing chain is the whole park, never "None"
+    assert unit in set(preview[unit_col])

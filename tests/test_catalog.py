@@ -59,3 +59,38 @@ def test_validation_reports_every_problem(tmp_path):
     for fragment in ("unit '斤'", "duplicate id", "unknown category 'zz'", "direction", "unknown keys ['colour']",
                      "'乙' also used by a"):
         assert fragment in text, fragment
+
+
+def test_unit_labels_are_data_in_both_languages(catalog):
+    assert catalog.unit_label("万元", "en") == "10k CNY"
+    assert catalog.unit_label("万元", "zh") == "万元"
+    assert catalog.unit_label("人次", "en") == "person-times"
+    assert catalog.unit_label("个", "en") == ""  # a bare count: no unit in English
+    assert catalog.unit_label("斤", "en") == "斤"  # unknown units are shown as they are
+    for ind in catalog.indicators:  # every unit in use has a label
+        assert catalog.unit_label(ind.unit, "zh") == ind.unit
+        assert ind.unit in {u.id for u in catalog.units}
+
+
+UNIT_BASE = ('[[category]]\nid="c"\nname_zh="c"\nname_en="c"\n'
+             '[[indicator]]\nid="a"\nname_zh="甲"\nname_en="A"\naliases=[]\nunit="家"\ncategory="c"\n'
+             'direction="higher"\nweight=1\n'
+             '[[indicator]]\nid="b"\nname_zh="乙"\nname_en="B"\naliases=[]\nunit="项"\ncategory="c"\n'
+             'direction="higher"\nweight=1\n')
+
+
+def test_unit_labels_are_validated(tmp_path):
+    parks = tmp_path / "parks.toml"
+    parks.write_text('[[park]]\nname="甲园"\naliases=[]\n', encoding="utf-8")
+    ok = tmp_path / "ok.toml"
+    ok.write_text(UNIT_BASE + '[[unit]]\nid="家"\nzh="家"\nen="units"\n[[unit]]\nid="项"\nzh="项"\nen="items"\n',
+                  encoding="utf-8")
+    assert load_catalog(ok, parks).unit_label("项", "en") == "items"
+    bad = tmp_path / "bad.toml"
+    bad.write_text(UNIT_BASE + '[[unit]]\nid="家"\nzh="家"\nen="units"\n[[unit]]\nid="家"\nzh="家"\nen="x"\n'
+                   '[[unit]]\nid="斤"\nzh="斤"\nen="jin"\nnote="x"\n', encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        load_catalog(bad, parks)
+    text = " | ".join(err.value.problems)
+    for fragment in ("duplicate unit", "unit '斤' not in", "unknown keys ['note']", "unit '项' has no [[unit]] label"):
+        assert fragment in text, fragment

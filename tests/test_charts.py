@@ -93,8 +93,8 @@ def test_bar_axes_leave_room_for_outside_labels_and_negatives():
 
 def test_english_titles_come_from_the_catalog():
     fig = charts.ranking_bar(ranking_frame(), "firms_revenue_100m", "2024", "en")
-    assert fig.layout.title.text == "Firms with revenue over 100M yuan (家) · Park ranking"
-    assert "(家)" in fig.layout.xaxis.title.text
+    assert fig.layout.title.text == "Firms with revenue over 100M yuan (units) · Park ranking"
+    assert "(units)" in fig.layout.xaxis.title.text
 
 
 @pytest.mark.parametrize("name", FIGURE_NAMES)

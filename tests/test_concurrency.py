@@ -1,8 +1,14 @@
-"""Several writers and readers on one database file: processes, threads, and a killed load."""
+"""Several writers and readers on one database file: processes, threads, and a killed load.
+
+Writers publish a new copy of the file (metrics/dbfile.py); these tests check that readers in
+another process never wait for a load, see it only once published, and that a killed load
+leaves the published file byte for byte as it was.
+"""
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import signal
@@ -58,12 +64,22 @@ def test_two_processes_loading_at_once_both_land_and_one_waits(db_path):
     assert store.loads()["status"].tolist() == ["loaded", "loaded"]
 
 
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def drafts(db: Path) -> list[Path]:
+    return sorted(db.parent.glob(db.name + ".writing-*"))
+
+
 def test_load_killed_inside_its_transaction_leaves_the_database_as_before(db_path):
     store = Store(db_path)
     store.load(parsed("base.csv", [figure("园区甲", "revenue", 1)]))
     before, loads_before, version = store.observations_frame(), store.loads(), store.data_version()
+    digest, identity = sha256_of(db_path), os.stat(db_path).st_ino
     worker = start_worker(db_path, "killed.csv", "园区甲", 99, pause=60, extra_chains=150_000)
     wait_for_pause(worker)
+    assert drafts(db_path) == [db_path.with_name(f"{db_path.name}.writing-{worker.pid}")]
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)
     # no stale lock: an exclusive flock is free at once
@@ -72,6 +88,9 @@ def test_load_killed_inside_its_transaction_leaves_the_database_as_before(db_pat
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     finally:
         os.close(fd)
+    assert sha256_of(db_path) == digest and os.stat(db_path).st_ino == identity  # the published file is untouched
+    assert not db_path.with_name(db_path.name + ".wal").exists()
+    assert drafts(db_path)  # the killed writer's copy is left behind ...
     after = Store(db_path)
     assert after.observations_frame().equals(before)
     assert after.loads().equals(loads_before)
@@ -79,7 +98,82 @@ def test_load_killed_inside_its_transaction_leaves_the_database_as_before(db_pat
     again = start_worker(db_path, "killed.csv", "园区甲", 99)
     out, err = again.communicate(timeout=60)
     assert json.loads(out)["status"] == "loaded", err
+    assert drafts(db_path) == []  # ... and the next writer removes it
     assert sorted(after.observations_frame()["value"]) == [99.0, 99.0]
+
+
+def test_readers_in_another_process_never_wait_for_a_load(db_path):
+    store = Store(db_path)
+    store.load(parsed("base.csv", [figure("园区甲", "revenue", 1)]))
+    count = "SELECT count(*) AS n FROM observations"
+    worker = start_worker(db_path, "big.csv", "园区乙", 7, pause=3.0, extra_chains=200_000)
+    latencies: list[float] = []
+    seen: list[int] = []
+    wait_for_pause(worker)  # the load has written its 200,002 figures and holds its transaction open
+    while worker.poll() is None:
+        start = time.perf_counter()
+        seen.append(int(store.query(count)["n"].iloc[0]))
+        latencies.append(time.perf_counter() - start)
+        time.sleep(0.01)
+    out, err = worker.communicate(timeout=60)
+    assert json.loads(out)["status"] == "loaded", err
+    assert len(latencies) > 20  # the reader kept going all through the load's pause ...
+    assert max(latencies) < 1.0, max(latencies)  # ... never waiting for it
+    assert set(seen) <= {1, 200_003}  # never a part of the load
+    assert seen[:10] == [1] * 10  # the load is invisible until published
+    assert int(store.query(count)["n"].iloc[0]) == 200_003  # and visible at once after
+
+
+def test_a_reader_inside_a_query_keeps_its_snapshot_across_a_publication(db_path, monkeypatch):
+    from metrics import dbfile
+
+    monkeypatch.setattr(dbfile, "READ_IDLE_SECONDS", 60)
+    store = Store(db_path)
+    store.load(parsed("a.csv", [figure("园区甲", "revenue", 1)]))
+    with store._reading() as old:
+        assert old.execute("SELECT count(*) FROM observations").fetchall() == [(1,)]
+        store.load(parsed("b.csv", [figure("园区乙", "revenue", 2)]))  # publishes a new file meanwhile
+        assert len(store.observations_frame()) == 2  # a new read opens the new file ...
+        assert old.execute("SELECT count(*) FROM observations").fetchall() == [(1,)]  # ... the old one stays whole
+    assert len(store.observations_frame()) == 2
+    dbfile.DbFile.for_path(db_path).drop_read_connection()
+
+
+def test_writes_leave_no_wal_and_no_copy_beside_the_database(db_path):
+    store = Store(db_path)
+    store.load(parsed("a.csv", [figure("园区甲", "revenue", 1)]))
+    store.undo_load(1)
+    leftovers = sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(db_path.name))
+    assert leftovers == [db_path.name, db_path.name + ".lock"]
+
+
+def test_an_unchanged_load_does_not_replace_the_file(db_path):
+    store = Store(db_path)
+    store.load(parsed("a.csv", [figure("园区甲", "revenue", 1)]))
+    identity = os.stat(db_path).st_ino
+    assert store.load(parsed("a.csv", [figure("园区甲", "revenue", 1)])).status == "unchanged"
+    assert store.load(parsed("same-values.csv", [figure("园区甲", "revenue", 1)], data=b"x")).status == "unchanged"
+    assert os.stat(db_path).st_ino == identity
+
+
+def test_a_wal_left_by_an_older_in_place_writer_is_folded_in_first(db_path):
+    import duckdb
+
+    Store(db_path)
+    script = (
+        "import duckdb, os, sys; con = duckdb.connect(sys.argv[1]); "
+        "con.execute(\"INSERT INTO audit VALUES (nextval('audit_id_seq'), now()::TIMESTAMP, 'old', 'restore', '{}')\"); "
+        "os._exit(0)"  # no close, no checkpoint: the insert stays in <db>.wal
+    )
+    subprocess.run([sys.executable, "-c", script, str(db_path)], check=True, timeout=60)
+    wal = db_path.with_name(db_path.name + ".wal")
+    assert wal.exists()
+    store = Store(db_path)
+    store.load(parsed("a.csv", [figure("园区甲", "revenue", 1)]))
+    assert not wal.exists()
+    assert store.audit()["action"].tolist() == ["load", "restore"]
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM audit").fetchall() == [(2,)]
 
 
 def test_threads_loading_while_readers_query(db_path):
@@ -134,13 +228,14 @@ def test_idle_read_connection_closes_and_never_blocks_another_process(db_path):
     store = Store(db_path)
     assert store.is_empty()  # opens this process's read connection
     dbfile = DbFile.for_path(db_path)
-    assert dbfile._read_con is not None
-    worker = start_worker(db_path, "a.csv", "园区甲", 5)  # must wait for the idle read connection to close
+    assert dbfile._current is not None
+    worker = start_worker(db_path, "a.csv", "园区甲", 5)  # writes its own copy: no need to wait for us
     out, err = worker.communicate(timeout=60)
     assert json.loads(out)["status"] == "loaded", err
+    assert "WAITING" not in err
     assert len(store.observations_frame()) == 2  # the next read sees the other process's commit
     time.sleep(READ_IDLE_SECONDS * 3)
-    assert dbfile._read_con is None
+    assert dbfile._current is None
 
 
 def test_a_replaced_database_file_is_read_afresh(db_path, monkeypatch):
@@ -151,7 +246,7 @@ def test_a_replaced_database_file_is_read_afresh(db_path, monkeypatch):
     store.load(parsed("a.csv", [figure("园区甲", "revenue", 1)]))
     assert len(store.observations_frame()) == 1  # this process now holds a read connection
     for leftover in db_path.parent.glob(db_path.name + "*"):
-        if not leftover.name.endswith((".lock", ".lock.writer")):
+        if not leftover.name.endswith(".lock"):
             leftover.unlink()
     worker = start_worker(db_path, "b.csv", "园区乙", 2)  # another process creates the file anew
     out, err = worker.communicate(timeout=60)

@@ -11,7 +11,7 @@ from ingest_support import figures
 from metrics.ingest import read_file
 
 DY, WH = "东营经济技术开发区", "威海南海新区"
-TEXT = "标题：2024年园区服务情况\n园区,年份,走访企业(家),营业收入(亿元)\n东营经开区,2024,\"1,100\",1.5\n\n合计,2024,1100,1.5\n"
+TEXT = '标题：2024年园区服务情况\n园区,年份,走访企业(家),营业收入(亿元)\n东营经开区,2024,"1,100",1.5\n\n合计,2024,1100,1.5\n'
 
 
 def test_gbk_fixture(fixtures_dir):
@@ -27,7 +27,9 @@ def test_gbk_fixture(fixtures_dir):
     assert got[(DY, None, "enterprises_visited")] == (20, "at_least")
     assert got[(WH, "高端装备", "satisfaction")] == (90, "approx")
     assert len(got) == 8
-    assert set(zip(parsed.frame.period_start, parsed.frame.period_end)) == {(dt.date(2024, 1, 1), dt.date(2024, 9, 30))}
+    assert set(zip(parsed.frame.period_start, parsed.frame.period_end, strict=True)) == {
+        (dt.date(2024, 1, 1), dt.date(2024, 9, 30))
+    }
     assert sorted(set(parsed.frame.source)) == ["gbk_chains.csv!!2", "gbk_chains.csv!!3", "gbk_chains.csv!!4"]
 
 
@@ -38,7 +40,10 @@ def test_encodings_and_delimiters(encoding, delimiter):
     text = text.replace('"1' + delimiter + '100"', '"1,100"')
     parsed = read_file(text.encode(encoding), "s.csv")
     assert parsed.report.errors == [], parsed.report.errors
-    assert figures(parsed) == {(DY, None, "enterprises_visited"): (1100, "exact"), (DY, None, "revenue"): (15000, "exact")}
+    assert figures(parsed) == {
+        (DY, None, "enterprises_visited"): (1100, "exact"),
+        (DY, None, "revenue"): (15000, "exact"),
+    }
     assert parsed.report.totals_skipped == 1
     assert sorted(set(parsed.frame.source)) == ["s.csv!!3"]
 
@@ -52,7 +57,8 @@ def test_csv_errors_name_the_row_without_a_sheet():
 
 def test_long_csv():
     text = "park,chain,period,indicator,value,unit\n" + "\n".join(
-        [f"{DY},新材料,2024Q{q},revenue,{q}.5,亿元" for q in (1, 2)] + [f"{DY},,2024Q1,satisfaction,88%,%"])
+        [f"{DY},新材料,2024Q{q},revenue,{q}.5,亿元" for q in (1, 2)] + [f"{DY},,2024Q1,satisfaction,88%,%"]
+    )
     parsed = read_file(codecs.BOM_UTF8 + text.encode(), "long.csv")
     assert parsed.report.errors == []
     frame = parsed.frame.sort_values(["indicator", "period_start"])
@@ -77,24 +83,28 @@ def test_ragged_rows_and_quoted_line_breaks_are_still_read():
 
 
 def test_export_layout_reads_back_dates_qualifiers_and_quoted_formulas():
-    text = ("park,chain,period_start,period_end,indicator,value,qualifier,source,basis,reference\n"
-            "'=HYPERLINK(\"x\"),,2024-07-01,2024-09-30,national_platforms,110.0,at_least,a.csv!!2,illustrative,\n"
-            f"{DY},新材料,2024-01-01,2024-12-31,revenue,30.0,exact,a.csv!!3,reported,报告 第2段\n"
-            f"{DY},,2024-01-01,2024-12-31,revenue,1.0,sometimes,a.csv!!4,reported,\n")
+    text = (
+        "park,chain,period_start,period_end,indicator,value,qualifier,source,basis,reference\n"
+        '\'=HYPERLINK("x"),,2024-07-01,2024-09-30,national_platforms,110.0,at_least,a.csv!!2,illustrative,\n'
+        f"{DY},新材料,2024-01-01,2024-12-31,revenue,30.0,exact,a.csv!!3,reported,报告 第2段\n"
+        f"{DY},,2024-01-01,2024-12-31,revenue,1.0,sometimes,a.csv!!4,reported,\n"
+    )
     parsed = read_file(codecs.BOM_UTF8 + text.encode(), "export.csv")
     assert [(p.row, p.column, p.value) for p in parsed.report.errors] == [(4, "qualifier", "sometimes")]
     assert parsed.report.ignored_columns == ["source"]
     rows = sorted(parsed.observations, key=lambda o: o.value)
-    assert [(o.park, o.chain, o.period_start, o.period_end, o.value, o.qualifier, o.basis, o.reference)
-            for o in rows] == [
+    assert [
+        (o.park, o.chain, o.period_start, o.period_end, o.value, o.qualifier, o.basis, o.reference) for o in rows
+    ] == [
         (DY, "新材料", dt.date(2024, 1, 1), dt.date(2024, 12, 31), 30.0, "exact", "reported", "报告 第2段"),
-        ('=HYPERLINK("x")', None, dt.date(2024, 7, 1), dt.date(2024, 9, 30), 110.0, "at_least", "illustrative", None)]
+        ('=HYPERLINK("x")', None, dt.date(2024, 7, 1), dt.date(2024, 9, 30), 110.0, "at_least", "illustrative", None),
+    ]
 
 
 def test_gbk_file_whose_head_is_plain_ascii():
     head = "park,period,enterprises_visited\n" + "".join(f"P{i},2024,{i}\n" for i in range(30_000))
     data = (head + "东营经开区,2024,5\n").encode("gbk")
-    assert data[:256 * 1024].isascii() and len(data) > 256 * 1024
+    assert data[: 256 * 1024].isascii() and len(data) > 256 * 1024
     parsed = read_file(data, "mixed.csv")
     assert parsed.report.errors == [] and parsed.report.rows_loaded == 30_001
     assert parsed.frame.park.iloc[-1] == DY

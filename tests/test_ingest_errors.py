@@ -17,8 +17,14 @@ HYPERLINK = '=HYPERLINK("http://x","y")'
 
 
 def test_bad_cell_makes_a_row_error_with_exact_place_and_the_row_gives_nothing():
-    rows = [["2024年前三季度"], [None], ["园区", "营业收入(万元)", "走访企业"],
-            [DY, 100, "abc"], [WF, "12..3", 5], ["威海南海新区", 7, 8]]
+    rows = [
+        ["2024年前三季度"],
+        [None],
+        ["园区", "营业收入(万元)", "走访企业"],
+        [DY, 100, "abc"],
+        [WF, "12..3", 5],
+        ["威海南海新区", 7, 8],
+    ]
     parsed = read_xlsx({"数据": rows}, name="up.xlsx")
     errors = [(p.sheet, p.row, p.column, p.value) for p in parsed.report.errors]
     assert errors == [("数据", 4, "走访企业", "abc"), ("数据", 5, "营业收入(万元)", "12..3")]
@@ -111,5 +117,6 @@ def test_hash_bytes_and_progress():
 def test_contract_json_shape():
     parsed = read_xlsx({"2024": [["园区", "走访企业"], [DY, "x"]]})
     d = parsed.report.as_contract()
-    assert d["errors"] == [{"sheet": "2024", "row": 2, "column": "走访企业", "value": "x",
-                            "message": parsed.report.errors[0].message}]
+    assert d["errors"] == [
+        {"sheet": "2024", "row": 2, "column": "走访企业", "value": "x", "message": parsed.report.errors[0].message}
+    ]

@@ -22,7 +22,7 @@ def test_statistics_office_export(fixtures_dir):
     assert (rep.totals_skipped, rep.missing, rep.rows_loaded) == (1, 2, 18)
     assert rep.new_parks == ["新园区"]
     assert rep.ignored_columns == ["序号", "备注"]
-    assert set(zip(parsed.frame.period_start, parsed.frame.period_end)) == {Q1_Q3}
+    assert set(zip(parsed.frame.period_start, parsed.frame.period_end, strict=True)) == {Q1_Q3}
     got = figures(parsed)
     assert got[(DY, None, "revenue")] == (12_345_000, "exact")  # 1234.5 亿元 in 万元
     assert got[(DY, None, "revenue_yoy")] == (pytest.approx(8.2), "exact")  # percent-formatted 0.082
@@ -38,12 +38,18 @@ def test_statistics_office_export(fixtures_dir):
 
 
 def test_two_row_header_without_merges_and_group_after_child():
-    rows = [["园区", "创新平台", None, "人才工程专家(名)", None],
-            [None, "国家级", "省级", "国家级", "省级"],
-            [DY, 3, 7, 10, "20余"]]
+    rows = [
+        ["园区", "创新平台", None, "人才工程专家(名)", None],
+        [None, "国家级", "省级", "国家级", "省级"],
+        [DY, 3, 7, 10, "20余"],
+    ]
     got = figures(read_xlsx({"2024年": rows}))
-    assert got == {(DY, None, "national_platforms"): (3, "exact"), (DY, None, "provincial_platforms"): (7, "exact"),
-                   (DY, None, "national_talents"): (10, "exact"), (DY, None, "provincial_talents"): (20, "at_least")}
+    assert got == {
+        (DY, None, "national_platforms"): (3, "exact"),
+        (DY, None, "provincial_platforms"): (7, "exact"),
+        (DY, None, "national_talents"): (10, "exact"),
+        (DY, None, "provincial_talents"): (20, "at_least"),
+    }
 
 
 def test_period_from_title_then_sheet_name_then_file_name():
@@ -58,12 +64,21 @@ def test_period_from_title_then_sheet_name_then_file_name():
 
 
 def test_period_column_with_mixed_forms_and_date_cells():
-    rows = [["园区", "时间", "走访企业"],
-            [DY, 2024, 1], [DY, "2024年第三季度", 2], [DY, dt.datetime(2024, 9, 1), 3], [DY, "2024年1—9月", 4]]
+    rows = [
+        ["园区", "时间", "走访企业"],
+        [DY, 2024, 1],
+        [DY, "2024年第三季度", 2],
+        [DY, dt.datetime(2024, 9, 1), 3],
+        [DY, "2024年1—9月", 4],
+    ]
     frame = read_xlsx({"S": rows}).frame
-    spans = dict(zip(frame.value, zip(frame.period_start, frame.period_end)))
-    assert spans == {1: (dt.date(2024, 1, 1), dt.date(2024, 12, 31)), 2: (dt.date(2024, 7, 1), dt.date(2024, 9, 30)),
-                     3: (dt.date(2024, 9, 1), dt.date(2024, 9, 30)), 4: Q1_Q3}
+    spans = dict(zip(frame.value, zip(frame.period_start, frame.period_end, strict=True), strict=True))
+    assert spans == {
+        1: (dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+        2: (dt.date(2024, 7, 1), dt.date(2024, 9, 30)),
+        3: (dt.date(2024, 9, 1), dt.date(2024, 9, 30)),
+        4: Q1_Q3,
+    }
 
 
 def test_no_period_anywhere_is_an_error_naming_the_sheet():
@@ -74,46 +89,70 @@ def test_no_period_anywhere_is_an_error_naming_the_sheet():
 
 
 def test_long_layout_with_units_and_chains():
-    rows = [["园区", "产业链", "期间", "指标", "数值", "单位"],
-            [DY, "新材料", "2024Q3", "营业收入", "1.5", "亿元"],
-            [DY, None, "2024Q3", "营业收入(万元)", 800, None],
-            [WF, "化工", "2024Q3", "院士团队", "2余", "个"],
-            [WF, "化工", "2024Q3", "满意度", "—", "%"]]
+    rows = [
+        ["园区", "产业链", "期间", "指标", "数值", "单位"],
+        [DY, "新材料", "2024Q3", "营业收入", "1.5", "亿元"],
+        [DY, None, "2024Q3", "营业收入(万元)", 800, None],
+        [WF, "化工", "2024Q3", "院士团队", "2余", "个"],
+        [WF, "化工", "2024Q3", "满意度", "—", "%"],
+    ]
     parsed = read_xlsx({"long": rows})
     assert parsed.report.errors == []
-    assert figures(parsed) == {(DY, "新材料", "revenue"): (15000, "exact"), (DY, None, "revenue"): (800, "exact"),
-                               (WF, "化工", "academician_teams"): (2, "at_least")}
+    assert figures(parsed) == {
+        (DY, "新材料", "revenue"): (15000, "exact"),
+        (DY, None, "revenue"): (800, "exact"),
+        (WF, "化工", "academician_teams"): (2, "at_least"),
+    }
     assert parsed.report.missing == 1
 
 
 def test_long_layout_unknown_indicator_and_unit_mismatch_are_row_errors():
-    rows = [["park", "period", "indicator", "value", "unit"],
-            [DY, "2024", "营业收入", 1, "万元"],
-            [DY, "2024", "利润总额", 2, "万元"],
-            [DY, "2024", "满意度", 90, "家"]]
+    rows = [
+        ["park", "period", "indicator", "value", "unit"],
+        [DY, "2024", "营业收入", 1, "万元"],
+        [DY, "2024", "利润总额", 2, "万元"],
+        [DY, "2024", "满意度", 90, "家"],
+    ]
     parsed = read_xlsx({"long": rows})
-    assert [(p.row, p.column, p.value) for p in parsed.report.errors] == [(3, "indicator", "利润总额"),
-                                                                         (4, "unit", "家")]
+    assert [(p.row, p.column, p.value) for p in parsed.report.errors] == [
+        (3, "indicator", "利润总额"),
+        (4, "unit", "家"),
+    ]
     assert parsed.report.skipped_rows == 2 and parsed.report.rows_loaded == 1
 
 
 def test_several_sheets_and_sheets_without_a_table():
-    book = {"说明": [["本表由统计局编制"], ["口径说明……"]],
-            "2024年": [["园区名称", "走访企业"], [DY, 5]],
-            "空白": [],
-            "2023年": [["开发区", "走访企业数"], [WF, 7]]}
+    book = {
+        "说明": [["本表由统计局编制"], ["口径说明……"]],
+        "2024年": [["园区名称", "走访企业"], [DY, 5]],
+        "空白": [],
+        "2023年": [["开发区", "走访企业数"], [WF, 7]],
+    }
     parsed = read_xlsx(book)
     assert parsed.report.skipped_sheets == ["说明", "空白"]
-    assert figures(parsed) == {(DY, None, "enterprises_visited"): (5, "exact"),
-                               (WF, None, "enterprises_visited"): (7, "exact")}
+    assert figures(parsed) == {
+        (DY, None, "enterprises_visited"): (5, "exact"),
+        (WF, None, "enterprises_visited"): (7, "exact"),
+    }
     assert sorted(parsed.frame.source) == ["test.xlsx!2023年!2", "test.xlsx!2024年!2"]
 
 
 def test_totals_notes_blank_rows_and_ignored_columns():
-    rows = [["2024年园区服务情况表"], [None], ["序号", "园区", "走访企业", "备注"],
-            [1, DY, 10, "x"], [None, None, None, None], [2, WF, 20, None],
-            [None, "小计", 30, None], [None, "总计", 30, None], [None, "全区", 30, None], [None, "合计", 30, None],
-            ["注：走访企业含回访"], ["数据来源：区工信局"], ["说明：无"]]
+    rows = [
+        ["2024年园区服务情况表"],
+        [None],
+        ["序号", "园区", "走访企业", "备注"],
+        [1, DY, 10, "x"],
+        [None, None, None, None],
+        [2, WF, 20, None],
+        [None, "小计", 30, None],
+        [None, "总计", 30, None],
+        [None, "全区", 30, None],
+        [None, "合计", 30, None],
+        ["注：走访企业含回访"],
+        ["数据来源：区工信局"],
+        ["说明：无"],
+    ]
     parsed = read_xlsx({"S": rows})
     assert parsed.report.errors == []
     assert parsed.report.totals_skipped == 4
@@ -131,8 +170,12 @@ def test_park_aliases_resolved_and_new_parks_listed():
 def test_chain_column_optional_and_park_written_once_above_its_chains():
     rows = [["园区", "产业链", "走访企业"], [DY, None, 9], [DY, "新材料", 5], [None, "高端装备", 4], [WF, "", 3]]
     got = figures(read_xlsx({"2024": rows}))
-    assert got == {(DY, None, "enterprises_visited"): (9, "exact"), (DY, "新材料", "enterprises_visited"): (5, "exact"),
-                   (DY, "高端装备", "enterprises_visited"): (4, "exact"), (WF, None, "enterprises_visited"): (3, "exact")}
+    assert got == {
+        (DY, None, "enterprises_visited"): (9, "exact"),
+        (DY, "新材料", "enterprises_visited"): (5, "exact"),
+        (DY, "高端装备", "enterprises_visited"): (4, "exact"),
+        (WF, None, "enterprises_visited"): (3, "exact"),
+    }
 
 
 def test_vertically_merged_park_cells_cover_their_chains():
@@ -142,8 +185,13 @@ def test_vertically_merged_park_cells_cover_their_chains():
 
 
 def test_basis_and_reference_columns():
-    rows = [["园区", "走访企业", "数据性质", "出处"],
-            [DY, 1, "报告", "《2024年工作总结》第三段"], [WF, 2, "示意", None], [WH, 3, None, None], ["X", 4, "估计", None]]
+    rows = [
+        ["园区", "走访企业", "数据性质", "出处"],
+        [DY, 1, "报告", "《2024年工作总结》第三段"],
+        [WF, 2, "示意", None],
+        [WH, 3, None, None],
+        ["X", 4, "估计", None],
+    ]
     parsed = read_xlsx({"2024": rows})
     frame = parsed.frame.set_index("park")
     assert frame.loc[DY, "basis"] == "reported" and frame.loc[DY, "reference"] == "《2024年工作总结》第三段"
@@ -153,18 +201,30 @@ def test_basis_and_reference_columns():
 
 
 def test_period_in_group_header_over_indicator_columns():
-    rows = [["园区", "2023年", None, "2024年", None],
-            [None, "走访企业", "满意度(%)", "走访企业", "满意度(%)"],
-            [DY, 1, 90, 2, 95]]
+    rows = [
+        ["园区", "2023年", None, "2024年", None],
+        [None, "走访企业", "满意度(%)", "走访企业", "满意度(%)"],
+        [DY, 1, 90, 2, 95],
+    ]
     frame = read_xlsx({"S": rows}, merges={"S": ["B1:C1", "D1:E1"]}).frame
-    assert sorted(zip(frame.indicator, frame.period_start, frame.value)) == [
-        ("enterprises_visited", dt.date(2023, 1, 1), 1), ("enterprises_visited", dt.date(2024, 1, 1), 2),
-        ("satisfaction", dt.date(2023, 1, 1), 90), ("satisfaction", dt.date(2024, 1, 1), 95)]
+    assert sorted(zip(frame.indicator, frame.period_start, frame.value, strict=True)) == [
+        ("enterprises_visited", dt.date(2023, 1, 1), 1),
+        ("enterprises_visited", dt.date(2024, 1, 1), 2),
+        ("satisfaction", dt.date(2023, 1, 1), 90),
+        ("satisfaction", dt.date(2024, 1, 1), 95),
+    ]
 
 
 def test_unit_written_above_the_table_applies_to_money_columns_without_one():
-    rows = [["2024年各园区营收情况"], ["单位：亿元"], ["园区", "营业收入", "营业收入同比增长(%)", "走访企业"],
-            [DY, 2, 5.5, 7]]
+    rows = [
+        ["2024年各园区营收情况"],
+        ["单位：亿元"],
+        ["园区", "营业收入", "营业收入同比增长(%)", "走访企业"],
+        [DY, 2, 5.5, 7],
+    ]
     got = figures(read_xlsx({"S": rows}))
-    assert got == {(DY, None, "revenue"): (20000, "exact"), (DY, None, "revenue_yoy"): (5.5, "exact"),
-                   (DY, None, "enterprises_visited"): (7, "exact")}
+    assert got == {
+        (DY, None, "revenue"): (20000, "exact"),
+        (DY, None, "revenue_yoy"): (5.5, "exact"),
+        (DY, None, "enterprises_visited"): (7, "exact"),
+    }

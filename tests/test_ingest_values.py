@@ -62,11 +62,13 @@ def test_header_unit_scales_plain_numbers_not_suffixed_ones():
 
 
 def test_every_form_in_a_real_workbook():
-    rows = [["园区", "营业收入(万元)", "走访企业", "满意度(%)"],
-            [P, "1,234.5", "110余", "19.5%"],
-            ["潍坊滨海经济技术开发区", 1234.5, "约20", 0.195],
-            ["威海南海新区", "1.2亿", "—", None],
-            ["园区甲", "5000元", "N/A", "无数据"]]
+    rows = [
+        ["园区", "营业收入(万元)", "走访企业", "满意度(%)"],
+        [P, "1,234.5", "110余", "19.5%"],
+        ["潍坊滨海经济技术开发区", 1234.5, "约20", 0.195],
+        ["威海南海新区", "1.2亿", "—", None],
+        ["园区甲", "5000元", "N/A", "无数据"],
+    ]
     parsed = read_xlsx({"2024年": rows}, percent={"2024年": ["D3"]})
     assert parsed.report.errors == []
     got = figures(parsed)
@@ -82,16 +84,19 @@ def test_every_form_in_a_real_workbook():
     assert parsed.report.rows_loaded == 8
 
 
-@pytest.mark.parametrize(("header", "cell", "value"), [
-    ("营业收入(亿元)", 1.5, 15000),
-    ("营业收入（亿元）", 1.5, 15000),
-    ("营业收入(元)", 25000, 2.5),
-    ("营业收入(千元)", 250, 25),
-    ("营业收入（万元）", 7, 7),
-    ("营业收入", 7, 7),
-    ("营收(亿元)", "2", 20000),
-    ("revenue", 3, 3),
-])
+@pytest.mark.parametrize(
+    ("header", "cell", "value"),
+    [
+        ("营业收入(亿元)", 1.5, 15000),
+        ("营业收入（亿元）", 1.5, 15000),
+        ("营业收入(元)", 25000, 2.5),
+        ("营业收入(千元)", 250, 25),
+        ("营业收入（万元）", 7, 7),
+        ("营业收入", 7, 7),
+        ("营收(亿元)", "2", 20000),
+        ("revenue", 3, 3),
+    ],
+)
 def test_header_units_convert_to_the_catalog_unit(header, cell, value):
     parsed = read_xlsx({"2024": [["园区", header], [P, cell]]})
     assert figures(parsed) == {(P, None, "revenue"): (pytest.approx(value), "exact")}
@@ -108,8 +113,10 @@ def test_header_unit_that_does_not_fit_is_reported_and_the_column_not_read():
 def test_percent_styles_read_from_styles_xml():
     from metrics.ingest.percent import percent_styles
 
-    styles = (b'<styleSheet><numFmts><numFmt numFmtId="164" formatCode="0.0%"/>'
-              b'<numFmt numFmtId="165" formatCode="0.0&quot;%&quot;"/></numFmts>'
-              b'<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="10"/>'
-              b'<xf numFmtId="3"/></cellXfs></styleSheet>')
+    styles = (
+        b'<styleSheet><numFmts><numFmt numFmtId="164" formatCode="0.0%"/>'
+        b'<numFmt numFmtId="165" formatCode="0.0&quot;%&quot;"/></numFmts>'
+        b'<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="10"/>'
+        b'<xf numFmtId="3"/></cellXfs></styleSheet>'
+    )
     assert percent_styles(styles) == [1, 3]  # a quoted "%" is literal text: the number is not scaled

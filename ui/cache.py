@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from metrics import queries
@@ -9,9 +11,27 @@ from metrics.config import db_path
 from metrics.store import Store
 
 
+_WARM = {"started": False}
+_WARM_LOCK = threading.Lock()
+
+
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
+    _warm_up_png()
     return Store(path)
+
+
+def _warm_up_png() -> None:
+    """Start the PNG browser in the background once per server process, so the first PNG does not wait ~2 s."""
+    with _WARM_LOCK:
+        if _WARM["started"]:
+            return
+        _WARM["started"] = True
+    try:
+        from metrics.render import warm_up_in_background
+    except ImportError:  # no kaleido: PNG export says why where it is offered
+        return
+    warm_up_in_background()
 
 
 def store() -> Store:
@@ -38,17 +58,6 @@ def _lookup(name: str, path: str, version, key: str, _store, _args: tuple):
 def lookup(name: str, store_: Store, version, *args):
     """A filter-free query (`available_periods`, `available_parks`, `data_status`...), cached."""
     return _lookup(name, str(db_path()), version, repr(args), store_, args)
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _has_illustrative(path: str, version, key: str, _store, _filters) -> bool:
-    view = queries.filtered_table(_store, _filters)
-    return bool((view["basis"] == "illustrative").any())
-
-
-def has_illustrative(store_: Store, version, filters) -> bool:
-    """Whether the figures in view include illustrative ones (cached as one bool, not the whole table)."""
-    return _has_illustrative(str(db_path()), version, repr(filters), store_, filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -16,7 +16,6 @@ from ui.widgets import localise
 LOAD_COLUMNS = ["load_id", "file_name", "loaded_at", "rows_loaded", "rows_replaced", "status", "actor"]
 HISTORY_COLUMNS = ["history_id", "value", "qualifier", "source", "basis", "reference", "load_id", "replaced_at",
                    "replaced_by", "restored"]
-MAX_PICK = 5000  # figures offered in the picker; narrow the sidebar filters for more
 
 
 def loads_frame(ctx) -> pd.DataFrame:
@@ -59,27 +58,37 @@ def undo_form(ctx, actor: str) -> None:
 
 
 def figure_picker(ctx) -> dict | None:
-    """A figure in view (sidebar filters), chosen by park · chain · indicator."""
-    table = ctx.q("filtered_table", ctx.lang)
-    if table.empty:
+    """A figure of the period in view, chosen by park, chain and indicator (each list narrowed by the
+    sidebar filters), so no list holds one option per figure; None when there is no period."""
+    period = ctx.filters.period
+    if period is None:
         return None
-    rows = [{k: (None if _missing(v) else v) for k, v in r.items()} for r in table.head(MAX_PICK).to_dict("records")]
+    parks = list(ctx.filters.parks) or list(ctx.look("available_parks"))
+    if not parks:
+        return None
     names = {i.id: i.name(ctx.lang) for i in ctx.catalog.indicators}
+    cat = ctx.filters.category
+    indicators = [i.id for i in (ctx.catalog.in_category(cat) if cat else ctx.catalog.indicators)]
+    left, middle, right = st.columns(3)
+    park = left.selectbox(t("figure_park", ctx.lang), parks, key="figure_pick")
+    chains = [""] + [c for c in ctx.look("available_chains", (park,))
+                     if not ctx.filters.chains or c in ctx.filters.chains]
     whole = t("whole_park_short", ctx.lang)
-    n = st.selectbox(t("figure_pick", ctx.lang), range(len(rows)), key="figure_pick",
-                     format_func=lambda k: " · ".join([str(rows[k]["park"]), str(rows[k]["chain"] or whole),
-                                                       names.get(rows[k]["indicator"], rows[k]["indicator"]),
-                                                       str(rows[k]["display"])]))
-    return rows[n]
+    chain = middle.selectbox(t("figure_chain", ctx.lang), chains, key="figure_chain",
+                             format_func=lambda c: c or whole)
+    indicator = right.selectbox(t("figure_indicator", ctx.lang), indicators, key="figure_indicator",
+                                format_func=names.get)
+    return {"park": park, "chain": chain or None, "indicator": indicator, "period_start": period.start,
+            "period_end": period.end}
 
 
-def figure_detail(ctx, row: dict) -> None:
+def figure_detail(ctx, row: dict) -> bool:
     """Where one figure came from: value, source file!sheet!row, reference, basis, load."""
     period = Period(pd.Timestamp(row["period_start"]).date(), pd.Timestamp(row["period_end"]).date())
     detail = _detail(ctx, row, period)
     if detail is None:
-        st.caption(t("figure_gone", ctx.lang))
-        return
+        st.info(t("figure_none", ctx.lang, period=period.label(ctx.lang)))
+        return False
     facts = {
         "col_display": detail["display"], "col_period_label": detail["period_label"],
         "col_source": detail.get("source") or "–", "col_reference": detail.get("reference") or "–",
@@ -90,6 +99,7 @@ def figure_detail(ctx, row: dict) -> None:
     st.dataframe(pd.DataFrame({t("field", ctx.lang): [t(k, ctx.lang) for k in facts],
                                t("content", ctx.lang): [str(v) for v in facts.values()]}),
                  hide_index=True, key="figure_detail")
+    return True
 
 
 def _detail(ctx, row: dict, period: Period):

@@ -42,6 +42,14 @@ class Context:
         """`metrics.queries.<name>(store, filters, *args)`, cached on the data version."""
         return cache.query(name, self.store, self.version, filters or self.filters, *args, **kwargs)
 
+    def later(self, name: str, *args, filters: Filters | None = None, **kwargs):
+        """A callable running `metrics.queries.<name>(store, filters, *args)` when called (e.g. the full
+        table behind a download, built only when clicked; uncached)."""
+        from metrics import queries
+
+        store, f = self.store, filters or self.filters
+        return lambda: getattr(queries, name)(store, f, *args, **kwargs)
+
     def look(self, name: str, *args):
         """A filter-free query (`data_status`, `available_parks`...), cached on the data version."""
         return cache.lookup(name, self.store, self.version, *args)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import state
 from ui.i18n import t
-from ui.widgets import png_state
+from ui.widgets import download_failure, lazy_image, png_state
 
 
 def _candidates(ctx) -> list[str]:
@@ -65,19 +65,21 @@ def _keep_weight(ind: str, defaults: dict[str, float]) -> None:
 
 def summary_download(ctx, weights: dict[str, float] | None = None) -> None:
     """The one-page summary PNG, rendered only when the button is clicked (~1 s)."""
+    download_failure(ctx, "png_summary")
     ok, reason = png_state(ctx)
     if not ok:
         st.caption(t("png_unavailable", ctx.lang, reason=reason))
         return
     store, lang, f = ctx.store, ctx.lang, ctx.filters
 
-    def render() -> bytes:
+    def make() -> bytes:
         from metrics.summary import summary_png
 
         return summary_png(store, lang, f.period, tuple(f.parks), weights)
 
-    st.download_button(t("download_summary", lang), data=render, file_name="summary.png", mime="image/png",
-                       on_click="ignore", icon=":material/summarize:", key="png_summary", type="primary")
+    st.download_button(t("download_summary", lang), data=lazy_image(ctx, "png_summary", make, lang),
+                       file_name="summary.png", mime="image/png", on_click="ignore", icon=":material/summarize:",
+                       key="png_summary", type="primary")
 
 
 def template_download(ctx) -> None:

@@ -15,13 +15,74 @@ from ui.i18n import strings, t
 PNG_WIDTH = 1200
 # Columns shown on screen; downloads carry every column (raw value and qualifier too).
 HIDDEN_ON_SCREEN = ("value", "qualifier", "indicator", "period_start", "period_end", "load_id")
+TOP_N = 12  # parks in a chart when none are selected: a chart of hundreds of parks is unreadable
+PAGE_ROWS = 200  # rows a table shows on screen; its downloads hold every row
+DOWNLOAD_ERRORS = "_pd_download_errors"  # session key: why a lazy download failed, shown on the next run
 
 
-def subtitle(ctx, every_chain: bool = False) -> str:
-    """The period and filters in one line, under each chart title (`every_chain`: no chain picked = all)."""
+def top_parks(ctx, ranked: pd.DataFrame, n: int = TOP_N) -> tuple[str, ...]:
+    """The parks the charts show: the selection, or when none is selected and there are more than `n`,
+    the first `n` of `ranked` (a frame sorted best first), said in a caption. () = every park."""
+    if ctx.filters.parks or "park" not in ranked.columns:
+        return ()
+    parks = list(dict.fromkeys(ranked["park"]))
+    if len(parks) <= n:
+        return ()
+    st.caption(t("top_parks", ctx.lang, n=n, total=len(parks)))
+    return tuple(parks[:n])
+
+
+def only_parks(df: pd.DataFrame, parks: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of `parks` (all rows for ())."""
+    return df[df["park"].isin(parks)] if parks and len(df) else df
+
+
+def _failed_downloads() -> dict:
+    # The dict object itself goes into the download callables: they run on another thread, where
+    # st.session_state is out of reach, and record there why they failed.
+    return st.session_state.setdefault(DOWNLOAD_ERRORS, {})
+
+
+def _reason(exc: Exception, lang: str) -> str:
+    message = getattr(exc, "message", None)
+    return message(lang) if callable(message) else str(exc)
+
+
+def lazy_image(ctx, key: str, make, lang: str):
+    """`make()` for a lazy download; a RenderUnavailable/SummaryUnavailable is recorded under `key` (its
+    reason in `lang`, shown by `download_failure` on the next run) and re-raised, so no broken file is saved."""
+    from metrics.render import RenderUnavailable
+    from metrics.summary import SummaryUnavailable
+
+    failed = _failed_downloads()
+
+    def render() -> bytes:
+        try:
+            data = make()
+        except (RenderUnavailable, SummaryUnavailable) as exc:
+            failed[key] = _reason(exc, lang)
+            cache.png_status.clear()  # checked again on the next run (the browser may be gone)
+            raise
+        failed.pop(key, None)
+        return data
+
+    return render
+
+
+def download_failure(ctx, key: str) -> None:
+    """Why the last click on download `key` produced no file (once)."""
+    reason = _failed_downloads().pop(key, None)
+    if reason:
+        st.warning(t("download_failed", ctx.lang, reason=reason), icon=":material/broken_image:")
+
+
+def subtitle(ctx, top: tuple[str, ...] = (), every_chain: bool = False) -> str:
+    """The period and filters in one line, under each chart title (`top`: the parks a chart is cut to;
+    `every_chain`: no chain picked = all)."""
     f = ctx.filters
     chains = f.chains or ((t("all_chains", ctx.lang),) if every_chain else ())
-    return charts.filters_text(ctx.lang, f.period.label(ctx.lang) if f.period else None, f.parks, chains,
+    parks = (t("top_n_parks", ctx.lang, n=len(top)),) if top else f.parks
+    return charts.filters_text(ctx.lang, f.period.label(ctx.lang) if f.period else None, parks, chains,
                                f.category, f.include_illustrative)
 
 
@@ -29,19 +90,21 @@ def chart_with_downloads(ctx, fig, name: str) -> None:
     """The chart, then a PNG download rendered only when clicked (or why PNG export is unavailable)."""
     st.plotly_chart(fig, theme=None, key=f"chart_{name}",
                     config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name}})
+    download_failure(ctx, f"png_{name}")
     ok, reason = png_state(ctx)
     if not ok:
         st.caption(t("png_unavailable", ctx.lang, reason=reason))
         return
     height = int(fig.layout.height or 500)
 
-    def render() -> bytes:
+    def make() -> bytes:
         from metrics.render import figure_png
 
         return figure_png(fig, PNG_WIDTH, height)
 
-    st.download_button(t("download_png", ctx.lang), data=render, file_name=f"{name}.png", mime="image/png",
-                       on_click="ignore", icon=":material/image:", key=f"png_{name}")
+    st.download_button(t("download_png", ctx.lang), data=lazy_image(ctx, f"png_{name}", make, ctx.lang),
+                       file_name=f"{name}.png", mime="image/png", on_click="ignore", icon=":material/image:",
+                       key=f"png_{name}")
 
 
 def png_state(ctx) -> tuple[bool, str]:
@@ -62,7 +125,9 @@ def localise(ctx, df: pd.DataFrame) -> pd.DataFrame:
         out.insert(list(out.columns).index("indicator") + 1, "name", [names.get(i, i) for i in out["indicator"]])
     if "chain" in out.columns:
         whole = t("whole_park_short", ctx.lang)
-        out["chain"] = [whole if c is None or (isinstance(c, float) and math.isnan(c)) else c for c in out["chain"]]
+        out["chain"] = [whole if _missing_text(c) else c for c in out["chain"]]
+    if "unit" in out.columns:
+        out["unit"] = [ctx.catalog.unit_label(u, ctx.lang) if isinstance(u, str) else u for u in out["unit"]]
     if "qualifier" in out.columns:
         out["qualifier"] = [t("q_" + q, ctx.lang) if isinstance(q, str) and "q_" + q in strings() else q
                             for q in out["qualifier"]]
@@ -72,21 +137,61 @@ def localise(ctx, df: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={c: t("col_" + c, ctx.lang) for c in out.columns if "col_" + c in strings()})
 
 
-def table_with_downloads(ctx, df: pd.DataFrame, name: str, hidden: tuple[str, ...] = HIDDEN_ON_SCREEN) -> None:
-    """The table behind a view, with CSV and Excel downloads of every column."""
-    shown = localise(ctx, df)
-    on_screen = [t("col_" + c, ctx.lang) if "col_" + c in strings() else c for c in df.columns if c not in hidden]
-    one_decimal = {t("col_" + c, ctx.lang): st.column_config.NumberColumn(format="%.1f")
+def _missing_text(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _header(ctx, column: str, unit: str | None) -> str:
+    """A column's header in the chosen language; value columns name the unit (营业收入 → 数值（万元）)."""
+    text = t("col_" + column, ctx.lang) if "col_" + column in strings() else column
+    label = ctx.catalog.unit_label(unit, ctx.lang) if unit else ""
+    if label and column in ("display", "value", "prev_value", "change"):
+        text = f"{text}（{label}）" if ctx.lang != "en" else f"{text} ({label})"
+    return text
+
+
+def table_with_downloads(ctx, df: pd.DataFrame, name: str, hidden: tuple[str, ...] = HIDDEN_ON_SCREEN, *,
+                         unit: str | None = None, full=None) -> None:
+    """The table behind a view: at most PAGE_ROWS rows on screen, CSV and Excel downloads of every row and column.
+
+    `unit`: the one unit of the table's values (named in their headers); `full`: a callable giving the
+    complete frame when `df` holds only the rows the charts show (called only when a download is clicked)."""
+    lang = ctx.lang
+    headers = {c: _header(ctx, c, unit) for c in df.columns}
+    shown = localise(ctx, df.head(PAGE_ROWS)).rename(columns={t("col_" + c, lang) if "col_" + c in strings()
+                                                              else c: h for c, h in headers.items()})
+    if full is not None:
+        st.caption(t("table_charted", lang))
+    elif len(df) > PAGE_ROWS:
+        st.caption(t("table_page", lang, n=PAGE_ROWS, total=f"{len(df):,}"))
+    on_screen = [headers[c] for c in df.columns if c not in hidden]
+    one_decimal = {headers[c]: st.column_config.NumberColumn(format="%.1f")
                    for c in ("index", "score", "growth_pct", "change_pct") if c in df.columns}
     st.dataframe(shown, hide_index=True, column_order=on_screen, column_config=one_decimal, key=f"table_{name}")
+    catalog = ctx.catalog
+
+    def everything() -> pd.DataFrame:
+        whole = df if full is None else full()
+        out = localise(_Frame(lang, catalog), whole)
+        return out.rename(columns={t("col_" + c, lang) if "col_" + c in strings() else c: _header(
+            _Frame(lang, catalog), c, unit) for c in whole.columns})
+
     csv_col, xlsx_col = st.columns(2)
-    csv_col.download_button(t("download_csv", ctx.lang), data=lambda: table_csv_bytes(shown), file_name=f"{name}.csv",
-                            mime="text/csv", on_click="ignore", icon=":material/csv:", key=f"csv_{name}")
+    csv_col.download_button(t("download_csv", lang), data=lambda: table_csv_bytes(everything()),
+                            file_name=f"{name}.csv", mime="text/csv", on_click="ignore", icon=":material/csv:",
+                            key=f"csv_{name}")
     xlsx_col.download_button(
-        t("download_xlsx", ctx.lang), data=lambda: table_xlsx_bytes(shown, name[:31], None),
+        t("download_xlsx", lang), data=lambda: table_xlsx_bytes(everything(), name[:31], None),
         file_name=f"{name}.xlsx", on_click="ignore", icon=":material/table_view:", key=f"xlsx_{name}",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+class _Frame:
+    """The little of a page Context that `localise` and `_header` read, for use off the script thread."""
+
+    def __init__(self, lang: str, catalog):
+        self.lang, self.catalog = lang, catalog
 
 
 def _is_num(x) -> bool:
@@ -111,7 +216,9 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int = 4) -> None:
             if delta is not None:
                 word = t(card["comparison"], ctx.lang) if card.get("comparison") in ("yoy", "mom") else ""
                 description = f"{word} {card.get('prev_label') or ''}".strip()
-            label = f"{ind.name(ctx.lang)}（{ind.unit}）" if ctx.lang != "en" else f"{ind.name('en')} ({ind.unit})"
+            unit = ctx.catalog.unit_label(ind.unit, ctx.lang)
+            label = ind.name(ctx.lang) if not unit else (
+                f"{ind.name(ctx.lang)}（{unit}）" if ctx.lang != "en" else f"{ind.name('en')} ({unit})")
             how = t("n_parks_mean" if card.get("aggregation") == "mean" else "n_parks", ctx.lang,
                     n=card.get("n_parks") or 0)
             cols[n % columns].metric(
@@ -122,10 +229,10 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int = 4) -> None:
             )
 
 
-def data_badges(ctx) -> None:
-    """Freshness (last load, latest period) and whether the view includes illustrative figures."""
+def data_badges(ctx, cards: pd.DataFrame) -> None:
+    """Freshness (last load, latest period) and whether the view (the KPI cards' figures) includes illustrative ones."""
     status = ctx.look("data_status")
-    illustrative = cache.has_illustrative(ctx.store, ctx.version, ctx.filters)
+    illustrative = bool(cards["illustrative"].fillna(False).astype(bool).any()) if "illustrative" in cards else False
     left, right = st.columns([3, 2])
     latest = status.get("latest_period")
     loaded = status.get("last_load_at")

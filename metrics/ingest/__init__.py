@@ -29,11 +29,15 @@ __all__ = ["empty_frame", "read_file"]
 
 Progress = Callable[[float, str], None]
 
-NO_TABLE = ("文件中没有找到数据表：没有任何工作表含有“园区”等表头",
-            "no table found: no sheet has a header row with a park column (园区/park)")
+NO_TABLE = (
+    "文件中没有找到数据表：没有任何工作表含有“园区”等表头",
+    "no table found: no sheet has a header row with a park column (园区/park)",
+)
 NO_DATA = ("文件中没有可读取的数值：表头下没有数据", "no figures could be read: there is no data below the header")
-UNREADABLE = ("无法识别的文件格式，请上传 .xlsx、.xls 或 .csv 文件",
-              "not a spreadsheet this tool reads; upload .xlsx, .xls or .csv")
+UNREADABLE = (
+    "无法识别的文件格式，请上传 .xlsx、.xls 或 .csv 文件",
+    "not a spreadsheet this tool reads; upload .xlsx, .xls or .csv",
+)
 
 
 class InternalError(Exception):
@@ -47,8 +51,13 @@ def empty_frame() -> pd.DataFrame:
     return frame
 
 
-def read_file(data: bytes, file_name: str, catalog: Catalog | None = None, limits: Limits | None = None,
-              progress: Progress | None = None) -> ParsedFile:
+def read_file(
+    data: bytes,
+    file_name: str,
+    catalog: Catalog | None = None,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+) -> ParsedFile:
     """Read one file's figures (frame, OBS_COLUMNS) and everything found about it (report)."""
     catalog = catalog or default_catalog()
     limits = limits or current_limits()
@@ -63,8 +72,9 @@ def read_file(data: bytes, file_name: str, catalog: Catalog | None = None, limit
     return parsed
 
 
-def _read(data: bytes, name: str, catalog: Catalog, limits: Limits, notify: Progress,
-          builder: ReportBuilder) -> ParsedFile:
+def _read(
+    data: bytes, name: str, catalog: Catalog, limits: Limits, notify: Progress, builder: ReportBuilder
+) -> ParsedFile:
     parsed = ParsedFile(frame=empty_frame(), report=builder.report, data=data)
     reason = guards.check_file(data, name, limits)
     kind = None if reason else guards.sniff_kind(data, name)
@@ -72,8 +82,7 @@ def _read(data: bytes, name: str, catalog: Catalog, limits: Limits, notify: Prog
         builder.fatal(*(reason or UNREADABLE))
         builder.finish(0)
         return parsed
-    ctx = Context(file_name=name, catalog=catalog, report=builder,
-                  file_period=find_period(PurePosixPath(name).stem))
+    ctx = Context(file_name=name, catalog=catalog, report=builder, file_period=find_period(PurePosixPath(name).stem))
     try:
         blocks, tables = _read_blocks(data, kind, ctx, limits, notify)
     except (LimitExceeded, UndecodableText) as exc:
@@ -81,13 +90,17 @@ def _read(data: bytes, name: str, catalog: Catalog, limits: Limits, notify: Prog
         builder.finish(0)
         return parsed
     except InternalError as exc:
-        builder.fatal(f"读取工作表“{exc.args[0]}”时程序出错（{exc.args[1]!r}），请把文件交给维护人员",
-                      f"internal error while reading sheet {exc.args[0]!r} ({exc.args[1]!r}); please report it")
+        builder.fatal(
+            f"读取工作表“{exc.args[0]}”时程序出错（{exc.args[1]!r}），请把文件交给维护人员",
+            f"internal error while reading sheet {exc.args[0]!r} ({exc.args[1]!r}); please report it",
+        )
         builder.finish(0)
         return parsed
     except Exception as exc:  # noqa: BLE001 - a reader library choking on a corrupt file is a content problem
-        builder.fatal(f"文件已损坏或无法读取（{type(exc).__name__}: {exc}）",
-                      f"the file is corrupt or cannot be read ({type(exc).__name__}: {exc})")
+        builder.fatal(
+            f"文件已损坏或无法读取（{type(exc).__name__}: {exc}）",
+            f"the file is corrupt or cannot be read ({type(exc).__name__}: {exc})",
+        )
         builder.finish(0)
         return parsed
     notify(0.95, "正在整理数据")
@@ -143,6 +156,5 @@ def _frame(blocks: list[Block]) -> pd.DataFrame:
             series.append(pd.Series(column, name=c, index=index, copy=False))
         else:
             column = np.concatenate(parts) if len(parts) > 1 else parts[0]
-            series.append(pd.Series(column, name=c, index=index, dtype=float if c == "value" else object,
-                                    copy=False))
+            series.append(pd.Series(column, name=c, index=index, dtype=float if c == "value" else object, copy=False))
     return pd.concat(series, axis=1)

@@ -20,8 +20,12 @@ class SheetBudget:
         self.cells += rows * cols
         lim = self.limits
         if self.rows > lim.max_rows_per_file:
-            raise LimitExceeded(f"文件行数超过上限 {lim.max_rows_per_file:,} 行（max_rows_per_file）",
-                                f"the file has more than {lim.max_rows_per_file:,} rows (max_rows_per_file)")
+            raise LimitExceeded(
+                f"文件行数超过上限 {lim.max_rows_per_file:,} 行（max_rows_per_file）",
+                f"the file has more than {lim.max_rows_per_file:,} rows (max_rows_per_file)",
+            )
         if self.cells > lim.max_cells_per_file:
-            raise LimitExceeded(f"文件单元格数超过上限 {lim.max_cells_per_file:,} 个（max_cells_per_file）",
-                                f"the file has more than {lim.max_cells_per_file:,} cells (max_cells_per_file)")
+            raise LimitExceeded(
+                f"文件单元格数超过上限 {lim.max_cells_per_file:,} 个（max_cells_per_file）",
+                f"the file has more than {lim.max_cells_per_file:,} cells (max_cells_per_file)",
+            )

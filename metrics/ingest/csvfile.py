@@ -29,7 +29,7 @@ class UndecodableText(Exception):
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding name): BOMs first, then strict UTF-8, then GB18030 (a superset of GBK)."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", "replace"), "utf-8-sig"
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), "utf-16"
     try:
@@ -39,8 +39,9 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        raise UndecodableText("无法识别文件编码（支持 UTF-8、GBK/GB18030）",
-                              "unknown text encoding (UTF-8 and GBK/GB18030 are supported)") from None
+        raise UndecodableText(
+            "无法识别文件编码（支持 UTF-8、GBK/GB18030）", "unknown text encoding (UTF-8 and GBK/GB18030 are supported)"
+        ) from None
 
 
 def sniff_delimiter(text: str) -> str:

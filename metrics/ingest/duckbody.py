@@ -19,13 +19,17 @@ PLAIN_NUMBER = r"^-?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?$"
 class DuckBody:
     """The rows of a CSV below its header as an Arrow table of text columns (parsed by DuckDB)."""
 
-    def __init__(self, payload: bytes, skip_lines: int, width: int, delimiter: str,
-                 value_columns: tuple[int, ...] = ()):
+    def __init__(
+        self, payload: bytes, skip_lines: int, width: int, delimiter: str, value_columns: tuple[int, ...] = ()
+    ):
         columns = {f"c{j}": "VARCHAR" for j in range(width)}
         # Numbers are cast by DuckDB while it parses, on all cores; text with "_" (1_000) is left to
         # the slow path, as pandas leaves it in a workbook.
-        casts = "".join(f", CASE WHEN contains(c{j}, '_') THEN NULL ELSE TRY_CAST(c{j} AS DOUBLE) END AS n{j}"
-                        for j in value_columns if j < width)
+        casts = "".join(
+            f", CASE WHEN contains(c{j}, '_') THEN NULL ELSE TRY_CAST(c{j} AS DOUBLE) END AS n{j}"
+            for j in value_columns
+            if j < width
+        )
         handle, path = tempfile.mkstemp(suffix=".csv")
         con = duckdb.connect()
         try:
@@ -57,8 +61,11 @@ class DuckBody:
             encoded = pc.dictionary_encode(self._column(column)).unify_dictionaries()
             dictionary = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], pa.string())
             uniques = dictionary.to_pylist() + [""]  # the last code stands for empty (null) cells
-            indices = pa.chunked_array([c.indices for c in encoded.chunks], type=pa.int32()) if encoded.num_chunks \
+            indices = (
+                pa.chunked_array([c.indices for c in encoded.chunks], type=pa.int32())
+                if encoded.num_chunks
                 else pa.array([], pa.int32())
+            )
             codes = indices.fill_null(len(uniques) - 1).to_numpy().astype(np.int64)
             self._codes[column] = (codes, uniques)
         return self._codes[column]

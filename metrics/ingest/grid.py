@@ -90,4 +90,4 @@ def fill_merged(grid: Grid) -> None:
     n_rows, n_cols = grid.cells.shape
     for (r0, c0), (r1, c1) in grid.merged:
         if r0 < n_rows and c0 < n_cols:
-            grid.cells[r0:r1 + 1, c0:c1 + 1] = grid.cells[r0, c0]
+            grid.cells[r0 : r1 + 1, c0 : c1 + 1] = grid.cells[r0, c0]

@@ -29,7 +29,33 @@ _ROLE_INDEX = {re.sub(r"\s+", "", h).casefold(): role for role, names in ROLE_HE
 _UNIT_BRACKET = re.compile(r"^(?P<name>.*?)\s*[(\[](?P<unit>[^()\[\]]*)[)\]]\s*$")
 # Count units accepted for any count indicator: offices write 人 for 名, 次 for 场, and so on.
 COUNT_UNITS = frozenset(
-    ["家", "个", "项", "名", "人", "人次", "次", "场", "场次", "支", "批", "批次", "位", "户", "件", "条", "所", "队", "团队", "家次", "期", "班", "篇", "台", "套"]
+    [
+        "家",
+        "个",
+        "项",
+        "名",
+        "人",
+        "人次",
+        "次",
+        "场",
+        "场次",
+        "支",
+        "批",
+        "批次",
+        "位",
+        "户",
+        "件",
+        "条",
+        "所",
+        "队",
+        "团队",
+        "家次",
+        "期",
+        "班",
+        "篇",
+        "台",
+        "套",
+    ]
 )
 
 
@@ -103,7 +129,9 @@ def match_column(catalog: Catalog, group: str, child: str) -> ColumnMeaning | No
     return None
 
 
-_LEADING_PERIOD = re.compile(r"^((?:19|20)\d{2}(?:年度|年)?(?:前[一二三四1-4]季度|第?[一二三四1-4]季度|[上下]半年|\d{1,2}(?:[-—~至]\d{1,2})?月)?)(.+)$")
+_LEADING_PERIOD = re.compile(
+    r"^((?:19|20)\d{2}(?:年度|年)?(?:前[一二三四1-4]季度|第?[一二三四1-4]季度|[上下]半年|\d{1,2}(?:[-—~至]\d{1,2})?月)?)(.+)$"
+)
 
 
 def _match_with_period(catalog: Catalog, name: str, period: Period | None) -> tuple[Indicator | None, Period | None]:

@@ -38,11 +38,18 @@ class Layout:
 
 
 def is_empty(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and math.isnan(cell))
+    return (
+        cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and math.isnan(cell))
+    )
 
 
 def text_of(cell: object) -> str:
-    return "" if is_empty(cell) else str(cell).strip()
+    """A cell as trimmed text; a whole number from a workbook without its `.0` (park code 1001.0 -> 1001)."""
+    if is_empty(cell):
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
 
 
 def find_layout(cells: np.ndarray, catalog: Catalog) -> Layout | None:
@@ -83,8 +90,9 @@ def find_layout(cells: np.ndarray, catalog: Catalog) -> Layout | None:
         col.meaning = meaning
         key = (meaning.indicator.id, meaning.period)
         if key in seen:
-            layout.problems.append((col, f"与“{seen[key].text}”列重复，已忽略",
-                                    f"repeats column {seen[key].text!r}; ignored"))
+            layout.problems.append(
+                (col, f"与“{seen[key].text}”列重复，已忽略", f"repeats column {seen[key].text!r}; ignored")
+            )
             continue
         seen[key] = col
         layout.indicators.append(col)
@@ -123,4 +131,3 @@ def _sub_header(cells: np.ndarray, header: int, top: list[str], catalog: Catalog
     if any(match_column(catalog, groups[j], t) or role_of(t) for j, t in new_cells):
         return below
     return None
-

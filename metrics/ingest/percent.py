@@ -15,8 +15,10 @@ _CELL_XFS = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.DOTALL)
 _XF = re.compile(rb"<xf\b([^>]*)")
 _XF_FORMAT = re.compile(rb'numFmtId="(\d+)"')
 _SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
-_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|'
-                  rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+_REL = re.compile(
+    rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|'
+    rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"'
+)
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 

@@ -52,11 +52,16 @@ class ReportBuilder:
         file = self.report.file
         quoted_zh = f"“{text}”" if text is not None else ""
         quoted_en = f" {text!r}" if text is not None else ""
-        self.report.errors.append(Problem(
-            sheet=sheet, row=row, column=column, value=text,
-            message=f"{file} {where_zh(sheet, row, column)}：{quoted_zh}{zh}",
-            message_en=f"{file}, {where_en(sheet, row, column)}:{quoted_en} {en}",
-        ))
+        self.report.errors.append(
+            Problem(
+                sheet=sheet,
+                row=row,
+                column=column,
+                value=text,
+                message=f"{file} {where_zh(sheet, row, column)}：{quoted_zh}{zh}",
+                message_en=f"{file}, {where_en(sheet, row, column)}:{quoted_en} {en}",
+            )
+        )
 
     def new_park(self, name: str) -> None:
         self._new_parks[name] = None
@@ -79,7 +84,14 @@ class ReportBuilder:
         rep.rows_loaded = rows_loaded
         if self.unlisted_errors:
             n = self.unlisted_errors
-            rep.errors.append(Problem(sheet="", row=None, column=None, value=None,
-                                      message=f"{rep.file}：另有 {n} 处错误未逐条列出",
-                                      message_en=f"{rep.file}: {n} more errors not listed"))
+            rep.errors.append(
+                Problem(
+                    sheet="",
+                    row=None,
+                    column=None,
+                    value=None,
+                    message=f"{rep.file}：另有 {n} 处错误未逐条列出",
+                    message_en=f"{rep.file}: {n} more errors not listed",
+                )
+            )
         return rep

@@ -19,10 +19,16 @@ from metrics.model import QUALIFIERS
 from metrics.periods import Period, find_period, parse_period
 
 NOTE_PREFIXES = ("注", "备注:", "备注：", "数据来源", "资料来源", "来源:", "来源：", "说明", "附注", "*", "※")
-TOTAL_WORDS = frozenset({"合计", "总计", "小计", "全区", "全市", "全省", "汇总", "总体", "全部", "total", "subtotal",
-                         "sum"})
-BASIS_WORDS = {"": "reported", "报告": "reported", "reported": "reported", "示意": "illustrative",
-               "illustrative": "illustrative"}
+TOTAL_WORDS = frozenset(
+    {"合计", "总计", "小计", "全区", "全市", "全省", "汇总", "总体", "全部", "total", "subtotal", "sum"}
+)
+BASIS_WORDS = {
+    "": "reported",
+    "报告": "reported",
+    "reported": "reported",
+    "示意": "illustrative",
+    "illustrative": "illustrative",
+}
 _SPACES = re.compile(r"\s+")
 QUALIFIER_WORDS = {q: k for k, q in enumerate(QUALIFIERS)}
 _TITLE_UNIT = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
@@ -85,7 +91,7 @@ class _Sheet:
         self.row_numbers = self.body.row_numbers
         self.indicator_ids = list(ctx.catalog.ids)
         self.indicator_code = {iid: k for k, iid in enumerate(ctx.catalog.ids)}
-        self.default_period = (find_period(layout.title_text) or find_period(grid.sheet) or ctx.file_period)
+        self.default_period = find_period(layout.title_text) or find_period(grid.sheet) or ctx.file_period
         m = _TITLE_UNIT.search(layout.title_text.replace(" ", ""))
         self.title_unit = m[1] if m else None
 
@@ -97,8 +103,9 @@ class _Sheet:
         return uniques[codes[pos]]
 
     def problem(self, pos: int, column: Column | None, value: object, zh: str, en: str) -> None:
-        self.ctx.report.problem(self.grid.sheet, int(self.row_numbers[pos]), column.text if column else None,
-                                value, zh, en)
+        self.ctx.report.problem(
+            self.grid.sheet, int(self.row_numbers[pos]), column.text if column else None, value, zh, en
+        )
 
     def figures(self) -> Block | None:
         roles = self.layout.roles
@@ -136,8 +143,10 @@ class _Sheet:
         # (which is large_string: built as such, so that pandas need not copy it).
         numbers = pc.cast(pa.array(self.row_numbers[rows[pos]]), pa.large_string())
         source = pc.binary_join_element_wise(
-            pa.scalar(f"{self.ctx.file_name}!{self.grid.sheet}!", pa.large_string()), numbers,
-            pa.scalar("", pa.large_string()))
+            pa.scalar(f"{self.ctx.file_name}!{self.grid.sheet}!", pa.large_string()),
+            numbers,
+            pa.scalar("", pa.large_string()),
+        )
         if any(k[4] is not None for k in kept):
             # Columns with their own period (a period written in the header) replace the row's period.
             extra = [k[4] for k in kept if k[4] is not None]
@@ -154,15 +163,20 @@ class _Sheet:
             period_start, period_end = starts.categorical(pos), ends.categorical(pos)
         # Columns repeating a few values are Categoricals (codes, no object per figure); chain and
         # reference stay object arrays because their empty value is None.
-        return Block({
-            "park": park.categorical(pos), "chain": chain.at(pos),
-            "period_start": period_start, "period_end": period_end,
-            "indicator": pd.Categorical.from_codes(indicator, categories=self.indicator_ids),
-            "value": np.concatenate([k[2] for k in kept]),
-            "qualifier": pd.Categorical.from_codes(np.concatenate([k[3] for k in kept]), categories=QUALIFIERS),
-            "source": source,
-            "basis": basis.categorical(pos), "reference": reference.at(pos),
-        })
+        return Block(
+            {
+                "park": park.categorical(pos),
+                "chain": chain.at(pos),
+                "period_start": period_start,
+                "period_end": period_end,
+                "indicator": pd.Categorical.from_codes(indicator, categories=self.indicator_ids),
+                "value": np.concatenate([k[2] for k in kept]),
+                "qualifier": pd.Categorical.from_codes(np.concatenate([k[3] for k in kept]), categories=QUALIFIERS),
+                "source": source,
+                "basis": basis.categorical(pos),
+                "reference": reference.at(pos),
+            }
+        )
 
     def _data_rows(self) -> np.ndarray:
         """Positions of body rows that may hold figures: not blank, not notes."""
@@ -180,7 +194,7 @@ class _Sheet:
         first_note = np.flatnonzero(maybe & noted[codes])
         candidates = maybe & noted[codes]
         if len(first_note):
-            candidates[first_note[0]:] |= maybe[first_note[0]:]
+            candidates[first_note[0] :] |= maybe[first_note[0] :]
         notes = self._note_rows(np.flatnonzero(candidates))
         return np.flatnonzero(has_any & ~notes)
 
@@ -188,7 +202,7 @@ class _Sheet:
         """Rows holding a note (`注：`, `数据来源：`...) and the lines that continue it."""
         notes = np.zeros(self.body.n, dtype=bool)
         seen_note = False
-        for i, row in zip(candidates, self.body.rows(candidates)):
+        for i, row in zip(candidates, self.body.rows(candidates), strict=True):
             filled = [c for c in row if not is_empty(c)]
             if not filled:
                 continue
@@ -276,8 +290,10 @@ class _Sheet:
         if col is None:
             if default is None and needs_row_period:
                 self._no_period(rows)
-            return (Coded.constant(len(rows), default.start if default else None),
-                    Coded.constant(len(rows), default.end if default else None))
+            return (
+                Coded.constant(len(rows), default.start if default else None),
+                Coded.constant(len(rows), default.end if default else None),
+            )
         codes, uniques = self.body.codes(col.index)
         codes = codes if len(rows) == self.body.n else codes[rows]
         parsed = []
@@ -295,8 +311,13 @@ class _Sheet:
                 cell = uniques[codes[i]]
                 self.bad[i] = True
                 if is_empty(cell):
-                    self.problem(rows[i], col, cell, "时期为空，且标题、工作表名和文件名中都没有时期",
-                                 "the period is empty, and no title, sheet name or file name gives one")
+                    self.problem(
+                        rows[i],
+                        col,
+                        cell,
+                        "时期为空，且标题、工作表名和文件名中都没有时期",
+                        "the period is empty, and no title, sheet name or file name gives one",
+                    )
                 else:
                     self.problem(rows[i], col, cell, "无法识别的时期", "not a period")
         return Coded(codes, starts), Coded(codes, ends)
@@ -317,8 +338,13 @@ class _Sheet:
         kinds, codes = self._resolve(col, rows, resolve)
         for i in np.flatnonzero(kinds == KEY_BAD):
             self.bad[i] = True
-            self.problem(rows[i], col, self.cell(col, rows[i]), "数值限定应为 exact、at_least 或 approx",
-                         "qualifier must be exact, at_least or approx")
+            self.problem(
+                rows[i],
+                col,
+                self.cell(col, rows[i]),
+                "数值限定应为 exact、at_least 或 approx",
+                "qualifier must be exact, at_least or approx",
+            )
         return np.array([-1 if c is None else c for c in codes.table], dtype=np.int8)[codes.codes]
 
     def _date_columns(self, rows: np.ndarray) -> tuple[Coded, Coded]:
@@ -336,9 +362,13 @@ class _Sheet:
     def _no_period(self, rows: np.ndarray) -> None:
         if len(rows):
             self.ctx.report.problem(
-                self.grid.sheet, int(self.row_numbers[rows[0]]), None, None,
+                self.grid.sheet,
+                int(self.row_numbers[rows[0]]),
+                None,
+                None,
                 "找不到时期：没有时期列，标题、工作表名和文件名中也没有时期（如“2024年前三季度”）",
-                "no period: no period column, and none in the title, sheet name or file name (e.g. 2024Q3)")
+                "no period: no period column, and none in the title, sheet name or file name (e.g. 2024Q3)",
+            )
             self.bad[:] = True
 
     def _basis(self, rows: np.ndarray) -> Coded:
@@ -353,8 +383,13 @@ class _Sheet:
         kinds, names = self._resolve(col, rows, resolve)
         for i in np.flatnonzero(kinds == KEY_BAD):
             self.bad[i] = True
-            self.problem(rows[i], col, self.cell(col, rows[i]), "数据性质应为“报告”或“示意”",
-                         "basis must be 报告/reported or 示意/illustrative")
+            self.problem(
+                rows[i],
+                col,
+                self.cell(col, rows[i]),
+                "数据性质应为“报告”或“示意”",
+                "basis must be 报告/reported or 示意/illustrative",
+            )
         return names
 
     def _reference(self, rows: np.ndarray) -> Coded:
@@ -382,15 +417,24 @@ class _Sheet:
             factor = self._column_factor(col, ind.unit)
             if factor is None:
                 self.ctx.report.problem(
-                    self.grid.sheet, self.grid.first_row + self.layout.header_row, col.text, col.text,
+                    self.grid.sheet,
+                    self.grid.first_row + self.layout.header_row,
+                    col.text,
+                    col.text,
                     f"表头单位“{col.meaning.unit}”与指标“{ind.name_zh}”的单位“{ind.unit}”不符，该列未读取",
-                    f"header unit {col.meaning.unit!r} does not fit {ind.id} ({ind.unit}); column not read")
+                    f"header unit {col.meaning.unit!r} does not fit {ind.id} ({ind.unit}); column not read",
+                )
                 continue
             first = self.body.numbers(col.index)
-            parsed = read_values(first if len(rows) == self.body.n else first.take(rows), ind.unit, factor,
-                                 self._percent_rows(col.index, rows))
-            yield self._collect(rows, col, self.indicator_code[ind.id], np.arange(len(rows)), parsed,
-                                col.meaning.period)
+            parsed = read_values(
+                first if len(rows) == self.body.n else first.take(rows),
+                ind.unit,
+                factor,
+                self._percent_rows(col.index, rows),
+            )
+            yield self._collect(
+                rows, col, self.indicator_code[ind.id], np.arange(len(rows)), parsed, col.meaning.period
+            )
 
     def _collect(self, rows, col, indicator_id, pos, parsed, period):
         """Count missing cells, report bad ones (marking their rows), and hand on the figures."""
@@ -414,15 +458,20 @@ class _Sheet:
             return (KEY_OK, (found.id, unit)) if found else (KEY_BAD, None)
 
         ind_kind, ind_info = self._resolve(ind_col, rows, indicator_of)
-        units = (self._resolve(unit_col, rows, lambda c: (KEY_OK, clean(text_of(c)) or None))[1]
-                 if unit_col else Coded.constant(len(rows), None))
+        units = (
+            self._resolve(unit_col, rows, lambda c: (KEY_OK, clean(text_of(c)) or None))[1]
+            if unit_col
+            else Coded.constant(len(rows), None)
+        )
         for i in np.flatnonzero(ind_kind != KEY_OK):
             self.bad[i] = True
             cell = self.cell(ind_col, rows[i])
             if ind_kind[i] == KEY_EMPTY:
                 self.problem(rows[i], ind_col, cell, "指标名称为空", "the indicator name is empty")
             else:
-                self.problem(rows[i], ind_col, cell, "未知指标（不在指标目录中）", "unknown indicator (not in the catalog)")
+                self.problem(
+                    rows[i], ind_col, cell, "未知指标（不在指标目录中）", "unknown indicator (not in the catalog)"
+                )
         n = len(rows)
         values, qualifiers = np.full(n, np.nan), np.zeros(n, dtype=np.int8)
         indicator = np.zeros(n, dtype=np.int16)
@@ -441,9 +490,13 @@ class _Sheet:
             if factor is None:
                 for i in pos:
                     self.bad[i] = True
-                    self.problem(rows[i], unit_col or ind_col, written,
-                                 f"单位“{written}”与指标“{ind.name_zh}”的单位“{ind.unit}”不符",
-                                 f"unit {written!r} does not fit {ind.id} ({ind.unit})")
+                    self.problem(
+                        rows[i],
+                        unit_col or ind_col,
+                        written,
+                        f"单位“{written}”与指标“{ind.name_zh}”的单位“{ind.unit}”不符",
+                        f"unit {written!r} does not fit {ind.id} ({ind.unit})",
+                    )
                 continue
             sel = rows[pos]
             parsed = read_values(first_pass.take(sel), ind.unit, factor, self._percent_rows(value_col.index, sel))

@@ -14,8 +14,29 @@ from metrics.model import QUALIFIERS
 
 QUALIFIER_CODES = {q: k for k, q in enumerate(QUALIFIERS)}
 MISSING_MARKERS = frozenset(
-    {"", "—", "–", "-", "/", "N/A", "n/a", "NA", "无数据", "--", "——", "---", "－", "#N/A", "暂无数据", "null",
-     "NULL", "None", "nan", "NaN", "\\"}
+    {
+        "",
+        "—",
+        "–",
+        "-",
+        "/",
+        "N/A",
+        "n/a",
+        "NA",
+        "无数据",
+        "--",
+        "——",
+        "---",
+        "－",
+        "#N/A",
+        "暂无数据",
+        "null",
+        "NULL",
+        "None",
+        "nan",
+        "NaN",
+        "\\",
+    }
 )
 
 # Magnitude words written after a number; the factor is relative to one yuan (or one unit for counts).
@@ -23,9 +44,7 @@ MAGNITUDES = {"亿元": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "千元": 1e
 # Canonical currency unit of the catalog, in yuan.
 CURRENCY_UNITS = {"万元": 1e4}
 # Count words that may follow a figure (`110余批次`, `1500余名`); they carry no scale.
-COUNT_WORDS = (
-    "人次|场次|批次|家|个|项|名|人|次|场|支|批|位|户|件|条|所|队|支队|团队|家次|期|班|篇|台|套|亩|平方米"
-)
+COUNT_WORDS = "人次|场次|批次|家|个|项|名|人|次|场|支|批|位|户|件|条|所|队|支队|团队|家次|期|班|篇|台|套|亩|平方米"
 
 _NUMBER = r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)"
 _VALUE = re.compile(
@@ -83,7 +102,9 @@ def parse_text(text: str, unit: str, header_factor: float = 1.0) -> Parsed:
     if magnitude:
         factor = magnitude_factor(magnitude, unit)
         if factor is None:
-            return Parsed(error=(f"单位“{magnitude}”与指标单位“{unit}”不符", f"unit {magnitude!r} does not fit {unit!r}"))
+            return Parsed(
+                error=(f"单位“{magnitude}”与指标单位“{unit}”不符", f"unit {magnitude!r} does not fit {unit!r}")
+            )
         number *= factor
     elif not m["pct"]:
         number *= header_factor
@@ -154,7 +175,9 @@ def numeric_pass(cells: np.ndarray) -> NumericPass:
 
 
 def is_blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and math.isnan(cell))
+    return (
+        cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and math.isnan(cell))
+    )
 
 
 @dataclass
@@ -167,8 +190,9 @@ class ParsedColumn:
     errors: dict[int, tuple[object, tuple[str, str]]]  # position -> (cell, (zh, en))
 
 
-def read_values(first: NumericPass, unit: str, header_factor: float = 1.0,
-                percent_rows: np.ndarray | None = None) -> ParsedColumn:
+def read_values(
+    first: NumericPass, unit: str, header_factor: float = 1.0, percent_rows: np.ndarray | None = None
+) -> ParsedColumn:
     """Finish a column: scale plain numbers, parse only the other cells one by one in Python."""
     n, cells = len(first.values), first.cells
     values = first.values.copy()
@@ -197,4 +221,3 @@ def read_values(first: NumericPass, unit: str, header_factor: float = 1.0,
             values[i] = parsed.value
             qualifiers[i] = QUALIFIER_CODES[parsed.qualifier]
     return ParsedColumn(values, qualifiers, missing, errors)
-

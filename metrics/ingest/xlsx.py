@@ -41,8 +41,11 @@ def workbook_grids(data: bytes, kind: str, budget: SheetBudget) -> Iterator[tupl
         budget.take(sheet.height, sheet.width)
         cells = _rectangle(sheet.to_python())
         r0, c0 = sheet.start
-        merged = [((a - r0, b - c0), (c - r0, d - c0)) for (a, b), (c, d) in (sheet.merged_cell_ranges or [])
-                  if c >= r0 and d >= c0]
+        merged = [
+            ((a - r0, b - c0), (c - r0, d - c0))
+            for (a, b), (c, d) in (sheet.merged_cell_ranges or [])
+            if c >= r0 and d >= c0
+        ]
         merged = [((max(a, 0), max(b, 0)), (c, d)) for (a, b), (c, d) in merged]
         del sheet  # free calamine's copy of the sheet before its cells are read into figures
         percent = {}
