@@ -1,4 +1,5 @@
-"""Store timings: bulk load, reload, replace, undo, export, and the cost of a connection per query.
+"""Store timings: bulk load, reload, replace, undo, export, the copy every write makes, the cost
+of a connection per query, and how long a reader in another process waits while a load runs.
 
 Usage: python bench/bench_store.py   (BENCH_QUICK=1 for 20k figures instead of 200k and 1.6M)
 """
@@ -6,7 +7,9 @@ Usage: python bench/bench_store.py   (BENCH_QUICK=1 for 20k figures instead of 2
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -83,9 +86,45 @@ def bench_size(n: int) -> None:
         timed("query, fresh connection", fresh, repeat=30)
         timed("data_version()", store.data_version, repeat=30)
         print(f"database file: {store.path.stat().st_size / 1e6:.1f} MB")
+        copy = store.path.with_name("copy.duckdb")
+        timed("copy of the database file (each write makes one)", lambda: shutil.copyfile(store.path, copy), repeat=3)
+        copy.unlink()
+        reads_during_a_load(store, n)
+
+
+def reads_during_a_load(store: Store, n: int) -> None:
+    """Query from this process, every 20 ms, while another process loads n figures replacing every value."""
+    count = "SELECT count(*) AS n FROM observations"
+    before = int(store.query(count)["n"].iloc[0])
+    loader = subprocess.Popen([sys.executable, __file__, "--load", str(store.path), str(n)])
+    latencies: list[float] = []
+    while loader.poll() is None:
+        start = time.perf_counter()
+        store.query(count)
+        latencies.append(time.perf_counter() - start)
+        time.sleep(0.02)
+    assert loader.wait() == 0
+    assert int(store.query(count)["n"].iloc[0]) == before
+    latencies.sort()
+    print(
+        f"{'read latency during a load in another process':<48} median {statistics.median(latencies) * 1000:.1f} ms,"
+        f" p99 {latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms"
+        f" ({len(latencies)} reads)",
+        flush=True,
+    )
+
+
+def load_in_this_process(path: str, n: int) -> None:
+    start = time.perf_counter()
+    report = Store(path).load(synthetic(n, 3.0, "c.xlsx"), actor="bench")
+    assert report.status == "loaded", report
+    print(f"{'  (that load, in the other process)':<48} {time.perf_counter() - start:8.3f} s", flush=True)
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--load"]:
+        load_in_this_process(sys.argv[2], int(sys.argv[3]))
+        return
     quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
     for n in [20_000] if quick else [200_000, 1_600_000]:
         bench_size(n)

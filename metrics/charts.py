@@ -15,7 +15,7 @@ from metrics.catalog import default_catalog
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 # Calm, distinguishable, none close to black (the streamlit template exports black bars; see STACK_NOTES).
 COLORWAY = ("#3B6EA8", "#E08E45", "#5AA17F", "#C25B56", "#8A7BB8",
-            "#C9A83E", "#5B9AA9", "#9C755F", "#7F8C8D", "#B07AA1")
+            "#C9A83E", "#5B9AA9", "#9C755F", "#7F8C8D", "#B07AA1", "#6B8E23", "#E377C2")  # 12: TOP_N parks
 SEQUENTIAL = ((0.0, "#F3F7FB"), (0.5, "#8FB3D9"), (1.0, "#1F4E79"))
 GOOD, BAD = "#2E8B57", "#C0392B"
 TEMPLATE_NAME = "parkdash"
@@ -110,8 +110,9 @@ def apply_layout(fig: go.Figure, title: str, subtitle: str = "", lang: str = "zh
     )
     if height:
         fig.update_layout(height=height)
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
+    # Plain grouped numbers on value axes (4,000,000), not SI suffixes: "4M 万元" reads as nonsense in Chinese.
+    fig.update_xaxes(automargin=True, exponentformat="none", separatethousands=True)
+    fig.update_yaxes(automargin=True, exponentformat="none", separatethousands=True)
     return fig
 
 
@@ -164,14 +165,12 @@ def _with_unit(name: str, unit: str, lang: str) -> str:
     return f"{name}（{unit}）" if lang != "en" else f"{name} ({unit})"
 
 
-def wrap(text: str, width: int | None = None) -> str:
+def wrap(text: str, width: int | None = None, suffix: str = "") -> str:
     """Escaped text broken into lines of about `width` characters (words kept whole; Chinese by character),
-    for axis labels that would otherwise run into each other."""
+    then `suffix` (e.g. the unit) on the last line or a line of its own; for axis tick labels."""
     text = str(text)
     cjk = any("\u4e00" <= ch <= "\u9fff" for ch in text)
-    width = width or (9 if cjk else 18)
-    if len(text) <= width:
-        return esc(text)
+    width = width or (9 if cjk else 20)
     lines, line = [], ""
     for token in (list(text) if cjk else text.split(" ")):
         joined = (line + token) if cjk else (f"{line} {token}" if line else token)
@@ -181,6 +180,12 @@ def wrap(text: str, width: int | None = None) -> str:
         else:
             line = joined
     lines.append(line)
+    if suffix:
+        gap = "" if cjk or suffix.startswith("（") else " "
+        if len(lines[-1]) + len(gap) + len(suffix) <= width:
+            lines[-1] += gap + suffix
+        else:
+            lines.append(suffix)
     return "<br>".join(esc(part) for part in lines)
 
 
@@ -219,6 +224,11 @@ def value_range(values: Iterable[float], pad: float = 0.15) -> list[float] | Non
     lo, hi = min(0.0, *vals), max(0.0, *vals)
     extra = (hi - lo) * pad or 1.0
     return [lo - extra if lo < 0 else 0.0, hi + extra if hi > 0 else 0.0]
+
+
+def park_colours(parks: Iterable[str]) -> dict[str, str]:
+    """One colour per park, by name order: the same parks get the same colours in every chart of a view."""
+    return {p: COLORWAY[n % len(COLORWAY)] for n, p in enumerate(sorted({str(p) for p in parks}))}
 
 
 def _bar_height(n: int) -> int:
@@ -294,17 +304,28 @@ def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
     inds = catalog_order(df["indicator"])
     theta = [esc(_indicator_meta(i, lang)[0]) for i in inds]
-    for n, (park, part) in enumerate(df.groupby("park", sort=False)):
+    colours = park_colours(df["park"])
+    for park, part in df.groupby("park", sort=False):
         by_ind = dict(zip(part["indicator"], part["score"], strict=True))
         r = [by_ind.get(i) for i in inds]
         fig.add_scatterpolar(
             r=r + r[:1], theta=theta + theta[:1], name=esc(park), mode="lines+markers",
-            fill="toself", opacity=0.75, line={"color": COLORWAY[n % len(COLORWAY)], "width": 2},
+            # A light fill: the largest polygon must not hide the others under it.
+            fill="toself", fillcolor=_rgba(colours[str(park)], 0.12), line={"color": colours[str(park)], "width": 2},
             hovertemplate=esc(park) + "<br>%{theta}: %{r:.1f}<extra></extra>",
         )
-    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100]},
-                                 "bgcolor": "#FFFFFF"})
-    return apply_layout(fig, title, subtitle, lang, height=560)
+    # First indicator on top, clockwise; the 0–100 ticks run between two indicators, not over a label.
+    fig.update_layout(polar={
+        "radialaxis": {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100], "angle": 90 - 180 / max(len(inds), 1),
+                       "tickfont": {"size": 11, "color": "#8A96A3"}},
+        "angularaxis": {"rotation": 90, "direction": "clockwise"},
+        "bgcolor": "#FFFFFF", "domain": {"y": [0.06, 1.0]}})
+    return apply_layout(fig, title, subtitle, lang, height=600)
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
 
 
 def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, subtitle: str = "",
@@ -347,8 +368,11 @@ def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, sub
                 row_t.append(esc(shown.get((p, i), "")))
             z.append(row_z)
             text.append(row_t)
-    x = [wrap(_with_unit(*_indicator_meta(i, lang)[:2], lang)) if not scores else
-         wrap(_indicator_meta(i, lang)[0]) for i in inds]
+    x = [esc(_with_unit(*_indicator_meta(i, lang)[:2], lang)) if not scores else
+         esc(_indicator_meta(i, lang)[0]) for i in inds]
+    # Tick labels on several lines, so long indicator names do not run into each other.
+    ticks = [wrap(_indicator_meta(i, lang)[0], suffix=_with_unit("", _indicator_meta(i, lang)[1], lang).strip()
+                  if not scores else "") for i in inds]
     fig.add_heatmap(
         z=z, x=x, y=[esc(p) for p in parks], text=text, texttemplate="%{text}",
         colorscale=[list(s) for s in SEQUENTIAL], zmin=0, zmax=100, showscale=scores,
@@ -356,7 +380,7 @@ def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, sub
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="bottom", tickangle=-30 if len(inds) > 6 else 0)
+    fig.update_xaxes(side="bottom", tickangle=-30 if len(inds) > 6 else 0, tickvals=x, ticktext=ticks)
     return apply_layout(fig, title, subtitle, lang, height=max(420, 160 + 56 * len(parks)), legend=False)
 
 
@@ -423,8 +447,9 @@ def chain_treemap(chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh
     fig = go.Figure()
     if not len(df):
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
-    ids, labels, parents, values, text = [], [], [], [], []
+    ids, labels, parents, values, text, colours = [], [], [], [], [], []
     shown = _display(df)
+    by_park = park_colours(df["park"])
     for n, park in enumerate(dict.fromkeys(df["park"])):
         mask = (df["park"] == park).to_numpy()
         part = df[mask]
@@ -434,6 +459,7 @@ def chain_treemap(chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh
         parents.append("")
         values.append(float(part["value"].sum()))
         text.append(fmt_number(part["value"].sum()))
+        colours.append(by_park[str(park)])
         for k, (chain, value, disp) in enumerate(zip(part["chain"], part["value"],
                                                      [s for s, m in zip(shown, mask, strict=True) if m],
                                                      strict=True)):
@@ -442,11 +468,12 @@ def chain_treemap(chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh
             parents.append(pid)
             values.append(float(value))
             text.append(esc(disp))
+            colours.append(by_park[str(park)])
     fig.add_treemap(
         ids=ids, labels=labels, parents=parents, values=values, text=text, branchvalues="total",
         texttemplate="%{label}<br>%{text}", textinfo="label+text",
         hovertemplate="%{label}: %{text} " + esc(unit) + "<extra></extra>",
-        marker={"colors": [COLORWAY[int(i[1:].split("/")[0]) % len(COLORWAY)] for i in ids]},
+        marker={"colors": colours},
         tiling={"pad": 2}, root_color="#FFFFFF",
     )
     fig.update_layout(margin={"l": 8, "r": 8, "b": 8})
@@ -469,11 +496,12 @@ def chain_ranking_bar(chain_ranking_df: pd.DataFrame, indicator: str, lang: str 
     open_, close = ("（", "）") if lang != "en" else (" (", ")")
     df = df.assign(_label=[f"{esc(c)}{open_}{esc(p)}{close}" for c, p in zip(df["chain"], df["park"], strict=True)],
                    _shown=_display(df))
-    for n, (park, part) in enumerate(df.groupby("park", sort=False)):
+    colours = park_colours(chain_ranking_df["park"])  # every park of the view, as the treemap colours them
+    for park, part in df.groupby("park", sort=False):
         fig.add_bar(
             x=list(part["value"]), y=list(part["_label"]), orientation="h", name=esc(park),
             text=[esc(s) for s in part["_shown"]], textposition="outside", cliponaxis=False,
-            marker_color=COLORWAY[n % len(COLORWAY)],
+            marker_color=colours[str(park)],
             hovertemplate="%{y}<br>%{text} " + esc(unit) + "<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=list(df["_label"]), autorange="reversed")
@@ -496,8 +524,9 @@ def trend_lines(trend_df: pd.DataFrame, indicator: str, lang: str = "zh", *, tit
                         row_heights=[0.68, 0.32] if growth else None)
     shown = _display(df)
     df = df.assign(_shown=shown)
-    for n, (park, part) in enumerate(df.groupby("park", sort=False)):
-        color = COLORWAY[n % len(COLORWAY)]
+    colours = park_colours(df["park"])
+    for park, part in df.groupby("park", sort=False):
+        color = colours[str(park)]
         g = part["growth_pct"] if "growth_pct" in part.columns else pd.Series([None] * len(part))
         g_text = ["–" if pd.isna(v) else f"{v:+.1f}%" for v in g]
         fig.add_scatter(

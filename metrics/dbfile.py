@@ -248,9 +248,11 @@ class DbFile:
                     shutil.copyfile(self.path, draft_path)
                     shutil.copymode(self.path, draft_path)
                 con = duckdb.connect(str(draft_path))
-            except OSError as exc:
+            except BaseException as exc:
                 self._discard(draft_path)
-                raise StoreError(PUBLISH_ZH + str(exc), PUBLISH_EN + str(exc)) from exc
+                if isinstance(exc, OSError):
+                    raise StoreError(PUBLISH_ZH + str(exc), PUBLISH_EN + str(exc)) from exc
+                raise
             draft = Draft(con, draft_path)
             try:
                 yield draft

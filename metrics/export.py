@@ -171,6 +171,7 @@ _SHEET_HEAD = (
     '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
     '<sheetFormatPr defaultRowHeight="15"/><sheetData>'
 )
+_SHEET_DIMENSION = '<dimension ref="A1:{last}"/>'  # goes right after <worksheet ...>
 _SHEET_TAIL = "</sheetData></worksheet>"
 
 
@@ -239,21 +240,38 @@ def _column_xml(col: pd.Series) -> list[str | None]:
         for n in np.flatnonzero(missing):
             out[n] = None
         return out
-    return [_value_xml(_cell_value(v)) for v in col.tolist()]
+    memo: dict = {}  # repeated values (park names, periods, indicators) are formatted once
+    out = []
+    for v in col.tolist():
+        try:
+            key = (type(v), v)
+            cell = memo[key]
+        except KeyError:
+            cell = memo[key] = _value_xml(_cell_value(v))
+        except TypeError:  # unhashable
+            cell = _value_xml(_cell_value(v))
+        out.append(cell)
+    return out
 
 
 def _sheet_chunks(df: pd.DataFrame, headers: list[str], letters: list[str]) -> Iterator[str]:
     """The sheetData rows of one sheet, a few thousand rows per string."""
-    yield '<row r="1">' + "".join(
-        f'<c r="{letter}1"' + _text_xml(text, _STYLE_HEADER) for letter, text in zip(letters, headers, strict=True)
-    ) + "</row>"
+    yield (
+        '<row r="1">'
+        + "".join(
+            f'<c r="{letter}1"' + _text_xml(text, _STYLE_HEADER) for letter, text in zip(letters, headers, strict=True)
+        )
+        + "</row>"
+    )
     for start in range(0, len(df), _ROWS_PER_CHUNK):
         part = df.iloc[start : start + _ROWS_PER_CHUNK]
         columns = [_column_xml(part.iloc[:, n]) for n in range(part.shape[1])]
         rows = []
         for offset, cells in enumerate(zip(*columns, strict=True)):
             r = start + offset + 2
-            body = "".join(f'<c r="{letter}{r}"{cell}' for letter, cell in zip(letters, cells) if cell is not None)
+            body = "".join(
+                f'<c r="{letter}{r}"{cell}' for letter, cell in zip(letters, cells, strict=True) if cell is not None
+            )
             rows.append(f'<row r="{r}">{body}</row>')
         yield "".join(rows)
 
@@ -276,7 +294,10 @@ def table_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "数据", units: dict[s
             part = df.iloc[start : start + per_sheet]
             big = len(part) * max(len(headers), 1) > 2_000_000  # may pass ZIP's 4 GB limit uncompressed
             with zf.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=big) as sheet:
-                sheet.write(_SHEET_HEAD.format(selected=' tabSelected="1"' if n == 1 else "").encode())
+                head = _SHEET_HEAD.format(selected=' tabSelected="1"' if n == 1 else "")
+                dimension = _SHEET_DIMENSION.format(last=f"{letters[-1] if letters else 'A'}{len(part) + 1}")
+                head = head.replace("<sheetViews>", dimension + "<sheetViews>", 1)
+                sheet.write(head.encode())
                 for chunk in _sheet_chunks(part, headers, letters):
                     sheet.write(chunk.encode("utf-8"))
                 sheet.write(_SHEET_TAIL.encode())

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.config import db_path
-from metrics.dbfile import DbFile, Draft, OnWait, StoreBusy, StoreError
+from metrics.dbfile import DbFile, Draft, OnWait, StoreError
 from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -41,7 +41,7 @@ def _statements(file_name: str) -> dict[str, str]:
     """Named statements of a SQL file (`-- name: x` starts statement x)."""
     text = (SQL_DIR / file_name).read_text(encoding="utf-8")
     parts = re.split(r"^-- name: (\w+)\s*$", text, flags=re.MULTILINE)
-    return {name: body.strip().rstrip(";") for name, body in zip(parts[1::2], parts[2::2])}
+    return {name: body.strip().rstrip(";") for name, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 def _chain_or_none(chain) -> str | None:
@@ -192,6 +192,8 @@ class Store:
                 return out
         except StoreError as exc:  # StoreBusy, or the new file could not be written
             return _rejected(report, exc.message_zh, exc.message_en)
+        except OSError as exc:  # keeping the original bytes failed (disk full?); rolled back
+            return _rejected(report, f"无法保存原始文件：{exc}", f"Could not keep the original file: {exc}")
         except (duckdb.ConstraintException, duckdb.ConversionException) as exc:  # rolled back; a bug upstream
             return _rejected(report, f"数据无法写入数据库：{exc}", f"The figures could not be stored: {exc}")
 
@@ -253,7 +255,12 @@ class Store:
     @staticmethod
     def _unchanged(report: IngestReport, rows_loaded: int) -> IngestReport:
         return dataclasses.replace(
-            report, status="unchanged", load_id=None, rows_loaded=rows_loaded, rows_replaced=0, rows_unchanged=rows_loaded
+            report,
+            status="unchanged",
+            load_id=None,
+            rows_loaded=rows_loaded,
+            rows_replaced=0,
+            rows_unchanged=rows_loaded,
         )
 
     def undo_load(self, load_id: int, actor: str = "cli", on_wait: OnWait | None = None) -> dict:

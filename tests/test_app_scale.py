@@ -112,7 +112,7 @@ def test_data_page_picks_a_figure_by_park_chain_and_indicator(many_parks):
     at.selectbox(key="figure_chain").select("新材料").run()
     assert not at.exception
     detail = at.dataframe[1].value
-    assert "44" in set(detail["内容"]) and "2024年" in set(detail["内容"])  # 10 × 4 × 1.1
+    assert "44万元" in set(detail["内容"]) and "2024年" in set(detail["内容"])  # 10 × 4 × 1.1, with its unit
     at.selectbox(key="figure_indicator").select("national_platforms").run()  # no chain figure of it
     assert [i.value for i in at.info] == ["2024年没有这条数据。请换一个园区、产业链或指标，或在左侧换统计期。"]
 
@@ -159,3 +159,17 @@ def test_the_png_browser_starts_in_the_background_at_the_first_run(many_parks):
     while not render.server_running() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert render.server_running()
+
+
+def test_png_unavailable_reason_follows_the_language(many_parks, monkeypatch):
+    from ui.cache import png_status
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    png_status.clear()
+    try:
+        at = open_page("dashboard.py", {"lang": "en"})
+        reasons = [c for c in captions(at) if c.startswith("PNG export is unavailable on this server")]
+        assert len(reasons) == 2  # the chart and the one-page summary
+        assert "is not an executable browser" in reasons[0] and "不是" not in reasons[0]
+    finally:
+        png_status.clear()

@@ -146,7 +146,7 @@ def test_data_page_lists_loads_and_undoes_and_restores(app_db, analyst):
     at.button(key="restore_button").click().run()
     assert not at.exception, at.exception
     assert [s.value for s in at.success] == ["已恢复历史值 #1。"]
-    assert "1,100" in set(at.dataframe[1].value["内容"])
+    assert "1,100万元" in set(at.dataframe[1].value["内容"])
 
     at.selectbox(key="undo_pick").select_index(0).run()
     at.button(key="undo_button").click().run()

@@ -72,6 +72,18 @@ def drafts(db: Path) -> list[Path]:
     return sorted(db.parent.glob(db.name + ".writing-*"))
 
 
+def test_two_processes_creating_the_database_at_once_both_land(db_path):
+    assert not db_path.exists()
+    workers = [start_worker(db_path, f"{n}.csv", f"园区{n}", n) for n in range(2)]
+    for worker in workers:
+        out, err = worker.communicate(timeout=60)
+        assert json.loads(out)["status"] == "loaded", err
+    store = Store(db_path)
+    assert len(store.query("SELECT * FROM schema_version")) == 1
+    assert sorted(store.observations_frame()["park"].unique()) == ["园区0", "园区1"]
+    assert drafts(db_path) == []
+
+
 def test_load_killed_inside_its_transaction_leaves_the_database_as_before(db_path):
     store = Store(db_path)
     store.load(parsed("base.csv", [figure("园区甲", "revenue", 1)]))

@@ -244,3 +244,31 @@ def test_a_figure_the_schema_refuses_rejects_the_whole_file(db_path):
     )
     assert report.status == "rejected" and "CHECK constraint" in report.fatal_en
     assert store.is_empty() and store.loads().empty
+
+
+def test_a_write_that_cannot_be_published_is_rejected_and_changes_nothing(db_path, monkeypatch):
+    import errno
+    import os
+
+    from metrics import dbfile
+
+    store = Store(db_path)
+    store.load(parsed("a.csv", two_parks()))
+    before, digest = current(store), db_path.read_bytes()
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(dbfile, "_fsync_path", disk_full)  # fails after the transaction, before publication
+    report = store.load(parsed("b.csv", two_parks(revenue_a=999)))
+    assert report.status == "rejected" and "磁盘空间不足" in report.fatal and "disk full" in report.fatal_en
+    monkeypatch.setattr(dbfile.shutil, "copyfile", disk_full)  # fails before the transaction
+    with pytest.raises(StoreError, match="disk full"):
+        store.undo_load(1)
+    monkeypatch.undo()
+    assert db_path.read_bytes() == digest and current(store) == before
+    assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)) == [
+        db_path.name,
+        db_path.name + ".lock",
+    ]
+    assert store.load(parsed("b.csv", two_parks(revenue_a=999))).status == "loaded"

@@ -10,7 +10,6 @@ from metrics import queries
 from metrics.config import db_path
 from metrics.store import Store
 
-
 _WARM = {"started": False}
 _WARM_LOCK = threading.Lock()
 

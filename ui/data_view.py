@@ -71,8 +71,8 @@ def figure_picker(ctx) -> dict | None:
     indicators = [i.id for i in (ctx.catalog.in_category(cat) if cat else ctx.catalog.indicators)]
     left, middle, right = st.columns(3)
     park = left.selectbox(t("figure_park", ctx.lang), parks, key="figure_pick")
-    chains = [""] + [c for c in ctx.look("available_chains", (park,))
-                     if not ctx.filters.chains or c in ctx.filters.chains]
+    # The sidebar's chain list (already cached), not a query per park: a chain the park lacks says so below.
+    chains = [""] + list(ctx.filters.chains or ctx.look("available_chains", tuple(ctx.filters.parks)))
     whole = t("whole_park_short", ctx.lang)
     chain = middle.selectbox(t("figure_chain", ctx.lang), chains, key="figure_chain",
                              format_func=lambda c: c or whole)
@@ -89,8 +89,9 @@ def figure_detail(ctx, row: dict) -> bool:
     if detail is None:
         st.info(t("figure_none", ctx.lang, period=period.label(ctx.lang)))
         return False
+    unit = ctx.catalog.unit_label(ctx.catalog.indicator(row["indicator"]).unit, ctx.lang)
     facts = {
-        "col_display": detail["display"], "col_period_label": detail["period_label"],
+        "col_display": f"{detail['display']} {unit}".strip() if ctx.lang == "en" else f"{detail['display']}{unit}", "col_period_label": detail["period_label"],
         "col_source": detail.get("source") or "–", "col_reference": detail.get("reference") or "–",
         "col_basis": t("basis_" + detail["basis"], ctx.lang) if detail.get("basis") else "–",
         "col_file_name": detail.get("file_name") or "–",

@@ -167,6 +167,8 @@ def table_with_downloads(ctx, df: pd.DataFrame, name: str, hidden: tuple[str, ..
     on_screen = [headers[c] for c in df.columns if c not in hidden]
     one_decimal = {headers[c]: st.column_config.NumberColumn(format="%.1f")
                    for c in ("index", "score", "growth_pct", "change_pct") if c in df.columns}
+    one_decimal |= {headers[c]: st.column_config.NumberColumn(format="localized")  # 4,543,799 like `display`
+                    for c in ("prev_value", "change") if c in df.columns}
     st.dataframe(shown, hide_index=True, column_order=on_screen, column_config=one_decimal, key=f"table_{name}")
     catalog = ctx.catalog
 
@@ -198,8 +200,10 @@ def _is_num(x) -> bool:
     return x is not None and not (isinstance(x, float) and math.isnan(x)) and not pd.isna(x)
 
 
-def kpi_grid(ctx, cards: pd.DataFrame, columns: int = 4) -> None:
-    """st.metric cards per indicator family: value as reported (110余), change vs the comparable period."""
+def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
+    """st.metric cards per indicator family: value as reported (110余), change vs the comparable period.
+    Three to a row in English, whose indicator names are about twice as long (a card cuts its label)."""
+    columns = columns or (3 if ctx.lang == "en" else 4)
     for cat in ctx.catalog.categories:
         part = cards[cards["category"] == cat.id]
         if part.empty:
@@ -237,7 +241,7 @@ def data_badges(ctx, cards: pd.DataFrame) -> None:
     latest = status.get("latest_period")
     loaded = status.get("last_load_at")
     left.caption(t("freshness", ctx.lang, loaded=f"{loaded:%Y-%m-%d %H:%M} UTC" if loaded else "–",
-                   latest=latest.label(ctx.lang) if latest else "–", n=status.get("n_observations", 0)))
+                   latest=latest.label(ctx.lang) if latest else "–", n=f"{status.get('n_observations', 0):,}"))
     with right:
         if illustrative:
             st.badge(t("badge_illustrative", ctx.lang), icon=":material/info:", color="orange")

@@ -39,8 +39,15 @@ class ArrayBody:
     def codes(self, column: int) -> tuple[np.ndarray, list]:
         if column not in self._codes:
             cells = pd.Series(self.cells[:, column], dtype=object, copy=False)
-            codes, uniques = pd.factorize(cells, use_na_sentinel=False)
-            self._codes[column] = (codes, ["" if u is None else u for u in uniques])
+            # Nulls (None, NaN: never from calamine or the csv module, which give "") take the sentinel
+            # and become "": pandas would otherwise look for them in a pass of its own over the column.
+            codes, uniques = pd.factorize(cells)
+            uniques = list(uniques)
+            null = codes < 0
+            if null.any():
+                codes[null] = len(uniques)
+                uniques.append("")
+            self._codes[column] = (codes, uniques)
         return self._codes[column]
 
     def numbers(self, column: int) -> NumericPass:

@@ -77,12 +77,21 @@ class Coded:
 
     def at(self, pos: np.ndarray) -> np.ndarray:
         """The results at the given positions, as an object array (one take, no Python loop)."""
-        return self.table[self.codes[pos]]
+        if all(v is None for v in self.table):
+            return np.empty(len(pos), dtype=object)  # already all None: no take at all
+        return self.table[self.codes][pos]  # per row first: the figures' take is then a single one
 
     def categorical(self, pos: np.ndarray) -> pd.Categorical:
         """The results at the given positions as a pandas Categorical: codes only, no object per row."""
         table_codes, categories = pd.factorize(pd.Series(self.table, dtype=object, copy=False))
-        return pd.Categorical.from_codes(table_codes[self.codes[pos]], categories=categories)
+        # Compose the small maps first (table -> category, per row), then take the figures' positions
+        # once, in the narrowest integer type: one pass of 1-byte codes instead of two of 8-byte ones.
+        per_row = table_codes.astype(_code_type(len(categories)))[self.codes]
+        return pd.Categorical.from_codes(per_row[pos], categories=categories, validate=False)
+
+
+def _code_type(size: int) -> type:
+    return np.int8 if size < 127 else np.int16 if size < 32_767 else np.int32
 
 
 def fill_merged(grid: Grid) -> None:

@@ -158,13 +158,19 @@ _PLAIN_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "decimal
 
 def numeric_pass(cells: np.ndarray) -> NumericPass:
     """Vectorised first look at a column: numbers (and number-like text) without a Python loop."""
-    if pd.api.types.infer_dtype(cells, skipna=False) in _PLAIN_KINDS:
+    plain = pd.api.types.infer_dtype(cells, skipna=False) in _PLAIN_KINDS
+    if plain:
         values = cells.astype(float)  # only numbers (no bool, no text): the common, fastest case
     else:
         values = np.array(pd.to_numeric(pd.Series(cells, dtype=object, copy=False), errors="coerce"), dtype=float)
     slow = ~np.isfinite(values)
     found = ~slow
-    if found.any() and pd.api.types.infer_dtype(cells[found], skipna=False) not in _PLAIN_KINDS | {"string"}:
+    # (A column found plain above holds only numbers: nothing to check again.)
+    if (
+        not plain
+        and found.any()
+        and pd.api.types.infer_dtype(cells[found], skipna=False) not in _PLAIN_KINDS | {"string"}
+    ):
         # to_numeric reads True as 1: booleans (and odd objects) go the slow way to be refused.
         slow |= np.fromiter((type(c) not in (float, int, str) for c in cells), dtype=bool, count=len(cells))
     empty = np.zeros(len(cells), dtype=bool)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import python_calamine
@@ -30,11 +31,17 @@ def _rectangle(rows: list[list]) -> np.ndarray:
 
 def workbook_grids(data: bytes, kind: str, budget: SheetBudget) -> Iterator[tuple[int, int, Grid | None, str]]:
     """(index, count, grid, sheet name) per worksheet; grid None for an empty sheet."""
-    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheets = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
-    percents = percent_cells(data) if kind == "xlsx" else {}
+    # Percent formats come from a second look at the sheet XML; calamine parses without the GIL, so
+    # that look runs beside it (wall time) instead of after it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(percent_cells, data) if kind == "xlsx" else None
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        first = book.get_sheet_by_name(sheets[0]) if sheets else None
+        percents = pending.result() if pending is not None else {}
     for k, name in enumerate(sheets):
-        sheet = book.get_sheet_by_name(name)
+        sheet = first if k == 0 else book.get_sheet_by_name(name)
+        first = None
         if sheet.start is None:
             yield k, len(sheets), None, name
             continue
