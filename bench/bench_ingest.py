@@ -138,6 +138,15 @@ def write_long_csv(path: Path, n_rows: int) -> None:
 
 
 # -- steps, each run in a fresh interpreter ----------------------------------------------------------
+def _rss_mb() -> float:
+    """Resident memory now (MB): the base a step's peak grows from (imports, the file's bytes)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _warm_up() -> None:
     """Load the catalog and the readers once, as a running dashboard has: time reading, not imports."""
     from metrics.ingest import read_file
@@ -150,11 +159,13 @@ def step_ours(path: str) -> dict:
 
     _warm_up()
     data = Path(path).read_bytes()
+    base = _rss_mb()
     t, cpu = time.perf_counter(), time.process_time()
     parsed = read_file(data, Path(path).name)
     return {
         "seconds": time.perf_counter() - t,
         "cpu": time.process_time() - cpu,
+        "base_mb": base,
         "figures": len(parsed.frame),
         "errors": len(parsed.report.errors),
     }
@@ -169,12 +180,14 @@ def step_ours_store(path: str) -> dict:
     _warm_up()
     data = Path(path).read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
+        base = _rss_mb()
         t, cpu = time.perf_counter(), time.process_time()
         parsed = read_file(data, Path(path).name)
         report = Store(Path(tmp) / "bench.duckdb").load(parsed, skip_bad_rows=True)
         return {
             "seconds": time.perf_counter() - t,
             "cpu": time.process_time() - cpu,
+            "base_mb": base,
             "figures": report.rows_loaded,
             "status": report.status,
         }
@@ -183,29 +196,32 @@ def step_ours_store(path: str) -> dict:
 def step_pandas_openpyxl(path: str) -> dict:
     import pandas as pd
 
+    base = _rss_mb()
     t, cpu = time.perf_counter(), time.process_time()
     frame = pd.read_excel(path, engine="openpyxl")
-    return {"seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu, "rows": len(frame)}
+    return {"seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu, "base_mb": base, "rows": len(frame)}
 
 
 def step_calamine(path: str) -> dict:
     import python_calamine
 
     data = Path(path).read_bytes()
+    base = _rss_mb()
     t, cpu = time.perf_counter(), time.process_time()
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     rows = book.get_sheet_by_index(0).to_python()
-    return {"seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu, "rows": len(rows)}
+    return {"seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu, "base_mb": base, "rows": len(rows)}
 
 
 def step_duckdb_csv(path: str) -> dict:
     import duckdb
 
+    base = _rss_mb()
     t, cpu = time.perf_counter(), time.process_time()
     con = duckdb.connect()
     con.execute("CREATE TABLE raw AS SELECT * FROM read_csv(?)", [path])
     rows = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
-    return {"seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu, "rows": rows}
+    return {"seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu, "base_mb": base, "rows": rows}
 
 
 STEPS = {
@@ -264,7 +280,7 @@ def main() -> int:
         f"rows: {n:,} (xlsx, 8 indicator columns), {10 * n:,} (csv, long); best of {repeat}; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
-    print(f"{'file':<26}{'reader':<34}{'seconds':>9}{'cpu s':>8}{'peak MB':>9}  result")
+    print(f"{'file':<26}{'reader':<34}{'seconds':>9}{'cpu s':>8}{'peak MB':>9}{'grew MB':>9}  result")
     labels = {
         "ours": "read_file (ours)",
         "ours_store": "read_file + Store.load (ours)",
@@ -276,10 +292,16 @@ def main() -> int:
         r = run_step(step, path, repeat)
         results[(kind, step)] = r
         if "error" in r:
-            print(f"{path.name:<26}{labels[step]:<34}{'-':>9}{'-':>8}{'-':>9}  {r['error']}")
+            print(f"{path.name:<26}{labels[step]:<34}{'-':>9}{'-':>8}{'-':>9}{'-':>9}  {r['error']}")
             continue
-        extra = ", ".join(f"{k}={v}" for k, v in r.items() if k not in ("seconds", "cpu", "peak_mb"))
-        print(f"{path.name:<26}{labels[step]:<34}{r['seconds']:>9.2f}{r['cpu']:>8.2f}{r['peak_mb']:>9.0f}  {extra}")
+        r["grew_mb"] = r["peak_mb"] - r["base_mb"]
+        extra = ", ".join(
+            f"{k}={v}" for k, v in r.items() if k not in ("seconds", "cpu", "peak_mb", "base_mb", "grew_mb")
+        )
+        print(
+            f"{path.name:<26}{labels[step]:<34}{r['seconds']:>9.2f}{r['cpu']:>8.2f}{r['peak_mb']:>9.0f}"
+            f"{r['grew_mb']:>9.0f}  {extra}"
+        )
     print()
 
     def ratio(a, b, key):
@@ -305,7 +327,13 @@ def main() -> int:
             f"{k} {'met' if m else 'NOT met'}" for k, (_, m) in zip(("wall", "cpu"), shown, strict=True)
         )
         print(f"{label:<34}{cells}   {op} {bound:g}x: {verdict}")
+    grew = ratio(("xlsx", "calamine"), ("xlsx", "ours"), "grew_mb")
+    if grew is not None:
+        print(
+            f"{'xlsx memory: ours / raw calamine':<34}{grew:>7.2f}x   (peak growth over each process's base; no target)"
+        )
     print("(cpu = process CPU time, all threads; on a shared machine it is steadier than wall time)")
+    print("(peak MB includes each process's imports: pandas, pyarrow and duckdb for ours; grew MB = peak - base)")
     return 0 if ok else 1
 
 
