@@ -105,7 +105,7 @@ def summary_figure(store, lang: str = "zh", period: Period | None = None, parks:
 
     families = _family_cards(kpi)
     cat = default_catalog()
-    lead_name, lead_unit = cat.indicator(lead).name(lang), cat.indicator(lead).unit
+    lead_name, lead_unit = cat.indicator(lead).name(lang), cat.unit_label(cat.indicator(lead).unit, lang)
     family_titles = []
     for cid, cards in families:
         name = cat.category(cid).name(lang)
