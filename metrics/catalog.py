@@ -128,6 +128,16 @@ class Catalog:
         return index
 
 
+def _key_problems(where: str, entry: dict, keys: set[str]) -> list[str]:
+    """Unknown and missing keys of one catalog entry."""
+    problems = []
+    if unknown := set(entry) - keys:
+        problems.append(f"{where}: unknown keys {sorted(unknown)}")
+    if missing := keys - set(entry):
+        problems.append(f"{where}: missing keys {sorted(missing)}")
+    return problems
+
+
 def _validate(ind_doc: dict, park_doc: dict, ind_path: Path, park_path: Path) -> list[str]:
     problems: list[str] = []
     cat_ids = {c.get("id") for c in ind_doc.get("category", [])}
@@ -135,12 +145,7 @@ def _validate(ind_doc: dict, park_doc: dict, ind_path: Path, park_path: Path) ->
     seen_names: dict[str, tuple[int, str]] = {}
     for n, entry in enumerate(ind_doc.get("indicator", []), start=1):
         where = f"{ind_path.name}: indicator #{n} ({entry.get('id', '?')})"
-        unknown = set(entry) - INDICATOR_KEYS
-        missing = INDICATOR_KEYS - set(entry)
-        if unknown:
-            problems.append(f"{where}: unknown keys {sorted(unknown)}")
-        if missing:
-            problems.append(f"{where}: missing keys {sorted(missing)}")
+        problems += _key_problems(where, entry, INDICATOR_KEYS)
         iid = entry.get("id", "")
         if not ID_PATTERN.match(str(iid)):
             problems.append(f"{where}: id must be snake_case")
@@ -167,12 +172,7 @@ def _validate(ind_doc: dict, park_doc: dict, ind_path: Path, park_path: Path) ->
     seen_units: set[str] = set()
     for n, entry in enumerate(ind_doc.get("unit", []), start=1):
         where = f"{ind_path.name}: unit #{n} ({entry.get('id', '?')})"
-        unknown = set(entry) - UNIT_KEYS
-        missing = UNIT_KEYS - set(entry)
-        if unknown:
-            problems.append(f"{where}: unknown keys {sorted(unknown)}")
-        if missing:
-            problems.append(f"{where}: missing keys {sorted(missing)}")
+        problems += _key_problems(where, entry, UNIT_KEYS)
         if entry.get("id") not in ALLOWED_UNITS:
             problems.append(f"{where}: unit {entry.get('id')!r} not in {sorted(ALLOWED_UNITS)}")
         if entry.get("id") in seen_units:

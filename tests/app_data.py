@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from conftest import ROOT
 from parsed_factory import figure, parsed
+from streamlit.testing.v1 import AppTest
 
 ROOT_PAGES = ("dashboard.py", "pages/parks.py", "pages/chains.py", "pages/trends.py", "pages/upload.py",
               "pages/data.py")
@@ -56,3 +59,19 @@ def seed_replacement(store) -> None:
     row = figure(DY, "revenue", 1200, period=Y2024, source="replacement.xlsx!Sheet1!2", reference="年报第3页")
     report = store.load(parsed("replacement.xlsx", [row]), actor="test")
     assert report.status == "loaded", report
+
+
+def open_page(page: str = "dashboard.py", params: dict | None = None) -> AppTest:
+    """Run the app from its entry page (with URL params), then switch to `page`; fail on any exception."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params.update(params or {})
+    at.run()
+    if page != "dashboard.py":
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def specs(at) -> list[dict]:
+    """The Plotly figure JSON of every chart on the page."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]

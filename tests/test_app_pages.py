@@ -6,23 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from app_data import DY, WF, WH, XSS, app_db  # noqa: F401
-from conftest import ROOT
-from streamlit.testing.v1 import AppTest
-
-
-def open_page(page: str = "dashboard.py", params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params.update(params or {})
-    at.run()
-    if page != "dashboard.py":
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def specs(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+from app_data import DY, WF, WH, XSS, app_db, open_page, specs  # noqa: F401
 
 
 def metrics(at) -> dict[str, tuple[str, str]]:

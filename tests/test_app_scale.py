@@ -4,13 +4,11 @@ downloads, English units, download failures and the PNG warm-up. AppTest against
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 
 import pytest
-from conftest import ROOT
+from app_data import open_page, specs
 from parsed_factory import figure, parsed
-from streamlit.testing.v1 import AppTest
 
 Y2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 Y2024 = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
@@ -32,18 +30,6 @@ def many_parks(db_path):
     return db_path
 
 
-def open_page(page: str, params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params.update(params or {})
-    at.run()
-    if page != "dashboard.py":
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def specs(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def captions(at) -> list[str]:
