@@ -79,7 +79,9 @@ class Coded:
         """The results at the given positions, as an object array (one take, no Python loop)."""
         if all(v is None for v in self.table):
             return np.empty(len(pos), dtype=object)  # already all None: no take at all
-        return self.table[self.codes][pos]  # per row first: the figures' take is then a single one
+        if len(pos) > len(self.codes):  # a wide table: objects per row first, then one take per figure
+            return self.table[self.codes][pos]
+        return self.table[self.codes[pos]]
 
     def categorical(self, pos: np.ndarray) -> pd.Categorical:
         """The results at the given positions as a pandas Categorical: codes only, no object per row."""

@@ -56,7 +56,7 @@ def _column_number(letters: bytes) -> int:
     return n - 1
 
 
-_CELL_REF = re.compile(rb'[^>]*?\sr="([A-Z]+)(\d+)"')
+_CELL_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
 _CHUNK = 1 << 22  # bytes of sheet XML inflated at a time: the sheet is never held whole a second time
 
 
@@ -81,7 +81,8 @@ def _marked_cells(stream, style_attrs: list[bytes]) -> dict[int, list[int]]:
                 tag = segment.rfind(b"<", 0, hit)
                 if tag >= 0 and segment.startswith(b"<c", tag) and segment[tag + 2 : tag + 3].isspace():
                     if segment[hit - 1 : hit].isspace():
-                        m = _CELL_REF.match(segment, tag + 2, hit)
+                        end = segment.find(b">", hit)
+                        m = _CELL_REF.search(segment, tag + 2, end if end >= 0 else len(segment))
                         if m:
                             by_column.setdefault(_column_number(m[1]), []).append(int(m[2]) - 1)
                 hit = segment.find(attr, hit + len(attr))
