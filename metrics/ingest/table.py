@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,11 @@ QUALIFIER_WORDS = {q: k for k, q in enumerate(QUALIFIERS)}
 _TITLE_UNIT = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
 
 KEY_OK, KEY_EMPTY, KEY_TOTAL, KEY_BAD = 0, 1, 2, 3
+
+# From this many body rows on, the `file!sheet!row` texts of all rows are built in Arrow on a second thread
+# (Arrow frees the GIL) while this one resolves keys and values; the figures' texts are then one take.
+EARLY_SOURCE_ROWS = 100_000
+_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-source")
 
 
 def _date_of(cell: object) -> tuple[int, dt.date | None]:
@@ -94,6 +100,10 @@ class _Sheet:
         self.default_period = find_period(layout.title_text) or find_period(grid.sheet) or ctx.file_period
         m = _TITLE_UNIT.search(layout.title_text.replace(" ", ""))
         self.title_unit = m[1] if m else None
+        self.source_prefix = f"{ctx.file_name}!{grid.sheet}!"
+        self.early_source: Future | None = None
+        if self.body.n >= EARLY_SOURCE_ROWS:
+            self.early_source = _BACKGROUND.submit(_source_texts, self.source_prefix, self.row_numbers)
 
     def cell(self, column: Column, pos: int) -> object:
         """The cell as written at body row `pos` (for messages)."""
@@ -174,16 +184,17 @@ class _Sheet:
     def _source(self, rows: np.ndarray, pos: np.ndarray, single_pass: bool) -> pa.Array:
         """`file!sheet!row` per figure, built in Arrow (no Python string per figure), as large_string
         (pandas' "str" dtype, so that pandas need not copy it)."""
-        # The system allocator: Arrow's default (mimalloc) is several times slower on the first touch of
-        # a fresh large buffer (measured 110-170 ms against 30 ms for the 1.6M texts of bench_ingest).
         pool = pa.system_memory_pool()
-        prefix = pa.scalar(f"{self.ctx.file_name}!{self.grid.sheet}!", pa.large_string())
-        suffix = pa.scalar("", pa.large_string())
+        if self.early_source is not None:
+            texts = self.early_source.result()  # every body row's text, built while the rest was read
+            at = rows[pos]
+            if single_pass and len(at) == len(texts):
+                return texts  # one pass holds sorted distinct rows: as many as all of them are all of them
+            return pc.take(texts, pa.array(at), memory_pool=pool)
         # A wide table repeats each row once per indicator column: format every row once, then take.
         # A long table has one figure per row at most: format the figures' rows directly.
         numbers = self.row_numbers[rows[pos]] if single_pass else self.row_numbers[rows]
-        numbers = pc.cast(pa.array(numbers), pa.large_string(), memory_pool=pool)
-        texts = pc.binary_join_element_wise(prefix, numbers, suffix, memory_pool=pool)
+        texts = _source_texts(self.source_prefix, numbers)
         return texts if single_pass else pc.take(texts, pa.array(pos), memory_pool=pool)
 
     def _data_rows(self) -> np.ndarray:
@@ -483,20 +494,29 @@ class _Sheet:
         n = len(rows)
         values, qualifiers = np.full(n, np.nan), np.zeros(n, dtype=np.int8)
         indicator = np.zeros(n, dtype=np.int16)
-        # One group per (indicator, written unit): each is read with one unit and one factor.
-        group = ind_info.codes * len(units.table) + units.codes
+        # One group per (indicator, written unit): each is read with one unit and one factor. The group
+        # code names its indicator and unit (code = indicator code x units + unit code), so the plain
+        # numbers of every group are scaled in one vectorised pass; only the few cells that are not plain
+        # numbers go through the Python parser, group by group.
+        n_units = len(units.table)
+        group = ind_info.codes * n_units + units.codes
         group[ind_kind != KEY_OK] = -1
         first_pass = self.body.numbers(value_col.index)
-        present = np.flatnonzero(np.bincount(group[group >= 0])) if (group >= 0).any() else []
+        valid = group >= 0
+        present = np.flatnonzero(np.bincount(group[valid])) if valid.any() else []
+        n_groups = int(present[-1]) + 1 if len(present) else 0
+        factor_of = np.full(n_groups, np.nan)
+        code_of = np.zeros(n_groups, dtype=np.int16)
+        info: dict[int, tuple] = {}
         for g in present:  # bincount, not unique: the groups are few small numbers, no sort needed
-            pos = np.flatnonzero(group == g)
-            ind_id, bracket_unit = ind_info.table[ind_info.codes[pos[0]]]
-            column_unit = units.table[units.codes[pos[0]]]
+            ind_id, bracket_unit = ind_info.table[g // n_units]
+            column_unit = units.table[g % n_units]
             written = column_unit if isinstance(column_unit, str) else bracket_unit
             ind = catalog.indicator(ind_id)
             factor = unit_factor(written, ind.unit)
+            info[int(g)] = (ind_id, ind, factor)
             if factor is None:
-                for i in pos:
+                for i in np.flatnonzero(group == g):
                     self.bad[i] = True
                     self.problem(
                         rows[i],
@@ -506,9 +526,41 @@ class _Sheet:
                         f"unit {written!r} does not fit {ind.id} ({ind.unit})",
                     )
                 continue
-            sel = rows[pos]
-            parsed = read_values(first_pass.take(sel), ind.unit, factor, self._percent_rows(value_col.index, sel))
-            self._collect(rows, value_col, ind_id, pos, parsed, None)
-            values[pos], qualifiers[pos] = parsed.values, parsed.qualifiers
-            indicator[pos] = self.indicator_code[ind_id]
+            factor_of[g], code_of[g] = factor, self.indicator_code[ind_id]
+        if n_groups:
+            ok = valid & ~np.isnan(factor_of[np.where(valid, group, 0)])
+            at = group[ok]
+            multiplier = factor_of[at]
+            percent = self._percent_rows(value_col.index, rows)
+            if percent is not None:
+                multiplier = np.where(percent[ok], 100.0, multiplier)
+            whole = len(rows) == self.body.n
+            sel = rows[ok]
+            plain = first_pass.values if whole and ok.all() else first_pass.values[sel]
+            values[ok] = plain * multiplier
+            indicator[ok] = code_of[at]
+            empty = first_pass.empty[sel]
+            self.ctx.report.report.missing += int(empty.sum())
+            slow_at = np.flatnonzero(ok)[first_pass.slow[sel] & ~empty]
+            slow_group = group[slow_at]
+            for g in np.flatnonzero(np.bincount(slow_group, minlength=n_groups)) if len(slow_at) else []:
+                ind_id, ind, factor = info[int(g)]
+                pos = slow_at[slow_group == g]
+                sub = rows[pos]
+                parsed = read_values(
+                    first_pass.take(sub), ind.unit, factor, percent[pos] if percent is not None else None
+                )
+                self._collect(rows, value_col, ind_id, pos, parsed, None)
+                values[pos], qualifiers[pos] = parsed.values, parsed.qualifiers
         yield indicator, np.arange(n), values, qualifiers, None
+
+
+def _source_texts(prefix: str, numbers: np.ndarray) -> pa.Array:
+    """`prefix` + each row number, as one large_string array."""
+    # The system allocator: Arrow's default (mimalloc) is several times slower on the first touch of
+    # a fresh large buffer (measured 110-170 ms against 30 ms for the 1.6M texts of bench_ingest).
+    pool = pa.system_memory_pool()
+    texts = pc.cast(pa.array(numbers), pa.large_string(), memory_pool=pool)
+    return pc.binary_join_element_wise(
+        pa.scalar(prefix, pa.large_string()), texts, pa.scalar("", pa.large_string()), memory_pool=pool
+    )
