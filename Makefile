@@ -25,8 +25,8 @@ bench: $(STAMP)
 	$(PY) bench/run_all.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check metrics pages tests bench dashboard.py ui
-	$(VENV)/bin/ruff format --check metrics pages tests bench dashboard.py ui
+	$(VENV)/bin/ruff check metrics pages tests bench dashboard.py ui sample_data
+	$(VENV)/bin/ruff format --check metrics pages tests bench dashboard.py ui sample_data
 
 clean:
 	rm -rf $(VENV) data/

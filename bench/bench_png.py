@@ -39,8 +39,15 @@ PARKS = [f"园区{n:02d}" for n in range(1, 11)]
 
 
 def chart():
-    df = pd.DataFrame({"rank": range(1, 11), "park": PARKS, "value": [1000.0 - 70 * n for n in range(10)],
-                       "qualifier": "exact", "unit": "万元"})
+    df = pd.DataFrame(
+        {
+            "rank": range(1, 11),
+            "park": PARKS,
+            "value": [1000.0 - 70 * n for n in range(10)],
+            "qualifier": "exact",
+            "unit": "万元",
+        }
+    )
     df["display"] = [charts.fmt_number(v) for v in df["value"]]
     return charts.ranking_bar(df, "revenue", "2024年", "zh", subtitle=charts.filters_text("zh", "2024年"))
 
@@ -65,12 +72,25 @@ def small_db(path: Path) -> None:
         for n, park in enumerate(PARKS):
             for k, ind in enumerate(default_catalog().indicators):
                 value = round(100 + 37 * n + 11 * k + 5 * (year - 2022), 1)
-                rows.append((park, None, dt.date(year, 1, 1), dt.date(year, 12, 31), ind.id, float(value), "exact",
-                             f"bench.csv!!{len(rows) + 2}", "illustrative", None))
+                rows.append(
+                    (
+                        park,
+                        None,
+                        dt.date(year, 1, 1),
+                        dt.date(year, 12, 31),
+                        ind.id,
+                        float(value),
+                        "exact",
+                        f"bench.csv!!{len(rows) + 2}",
+                        "illustrative",
+                        None,
+                    )
+                )
     frame = pd.DataFrame(rows, columns=list(OBS_COLUMNS))
     data = repr(rows).encode()
-    parsed = ParsedFile(frame=frame, report=IngestReport(file="bench.csv"),
-                        content_sha256=hashlib.sha256(data).hexdigest(), data=data)
+    parsed = ParsedFile(
+        frame=frame, report=IngestReport(file="bench.csv"), content_sha256=hashlib.sha256(data).hexdigest(), data=data
+    )
     report = Store(path).load(parsed)
     if report.status != "loaded":
         raise RuntimeError(f"bench database not loaded: {report}")
@@ -79,8 +99,7 @@ def small_db(path: Path) -> None:
 def row(name: str, times: list[float] | None, note: str = "") -> str:
     if not times:
         return f"{name:<44} {'–':>5} {'–':>9} {'–':>8} {'–':>8}  {note}"
-    return (f"{name:<44} {len(times):>5} {statistics.median(times):>9.3f} {min(times):>8.3f} "
-            f"{max(times):>8.3f}  {note}")
+    return f"{name:<44} {len(times):>5} {statistics.median(times):>9.3f} {min(times):>8.3f} {max(times):>8.3f}  {note}"
 
 
 def main() -> int:
@@ -122,12 +141,24 @@ def main() -> int:
             env = dict(os.environ, PYTHONPATH=str(ROOT))
             out = Path(tmp) / "summary.png"
             started = time.perf_counter()
-            result = subprocess.run([sys.executable, "-m", "metrics", "summary", "--db", str(db), "--out", str(out)],
-                                    cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+            result = subprocess.run(
+                [sys.executable, "-m", "metrics", "summary", "--db", str(db), "--out", str(out)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             cli = [time.perf_counter() - started]
-            lines.append(row("python -m metrics summary (new process)", cli if result.returncode == 0 else None,
-                             "incl. Python start + browser start" if result.returncode == 0
-                             else f"failed: {result.stderr.strip()[:60]}"))
+            lines.append(
+                row(
+                    "python -m metrics summary (new process)",
+                    cli if result.returncode == 0 else None,
+                    "incl. Python start + browser start"
+                    if result.returncode == 0
+                    else f"failed: {result.stderr.strip()[:60]}",
+                )
+            )
     except ImportError as exc:
         summary_note = f"summary rows skipped: {exc}"
 

@@ -21,8 +21,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from metrics import queries as q
 from metrics.store import Store
 
-INDICATORS = ["revenue", "revenue_yoy", "firms_revenue_100m", "national_platforms", "national_talents",
-              "enterprises_visited", "problems_solved", "satisfaction"]
+INDICATORS = [
+    "revenue",
+    "revenue_yoy",
+    "firms_revenue_100m",
+    "national_platforms",
+    "national_talents",
+    "enterprises_visited",
+    "problems_solved",
+    "satisfaction",
+]
 CHAINS = ["新材料", "高端装备", "生物医药", "新能源", "电子信息", "现代化工", "食品加工", "数字经济", "海洋经济"]
 
 GENERATE = """
@@ -50,11 +58,14 @@ def build(path: Path, parks: int, years: int, n_indicators: int, order: str) -> 
     order_by = "y, p, c, i" if order == "period" else "p, c, y, i"
     con = duckdb.connect(str(path))
     try:
-        con.execute(GENERATE.format(order=order_by),
-                    {"chains": CHAINS, "indicators": INDICATORS, "parks": parks, "years": years,
-                     "n_indicators": n_indicators})
-        con.execute("INSERT INTO loads VALUES (1, 'bench.csv', 'x', NULL, now(), 'bench', 'loaded', "
-                    "(SELECT count(*) FROM observations), 0, 0, 0, 0, '{}')")
+        con.execute(
+            GENERATE.format(order=order_by),
+            {"chains": CHAINS, "indicators": INDICATORS, "parks": parks, "years": years, "n_indicators": n_indicators},
+        )
+        con.execute(
+            "INSERT INTO loads VALUES (1, 'bench.csv', 'x', NULL, now(), 'bench', 'loaded', "
+            "(SELECT count(*) FROM observations), 0, 0, 0, 0, '{}')"
+        )
         con.execute("CHECKPOINT")
         return con.execute("SELECT count(*) FROM observations").fetchall()[0][0]
     finally:
@@ -92,8 +103,11 @@ def cases(store: Store) -> dict:
         "observation_detail": lambda: q.observation_detail(store, "园区001", None, latest, "revenue"),
         # What each page asks for on a default view (the UI resolves the period once and caches lookups).
         "page overview": lambda: (q.kpi_cards(store, view), q.composite_index(store, view)),
-        "page parks": lambda: (q.park_matrix(store, view), q.ranking(store, view, "revenue"),
-                               q.normalised_scores(store, view)),
+        "page parks": lambda: (
+            q.park_matrix(store, view),
+            q.ranking(store, view, "revenue"),
+            q.normalised_scores(store, view),
+        ),
         "page chains": lambda: (q.chain_matrix(store, view, "revenue"), q.chain_ranking(store, view, "revenue")),
         "page trends (top 10)": lambda: q.trend(store, view, "revenue", top=10),
         "page data (limit 1000)": lambda: q.filtered_table(store, view, limit=1000),
@@ -129,8 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--keep", help="directory for the databases (default: a temporary one)")
-    parser.add_argument("--order", choices=("period", "park"), default="period",
-                        help="row order of the generated table (period-major lets DuckDB skip row groups)")
+    parser.add_argument(
+        "--order",
+        choices=("period", "park"),
+        default="period",
+        help="row order of the generated table (period-major lets DuckDB skip row groups)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(args.keep or tmp)
@@ -145,15 +163,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label}: {n:,} observations generated in {time.perf_counter() - t0:.1f} s ({path.name})")
             stores[label] = Store(path)
         results = timings(stores, args.repeat)
-        print(f"\n{'function (best of runs)':<26}{'1k ms':>9}{'1M ms':>9}{'ratio':>7}"
-              f"{'median 1k':>11}{'median 1M':>11}{'rows 1M':>9}")
+        print(
+            f"\n{'function (best of runs)':<26}{'1k ms':>9}{'1M ms':>9}{'ratio':>7}"
+            f"{'median 1k':>11}{'median 1M':>11}{'rows 1M':>9}"
+        )
         worst = 0.0
         for name, (small, small_median, _) in results["1k"].items():
             big, big_median, rows = results["1M"][name]
             ratio = big / small
             worst = max(worst, ratio)
-            print(f"{name:<26}{small * 1000:>9.1f}{big * 1000:>9.1f}{ratio:>7.2f}"
-                  f"{small_median * 1000:>11.1f}{big_median * 1000:>11.1f}{rows:>9,}")
+            print(
+                f"{name:<26}{small * 1000:>9.1f}{big * 1000:>9.1f}{ratio:>7.2f}"
+                f"{small_median * 1000:>11.1f}{big_median * 1000:>11.1f}{rows:>9,}"
+            )
         print(f"\nworst ratio {worst:.2f} (target: <= 2)")
     return 0
 

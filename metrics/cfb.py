@@ -33,8 +33,9 @@ class CompoundFile:
         self.mini_sector_size = 1 << struct.unpack_from("<H", data, 0x20)[0]
         if self.sector_size not in (512, 4096) or self.mini_sector_size != 64:
             raise CfbError("unexpected sector size")
-        (n_fat, first_dir, _, self.mini_cutoff, first_minifat, n_minifat,
-         first_difat, n_difat) = struct.unpack_from("<IIIIIIII", data, 0x2C)
+        (n_fat, first_dir, _, self.mini_cutoff, first_minifat, n_minifat, first_difat, n_difat) = struct.unpack_from(
+            "<IIIIIIII", data, 0x2C
+        )
         self.max_sectors = max(0, len(data) // self.sector_size - 1)
         self.fat = self._read_fat(n_fat, first_difat, n_difat)
         self.entries = self._read_directory(first_dir)
@@ -45,7 +46,7 @@ class CompoundFile:
         offset = (sid + 1) * self.sector_size
         if sid >= self.max_sectors or offset + self.sector_size > len(self.data):
             raise CfbError("sector beyond end of file")
-        return self.data[offset:offset + self.sector_size]
+        return self.data[offset : offset + self.sector_size]
 
     def _read_fat(self, n_fat: int, first_difat: int, n_difat: int) -> list[int]:
         fat_sectors = [sid for sid in struct.unpack_from("<109I", self.data, 0x4C) if sid < _FREE_OR_END]
@@ -83,7 +84,7 @@ class CompoundFile:
             kind = raw[offset + 0x42]
             if kind not in (1, 2, 5):
                 continue
-            name = raw[offset:offset + min(name_len, 64)].decode("utf-16-le", "replace").rstrip("\x00")
+            name = raw[offset : offset + min(name_len, 64)].decode("utf-16-le", "replace").rstrip("\x00")
             start, size = struct.unpack_from("<IQ", raw, offset + 0x74)
             if self.sector_size == 512:
                 size &= 0xFFFFFFFF  # version 3 files leave the high half undefined
@@ -109,4 +110,4 @@ class CompoundFile:
         minifat_raw = b"".join(self._sector(s) for s in self.chain(self._minifat_start, limit=self._n_minifat))
         minifat = list(struct.unpack(f"<{len(minifat_raw) // 4}I", minifat_raw))
         sids = self.chain(entry.start, minifat, limit=want // self.mini_sector_size + 1)
-        return b"".join(mini_stream[s * 64:(s + 1) * 64] for s in sids)[:want]
+        return b"".join(mini_stream[s * 64 : (s + 1) * 64] for s in sids)[:want]

@@ -14,8 +14,20 @@ from metrics.catalog import default_catalog
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 # Calm, distinguishable, none close to black (the streamlit template exports black bars; see STACK_NOTES).
-COLORWAY = ("#3B6EA8", "#E08E45", "#5AA17F", "#C25B56", "#8A7BB8",
-            "#C9A83E", "#5B9AA9", "#9C755F", "#7F8C8D", "#B07AA1", "#6B8E23", "#E377C2")  # 12: TOP_N parks
+COLORWAY = (
+    "#3B6EA8",
+    "#E08E45",
+    "#5AA17F",
+    "#C25B56",
+    "#8A7BB8",
+    "#C9A83E",
+    "#5B9AA9",
+    "#9C755F",
+    "#7F8C8D",
+    "#B07AA1",
+    "#6B8E23",
+    "#E377C2",
+)  # 12: TOP_N parks
 SEQUENTIAL = ((0.0, "#F3F7FB"), (0.5, "#8FB3D9"), (1.0, "#1F4E79"))
 GOOD, BAD = "#2E8B57", "#C0392B"
 TEMPLATE_NAME = "parkdash"
@@ -83,8 +95,9 @@ TEMPLATE = _template()
 pio.templates[TEMPLATE_NAME] = TEMPLATE  # registered for convenience; figures carry the object itself
 
 
-def apply_layout(fig: go.Figure, title: str, subtitle: str = "", lang: str = "zh", *,
-                 height: int | None = None, legend: bool = True) -> go.Figure:
+def apply_layout(
+    fig: go.Figure, title: str, subtitle: str = "", lang: str = "zh", *, height: int | None = None, legend: bool = True
+) -> go.Figure:
     """The one shared layout: explicit template, CJK font, calm colours, title and context inside the figure."""
     fig.update_layout(
         template=TEMPLATE,
@@ -94,8 +107,14 @@ def apply_layout(fig: go.Figure, title: str, subtitle: str = "", lang: str = "zh
         plot_bgcolor="#FFFFFF",
         title={
             # Pinned to the top edge in pixels, so a tall figure does not push it into the plots.
-            "text": esc(title), "x": 0.01, "xanchor": "left", "xref": "container",
-            "y": 1.0, "yanchor": "top", "yref": "container", "pad": {"t": 20},
+            "text": esc(title),
+            "x": 0.01,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 1.0,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": 20},
             "font": {"size": 22, "family": FONT_FAMILY, "color": "#1F2A36"},
             "subtitle": {"text": esc(subtitle), "font": {"size": 14, "family": FONT_FAMILY, "color": "#5F6B76"}},
         },
@@ -103,8 +122,15 @@ def apply_layout(fig: go.Figure, title: str, subtitle: str = "", lang: str = "zh
         # several lines then grows downwards (the bottom margin grows with it) instead of into the subtitle.
         margin={"l": 24, "r": 32, "t": 96 if subtitle else 72, "b": 48},
         showlegend=legend,
-        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0, "xanchor": "left",
-                "x": 0.0, "title": {"text": ""}},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "yanchor": "bottom",
+            "y": 0.0,
+            "xanchor": "left",
+            "x": 0.0,
+            "title": {"text": ""},
+        },
         hoverlabel={"font": {"family": FONT_FAMILY}},
         meta={"lang": lang},
     )
@@ -116,9 +142,14 @@ def apply_layout(fig: go.Figure, title: str, subtitle: str = "", lang: str = "zh
     return fig
 
 
-def filters_text(lang: str = "zh", period_label: str | None = None, parks: Sequence[str] = (),
-                 chains: Sequence[str] = (), category: str | None = None,
-                 include_illustrative: bool = True) -> str:
+def filters_text(
+    lang: str = "zh",
+    period_label: str | None = None,
+    parks: Sequence[str] = (),
+    chains: Sequence[str] = (),
+    category: str | None = None,
+    include_illustrative: bool = True,
+) -> str:
     """One line naming the period and filters, for a chart's subtitle (raw text; apply_layout escapes)."""
     colon = "：" if lang != "en" else ": "
     list_sep = "、" if lang != "en" else ", "
@@ -172,7 +203,7 @@ def wrap(text: str, width: int | None = None, suffix: str = "") -> str:
     cjk = any("\u4e00" <= ch <= "\u9fff" for ch in text)
     width = width or (9 if cjk else 20)
     lines, line = [], ""
-    for token in (list(text) if cjk else text.split(" ")):
+    for token in list(text) if cjk else text.split(" "):
         joined = (line + token) if cjk else (f"{line} {token}" if line else token)
         if line and len(joined) > width:
             lines.append(line)
@@ -203,14 +234,23 @@ def fmt_number(value: object) -> str:
 
 def _display(df: pd.DataFrame) -> list[str]:
     if "display" in df.columns:
-        return [fmt_number(v) if (d is None or (isinstance(d, float) and math.isnan(d))) else str(d)
-                for d, v in zip(df["display"], df["value"], strict=True)]
+        return [
+            fmt_number(v) if (d is None or (isinstance(d, float) and math.isnan(d))) else str(d)
+            for d, v in zip(df["display"], df["value"], strict=True)
+        ]
     return [fmt_number(v) for v in df["value"]]
 
 
 def _empty(fig: go.Figure, lang: str) -> go.Figure:
-    fig.add_annotation(text=t("no_data", lang), x=0.5, y=0.5, xref="paper", yref="paper",
-                       showarrow=False, font={"size": 20, "color": "#8A96A3"})
+    fig.add_annotation(
+        text=t("no_data", lang),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 20, "color": "#8A96A3"},
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
@@ -235,8 +275,15 @@ def _bar_height(n: int) -> int:
     return max(360, 140 + 34 * n)
 
 
-def ranking_bar(ranking_df: pd.DataFrame, indicator: str, period_label: str = "", lang: str = "zh", *,
-                title: str | None = None, subtitle: str | None = None) -> go.Figure:
+def ranking_bar(
+    ranking_df: pd.DataFrame,
+    indicator: str,
+    period_label: str = "",
+    lang: str = "zh",
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> go.Figure:
     """Horizontal bars of one indicator by park, best on top, labelled with `display` (e.g. 110余)."""
     name, unit, _ = _indicator_meta(indicator, lang)
     title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('ranking', lang)}"
@@ -249,8 +296,13 @@ def ranking_bar(ranking_df: pd.DataFrame, indicator: str, period_label: str = ""
     labels = _display(df)
     parks = [esc(p) for p in df["park"]]
     fig.add_bar(
-        x=list(df["value"]), y=parks, orientation="h", text=[esc(s) for s in labels],
-        textposition="outside", cliponaxis=False, marker_color=COLORWAY[0],
+        x=list(df["value"]),
+        y=parks,
+        orientation="h",
+        text=[esc(s) for s in labels],
+        textposition="outside",
+        cliponaxis=False,
+        marker_color=COLORWAY[0],
         customdata=[[esc(s), unit] for s in labels],
         hovertemplate="%{y}<br>%{customdata[0]} %{customdata[1]}<extra></extra>",
         name=esc(name),
@@ -260,9 +312,15 @@ def ranking_bar(ranking_df: pd.DataFrame, indicator: str, period_label: str = ""
     return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df)), legend=False)
 
 
-def grouped_bars(park_matrix_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None,
-                 subtitle: str = "", indicators: Sequence[str] | None = None,
-                 parks: Sequence[str] | None = None) -> go.Figure:
+def grouped_bars(
+    park_matrix_df: pd.DataFrame,
+    lang: str = "zh",
+    *,
+    title: str | None = None,
+    subtitle: str = "",
+    indicators: Sequence[str] | None = None,
+    parks: Sequence[str] | None = None,
+) -> go.Figure:
     """Parks side by side, one panel (and colour) per indicator, so neither units nor magnitudes mix
     (a count of 5 platforms next to 200 visits would vanish); `parks`: their order (e.g. the ranking's)."""
     title = title or t("comparison", lang)
@@ -281,11 +339,17 @@ def grouped_bars(park_matrix_df: pd.DataFrame, lang: str = "zh", *, title: str |
         part = df[df["indicator"] == ind]
         labels = _display(part)
         fig.add_bar(
-            x=[esc(p) for p in part["park"]], y=list(part["value"]), name=esc(_with_unit(name, unit, lang)),
-            text=[esc(s) for s in labels], textposition="outside", cliponaxis=False,
-            marker_color=COLORWAY[(n - 1) % len(COLORWAY)], customdata=[[esc(s)] for s in labels],
+            x=[esc(p) for p in part["park"]],
+            y=list(part["value"]),
+            name=esc(_with_unit(name, unit, lang)),
+            text=[esc(s) for s in labels],
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=COLORWAY[(n - 1) % len(COLORWAY)],
+            customdata=[[esc(s)] for s in labels],
             hovertemplate="%{x}<br>" + esc(name) + ": %{customdata[0]} " + esc(unit) + "<extra></extra>",
-            row=n, col=1,
+            row=n,
+            col=1,
         )
         fig.update_yaxes(title_text=esc(unit), range=value_range(part["value"], pad=0.25), row=n, col=1)
     fig.update_xaxes(categoryorder="array", categoryarray=[esc(p) for p in ordered])
@@ -294,8 +358,7 @@ def grouped_bars(park_matrix_df: pd.DataFrame, lang: str = "zh", *, title: str |
     return apply_layout(fig, title, subtitle, lang, height=max(460, 160 + per_panel * len(order)))
 
 
-def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None,
-          subtitle: str = "") -> go.Figure:
+def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, subtitle: str = "") -> go.Figure:
     """One closed polygon per park over the indicators, scores 0–100 (higher is better)."""
     title = title or t("radar", lang)
     df = scores_df.dropna(subset=["score"]) if len(scores_df) else scores_df
@@ -309,27 +372,46 @@ def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None
         by_ind = dict(zip(part["indicator"], part["score"], strict=True))
         r = [by_ind.get(i) for i in inds]
         fig.add_scatterpolar(
-            r=r + r[:1], theta=theta + theta[:1], name=esc(park), mode="lines+markers",
+            r=r + r[:1],
+            theta=theta + theta[:1],
+            name=esc(park),
+            mode="lines+markers",
             # A light fill: the largest polygon must not hide the others under it.
-            fill="toself", fillcolor=_rgba(colours[str(park)], 0.12), line={"color": colours[str(park)], "width": 2},
+            fill="toself",
+            fillcolor=_rgba(colours[str(park)], 0.12),
+            line={"color": colours[str(park)], "width": 2},
             hovertemplate=esc(park) + "<br>%{theta}: %{r:.1f}<extra></extra>",
         )
     # First indicator on top, clockwise; the 0–100 ticks run between two indicators, not over a label.
-    fig.update_layout(polar={
-        "radialaxis": {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100], "angle": 90 - 180 / max(len(inds), 1),
-                       "tickfont": {"size": 11, "color": "#8A96A3"}},
-        "angularaxis": {"rotation": 90, "direction": "clockwise"},
-        "bgcolor": "#FFFFFF", "domain": {"y": [0.06, 1.0]}})
+    fig.update_layout(
+        polar={
+            "radialaxis": {
+                "range": [0, 100],
+                "tickvals": [0, 25, 50, 75, 100],
+                "angle": 90 - 180 / max(len(inds), 1),
+                "tickfont": {"size": 11, "color": "#8A96A3"},
+            },
+            "angularaxis": {"rotation": 90, "direction": "clockwise"},
+            "bgcolor": "#FFFFFF",
+            "domain": {"y": [0.06, 1.0]},
+        }
+    )
     return apply_layout(fig, title, subtitle, lang, height=600)
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, subtitle: str = "",
-            parks: Sequence[str] | None = None) -> go.Figure:
+def heatmap(
+    df: pd.DataFrame,
+    lang: str = "zh",
+    *,
+    title: str | None = None,
+    subtitle: str = "",
+    parks: Sequence[str] | None = None,
+) -> go.Figure:
     """Parks × indicators. A scores frame colours by score; a park matrix by each indicator's min–max.
     `parks`: the order of the rows, top down (e.g. the ranking's); otherwise as they come."""
     order = list(parks or [])
@@ -368,15 +450,31 @@ def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, sub
                 row_t.append(esc(shown.get((p, i), "")))
             z.append(row_z)
             text.append(row_t)
-    x = [esc(_with_unit(*_indicator_meta(i, lang)[:2], lang)) if not scores else
-         esc(_indicator_meta(i, lang)[0]) for i in inds]
+    x = [
+        esc(_with_unit(*_indicator_meta(i, lang)[:2], lang)) if not scores else esc(_indicator_meta(i, lang)[0])
+        for i in inds
+    ]
     # Tick labels on several lines, so long indicator names do not run into each other.
-    ticks = [wrap(_indicator_meta(i, lang)[0], suffix=_with_unit("", _indicator_meta(i, lang)[1], lang).strip()
-                  if not scores else "") for i in inds]
+    ticks = [
+        wrap(
+            _indicator_meta(i, lang)[0],
+            suffix=_with_unit("", _indicator_meta(i, lang)[1], lang).strip() if not scores else "",
+        )
+        for i in inds
+    ]
     fig.add_heatmap(
-        z=z, x=x, y=[esc(p) for p in parks], text=text, texttemplate="%{text}",
-        colorscale=[list(s) for s in SEQUENTIAL], zmin=0, zmax=100, showscale=scores,
-        colorbar={"title": {"text": t("score", lang)}} if scores else None, xgap=2, ygap=2,
+        z=z,
+        x=x,
+        y=[esc(p) for p in parks],
+        text=text,
+        texttemplate="%{text}",
+        colorscale=[list(s) for s in SEQUENTIAL],
+        zmin=0,
+        zmax=100,
+        showscale=scores,
+        colorbar={"title": {"text": t("score", lang)}} if scores else None,
+        xgap=2,
+        ygap=2,
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
     )
     fig.update_yaxes(autorange="reversed")
@@ -384,8 +482,9 @@ def heatmap(df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, sub
     return apply_layout(fig, title, subtitle, lang, height=max(420, 160 + 56 * len(parks)), legend=False)
 
 
-def composite_bar(composite_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None,
-                  subtitle: str = "") -> go.Figure:
+def composite_bar(
+    composite_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, subtitle: str = ""
+) -> go.Figure:
     """Composite index by park, best on top."""
     title = title or t("composite", lang)
     df = composite_df.dropna(subset=["index"]) if len(composite_df) else composite_df
@@ -403,16 +502,26 @@ def composite_trace(composite_df: pd.DataFrame, lang: str = "zh") -> go.Bar:
     df = composite_df.sort_values("rank", kind="stable") if "rank" in composite_df.columns else composite_df
     n_ind = df["n_indicators"] if "n_indicators" in df.columns else [None] * len(df)
     return go.Bar(
-        x=list(df["index"]), y=[esc(p) for p in df["park"]], orientation="h",
-        text=[f"{v:.1f}" for v in df["index"]], textposition="outside", cliponaxis=False,
-        marker_color=COLORWAY[2], customdata=[[n] for n in n_ind], name=t("index", lang),
-        hovertemplate="%{y}<br>" + t("index", lang) + ": %{x:.1f}<br>" + t("n_ind", lang)
+        x=list(df["index"]),
+        y=[esc(p) for p in df["park"]],
+        orientation="h",
+        text=[f"{v:.1f}" for v in df["index"]],
+        textposition="outside",
+        cliponaxis=False,
+        marker_color=COLORWAY[2],
+        customdata=[[n] for n in n_ind],
+        name=t("index", lang),
+        hovertemplate="%{y}<br>"
+        + t("index", lang)
+        + ": %{x:.1f}<br>"
+        + t("n_ind", lang)
         + ": %{customdata[0]}<extra></extra>",
     )
 
 
-def chain_heatmap(chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh", *,
-                  title: str | None = None, subtitle: str = "") -> go.Figure:
+def chain_heatmap(
+    chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh", *, title: str | None = None, subtitle: str = ""
+) -> go.Figure:
     """Parks × industrial chains for one indicator, labelled with `display`."""
     name, unit, _ = _indicator_meta(indicator, lang)
     title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_heat', lang)}"
@@ -426,9 +535,13 @@ def chain_heatmap(chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh
     shown = dict(zip(zip(df["park"], df["chain"], strict=True), _display(df), strict=True))
     fig.add_heatmap(
         z=[[cell.get((p, c)) for c in chains] for p in parks],
-        x=[esc(c) for c in chains], y=[esc(p) for p in parks],
-        text=[[esc(shown.get((p, c), "")) for c in chains] for p in parks], texttemplate="%{text}",
-        colorscale=[list(s) for s in SEQUENTIAL], xgap=2, ygap=2,
+        x=[esc(c) for c in chains],
+        y=[esc(p) for p in parks],
+        text=[[esc(shown.get((p, c), "")) for c in chains] for p in parks],
+        texttemplate="%{text}",
+        colorscale=[list(s) for s in SEQUENTIAL],
+        xgap=2,
+        ygap=2,
         colorbar={"title": {"text": esc(unit)}},
         hovertemplate="%{y}<br>%{x}: %{text} " + esc(unit) + "<extra></extra>",
     )
@@ -437,8 +550,9 @@ def chain_heatmap(chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh
     return apply_layout(fig, title, subtitle, lang, height=max(420, 160 + 56 * len(parks)), legend=False)
 
 
-def chain_treemap(chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh", *,
-                  title: str | None = None, subtitle: str = "") -> go.Figure:
+def chain_treemap(
+    chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh", *, title: str | None = None, subtitle: str = ""
+) -> go.Figure:
     """Park → chain treemap sized by one indicator (positive values only; a treemap cannot show others)."""
     name, unit, _ = _indicator_meta(indicator, lang)
     title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_tree', lang)}"
@@ -460,9 +574,9 @@ def chain_treemap(chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh
         values.append(float(part["value"].sum()))
         text.append(fmt_number(part["value"].sum()))
         colours.append(by_park[str(park)])
-        for k, (chain, value, disp) in enumerate(zip(part["chain"], part["value"],
-                                                     [s for s, m in zip(shown, mask, strict=True) if m],
-                                                     strict=True)):
+        for k, (chain, value, disp) in enumerate(
+            zip(part["chain"], part["value"], [s for s, m in zip(shown, mask, strict=True) if m], strict=True)
+        ):
             ids.append(f"{pid}/c{k}")
             labels.append(esc(chain))
             parents.append(pid)
@@ -470,18 +584,32 @@ def chain_treemap(chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh
             text.append(esc(disp))
             colours.append(by_park[str(park)])
     fig.add_treemap(
-        ids=ids, labels=labels, parents=parents, values=values, text=text, branchvalues="total",
-        texttemplate="%{label}<br>%{text}", textinfo="label+text",
+        ids=ids,
+        labels=labels,
+        parents=parents,
+        values=values,
+        text=text,
+        branchvalues="total",
+        texttemplate="%{label}<br>%{text}",
+        textinfo="label+text",
         hovertemplate="%{label}: %{text} " + esc(unit) + "<extra></extra>",
         marker={"colors": colours},
-        tiling={"pad": 2}, root_color="#FFFFFF",
+        tiling={"pad": 2},
+        root_color="#FFFFFF",
     )
     fig.update_layout(margin={"l": 8, "r": 8, "b": 8})
     return apply_layout(fig, title, subtitle, lang, height=560, legend=False)
 
 
-def chain_ranking_bar(chain_ranking_df: pd.DataFrame, indicator: str, lang: str = "zh", *,
-                      title: str | None = None, subtitle: str = "", top: int | None = 20) -> go.Figure:
+def chain_ranking_bar(
+    chain_ranking_df: pd.DataFrame,
+    indicator: str,
+    lang: str = "zh",
+    *,
+    title: str | None = None,
+    subtitle: str = "",
+    top: int | None = 20,
+) -> go.Figure:
     """Chains across parks ranked on one indicator, best on top, coloured by park."""
     name, unit, _ = _indicator_meta(indicator, lang)
     title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_rank', lang)}"
@@ -494,13 +622,20 @@ def chain_ranking_bar(chain_ranking_df: pd.DataFrame, indicator: str, lang: str 
     if top:
         df = df.head(top)
     open_, close = ("（", "）") if lang != "en" else (" (", ")")
-    df = df.assign(_label=[f"{esc(c)}{open_}{esc(p)}{close}" for c, p in zip(df["chain"], df["park"], strict=True)],
-                   _shown=_display(df))
+    df = df.assign(
+        _label=[f"{esc(c)}{open_}{esc(p)}{close}" for c, p in zip(df["chain"], df["park"], strict=True)],
+        _shown=_display(df),
+    )
     colours = park_colours(chain_ranking_df["park"])  # every park of the view, as the treemap colours them
     for park, part in df.groupby("park", sort=False):
         fig.add_bar(
-            x=list(part["value"]), y=list(part["_label"]), orientation="h", name=esc(park),
-            text=[esc(s) for s in part["_shown"]], textposition="outside", cliponaxis=False,
+            x=list(part["value"]),
+            y=list(part["_label"]),
+            orientation="h",
+            name=esc(park),
+            text=[esc(s) for s in part["_shown"]],
+            textposition="outside",
+            cliponaxis=False,
             marker_color=colours[str(park)],
             hovertemplate="%{y}<br>%{text} " + esc(unit) + "<extra></extra>",
         )
@@ -509,8 +644,9 @@ def chain_ranking_bar(chain_ranking_df: pd.DataFrame, indicator: str, lang: str 
     return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df)))
 
 
-def trend_lines(trend_df: pd.DataFrame, indicator: str, lang: str = "zh", *, title: str | None = None,
-                subtitle: str = "") -> go.Figure:
+def trend_lines(
+    trend_df: pd.DataFrame, indicator: str, lang: str = "zh", *, title: str | None = None, subtitle: str = ""
+) -> go.Figure:
     """One line per park over periods of one kind; growth_pct on hover and, when known, in a lower panel."""
     name, unit, _ = _indicator_meta(indicator, lang)
     title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('trend', lang)}"
@@ -520,8 +656,13 @@ def trend_lines(trend_df: pd.DataFrame, indicator: str, lang: str = "zh", *, tit
     df = df.sort_values(["period_start", "period_end"], kind="stable")
     periods = [esc(p) for p in dict.fromkeys(df["period_label"])]
     growth = "growth_pct" in df.columns and df["growth_pct"].notna().any()
-    fig = make_subplots(rows=2 if growth else 1, cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        row_heights=[0.68, 0.32] if growth else None)
+    fig = make_subplots(
+        rows=2 if growth else 1,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        row_heights=[0.68, 0.32] if growth else None,
+    )
     shown = _display(df)
     df = df.assign(_shown=shown)
     colours = park_colours(df["park"])
@@ -530,18 +671,33 @@ def trend_lines(trend_df: pd.DataFrame, indicator: str, lang: str = "zh", *, tit
         g = part["growth_pct"] if "growth_pct" in part.columns else pd.Series([None] * len(part))
         g_text = ["–" if pd.isna(v) else f"{v:+.1f}%" for v in g]
         fig.add_scatter(
-            x=[esc(p) for p in part["period_label"]], y=list(part["value"]), name=esc(park),
-            mode="lines+markers", line={"color": color, "width": 2.5}, legendgroup=esc(park),
+            x=[esc(p) for p in part["period_label"]],
+            y=list(part["value"]),
+            name=esc(park),
+            mode="lines+markers",
+            line={"color": color, "width": 2.5},
+            legendgroup=esc(park),
             customdata=[[esc(s), gt] for s, gt in zip(part["_shown"], g_text, strict=True)],
-            hovertemplate=esc(park) + "<br>%{x}: %{customdata[0]} " + esc(unit)
-            + "<br>" + t("growth", lang) + ": %{customdata[1]}<extra></extra>",
-            row=1, col=1,
+            hovertemplate=esc(park)
+            + "<br>%{x}: %{customdata[0]} "
+            + esc(unit)
+            + "<br>"
+            + t("growth", lang)
+            + ": %{customdata[1]}<extra></extra>",
+            row=1,
+            col=1,
         )
         if growth:
             fig.add_bar(
-                x=[esc(p) for p in part["period_label"]], y=[None if pd.isna(v) else v for v in g],
-                name=esc(park), marker_color=color, legendgroup=esc(park), showlegend=False,
-                hovertemplate=esc(park) + "<br>%{x}: %{y:+.1f}%<extra></extra>", row=2, col=1,
+                x=[esc(p) for p in part["period_label"]],
+                y=[None if pd.isna(v) else v for v in g],
+                name=esc(park),
+                marker_color=color,
+                legendgroup=esc(park),
+                showlegend=False,
+                hovertemplate=esc(park) + "<br>%{x}: %{y:+.1f}%<extra></extra>",
+                row=2,
+                col=1,
             )
     fig.update_xaxes(categoryorder="array", categoryarray=periods)
     fig.update_yaxes(title_text=_with_unit(name, unit, lang), row=1, col=1)
@@ -588,18 +744,33 @@ def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
     return go.Indicator(
         mode="number+delta" if has_prev else "number",
         value=None if value is None or pd.isna(value) else float(value),
-        number={"prefix": prefix, "suffix": esc(suffix), "valueformat": valueformat,
-                    "font": {"size": 30, "color": "#1F2A36"}},
-        delta={"reference": float(prev), "relative": relative, "valueformat": ".1%" if relative else ",.2~f",
-                   "increasing": {"color": up}, "decreasing": {"color": down}, "font": {"size": 15},
-                   "suffix": "" if relative else (" pp" if raw_unit == "%" else "")} if has_prev else None,
-        title={"text": f"{esc(name)}<br><span style='font-size:12px;color:#5F6B76'>{esc(sub)}</span>",
-                   "font": {"size": 15}},
+        number={
+            "prefix": prefix,
+            "suffix": esc(suffix),
+            "valueformat": valueformat,
+            "font": {"size": 30, "color": "#1F2A36"},
+        },
+        delta={
+            "reference": float(prev),
+            "relative": relative,
+            "valueformat": ".1%" if relative else ",.2~f",
+            "increasing": {"color": up},
+            "decreasing": {"color": down},
+            "font": {"size": 15},
+            "suffix": "" if relative else (" pp" if raw_unit == "%" else ""),
+        }
+        if has_prev
+        else None,
+        title={
+            "text": f"{esc(name)}<br><span style='font-size:12px;color:#5F6B76'>{esc(sub)}</span>",
+            "font": {"size": 15},
+        },
     )
 
 
-def kpi_figure(kpi_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, subtitle: str = "",
-               columns: int = 4) -> go.Figure:
+def kpi_figure(
+    kpi_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, subtitle: str = "", columns: int = 4
+) -> go.Figure:
     """KPI cards in a grid, each with its change vs the comparable previous period."""
     title = title or t("kpi", lang)
     fig = go.Figure()
@@ -609,8 +780,10 @@ def kpi_figure(kpi_df: pd.DataFrame, lang: str = "zh", *, title: str | None = No
     for n, (_, card) in enumerate(kpi_df.iterrows()):
         r, c = divmod(n, columns)
         trace = kpi_indicator(card, lang)
-        trace.domain = {"x": [c / columns + 0.01, (c + 1) / columns - 0.01],
-                            "y": [1 - (r + 1) / rows + 0.02, 1 - r / rows - 0.08]}
+        trace.domain = {
+            "x": [c / columns + 0.01, (c + 1) / columns - 0.01],
+            "y": [1 - (r + 1) / rows + 0.02, 1 - r / rows - 0.08],
+        }
         fig.add_trace(trace)
     return apply_layout(fig, title, subtitle, lang, height=max(300, 60 + 190 * rows), legend=False)
 

@@ -39,10 +39,14 @@ KNOWN_SIGNATURES = (
     (b"\x1f\x8b", "gzip 压缩包", "a gzip archive"),
 )
 
-ENCRYPTED = ("工作簿已加密，请另存为未加密的文件后再上传",
-             "the workbook is encrypted (password-protected); save an unencrypted copy and upload that")
-CORRUPT_ZIP = ("文件已损坏或不完整（无法读取压缩结构），请重新导出后再上传",
-               "the file is corrupt or truncated (its zip structure cannot be read); export it again")
+ENCRYPTED = (
+    "工作簿已加密，请另存为未加密的文件后再上传",
+    "the workbook is encrypted (password-protected); save an unencrypted copy and upload that",
+)
+CORRUPT_ZIP = (
+    "文件已损坏或不完整（无法读取压缩结构），请重新导出后再上传",
+    "the file is corrupt or truncated (its zip structure cannot be read); export it again",
+)
 
 
 def sniff_kind(data: bytes, file_name: str = "") -> str | None:
@@ -74,13 +78,17 @@ def check_file(data: bytes, file_name: str, limits: Limits | None = None) -> Rea
     if not data or data.isspace():
         return ("文件为空", "the file is empty")
     if len(data) > lim.max_file_bytes:
-        return (f"文件大小 {len(data) / 1048576:.1f} MB，超过上限 {lim.max_file_mb:g} MB",
-                f"the file is {len(data) / 1048576:.1f} MB, over the {lim.max_file_mb:g} MB limit")
+        return (
+            f"文件大小 {len(data) / 1048576:.1f} MB，超过上限 {lim.max_file_mb:g} MB",
+            f"the file is {len(data) / 1048576:.1f} MB, over the {lim.max_file_mb:g} MB limit",
+        )
     suffix = PurePosixPath(file_name.replace("\\", "/")).suffix.lower()
     expected = SPREADSHEET_EXTENSIONS.get(suffix)
     if expected is None:
-        return (f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls 或 .csv 文件",
-                f"unsupported file type '{suffix or 'no extension'}'; upload .xlsx, .xls or .csv")
+        return (
+            f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls 或 .csv 文件",
+            f"unsupported file type '{suffix or 'no extension'}'; upload .xlsx, .xls or .csv",
+        )
     if data.startswith(ZIP_MAGICS):
         return _check_zip(data, expected, lim)
     if data.startswith(OLE_MAGIC):
@@ -91,17 +99,23 @@ def check_file(data: bytes, file_name: str, limits: Limits | None = None) -> Rea
     if _looks_like_text(data):
         if expected == "csv":
             return None
-        return ("文件扩展名是 Excel，但内容是文本（可能是改名的 CSV），请把扩展名改为 .csv 后再上传",
-                "the name says Excel but the content is text (a renamed CSV?); rename it to .csv")
+        return (
+            "文件扩展名是 Excel，但内容是文本（可能是改名的 CSV），请把扩展名改为 .csv 后再上传",
+            "the name says Excel but the content is text (a renamed CSV?); rename it to .csv",
+        )
     if expected == "csv":
-        return ("文本编码无法识别（支持 UTF-8、GBK/GB18030 和带 BOM 的 UTF-16），或文件不是文本",
-                "the text encoding is not recognised (UTF-8, GBK/GB18030 or UTF-16 with BOM expected), or it is not text")
+        return (
+            "文本编码无法识别（支持 UTF-8、GBK/GB18030 和带 BOM 的 UTF-16），或文件不是文本",
+            "the text encoding is not recognised (UTF-8, GBK/GB18030 or UTF-16 with BOM expected), or it is not text",
+        )
     return _mismatch("无法识别的文件", "an unrecognised file")
 
 
 def _mismatch(what_zh: str, what_en: str) -> Reason:
-    return (f"文件内容不是 Excel 或 CSV 表格（看起来是{what_zh}），请检查是否选错了文件",
-            f"the content is not an Excel or CSV table (it looks like {what_en}); check the file")
+    return (
+        f"文件内容不是 Excel 或 CSV 表格（看起来是{what_zh}），请检查是否选错了文件",
+        f"the content is not an Excel or CSV table (it looks like {what_en}); check the file",
+    )
 
 
 def _check_zip(data: bytes, expected: str, lim: Limits) -> Reason | None:
@@ -125,8 +139,10 @@ def _check_zip(data: bytes, expected: str, lim: Limits) -> Reason | None:
             return _mismatch("PowerPoint 演示文稿", "a PowerPoint presentation")
         return _mismatch("压缩包", "a zip archive")
     if expected == "csv":
-        return ("文件扩展名是 .csv，但内容是 Excel 工作簿，请把扩展名改为 .xlsx",
-                "the name says .csv but the content is an Excel workbook; rename it to .xlsx")
+        return (
+            "文件扩展名是 .csv，但内容是 Excel 工作簿，请把扩展名改为 .xlsx",
+            "the name says .csv but the content is an Excel workbook; rename it to .xlsx",
+        )
     return None
 
 
@@ -137,25 +153,38 @@ def _central_directory_entries(data: bytes) -> int:
 
 
 def _too_many_members(count: int) -> Reason:
-    return (f"压缩结构异常：包含 {count} 个成员（上限 {MAX_ZIP_MEMBERS}），疑似恶意文件",
-            f"abnormal zip structure: {count} members (limit {MAX_ZIP_MEMBERS}); possibly malicious")
+    return (
+        f"压缩结构异常：包含 {count} 个成员（上限 {MAX_ZIP_MEMBERS}），疑似恶意文件",
+        f"abnormal zip structure: {count} members (limit {MAX_ZIP_MEMBERS}); possibly malicious",
+    )
 
 
 def _check_zip_layout(infos: list[zipfile.ZipInfo], file_size: int) -> Reason | None:
     """Absurd names, members beyond the end of the file (truncation) and overlapping members (a bomb trick)."""
     for info in infos:
         name = info.filename
-        if (not name or len(name) > MAX_MEMBER_NAME or name.startswith(("/", "\\")) or ".." in name.split("/")
-                or any(ord(c) < 32 for c in name) or ":" in name.split("/")[0]):
+        if (
+            not name
+            or len(name) > MAX_MEMBER_NAME
+            or name.startswith(("/", "\\"))
+            or ".." in name.split("/")
+            or any(ord(c) < 32 for c in name)
+            or ":" in name.split("/")[0]
+        ):
             shown = name[:60].encode("unicode_escape").decode("ascii")
-            return (f"压缩结构异常：成员名称不合法（{shown}），疑似恶意文件",
-                    f"abnormal zip structure: invalid member name ({shown}); possibly malicious")
+            return (
+                f"压缩结构异常：成员名称不合法（{shown}），疑似恶意文件",
+                f"abnormal zip structure: invalid member name ({shown}); possibly malicious",
+            )
     spans = sorted((i.header_offset, i.header_offset + 30 + _raw_name_length(i) + i.compress_size) for i in infos)
-    for (start, end), (next_start, _) in zip(spans, spans[1:] + [(file_size, 0)]):
+    for (_start, end), (next_start, _) in zip(spans, spans[1:] + [(file_size, 0)]):
         if end > file_size:
             return CORRUPT_ZIP
         if end > next_start:
-            return ("压缩结构异常：成员相互重叠，疑似压缩炸弹", "abnormal zip structure: overlapping members (a zip bomb?)")
+            return (
+                "压缩结构异常：成员相互重叠，疑似压缩炸弹",
+                "abnormal zip structure: overlapping members (a zip bomb?)",
+            )
     return None
 
 
@@ -171,17 +200,25 @@ def _check_zip_sizes(infos: list[zipfile.ZipInfo], lim: Limits) -> Reason | None
     """Decompression bomb, judged from the declared sizes in the directory without decompressing."""
     total = sum(i.file_size for i in infos)
     if total > lim.max_uncompressed_mb * 1048576:
-        return (f"解压后大小 {total / 1048576:,.0f} MB，超过上限 {lim.max_uncompressed_mb:g} MB，疑似压缩炸弹",
-                (f"uncompressed size {total / 1048576:,.0f} MB is over the "
-                 f"{lim.max_uncompressed_mb:g} MB limit (a zip bomb?)"))
+        return (
+            f"解压后大小 {total / 1048576:,.0f} MB，超过上限 {lim.max_uncompressed_mb:g} MB，疑似压缩炸弹",
+            (
+                f"uncompressed size {total / 1048576:,.0f} MB is over the "
+                f"{lim.max_uncompressed_mb:g} MB limit (a zip bomb?)"
+            ),
+        )
     for info in infos:
         if info.file_size < RATIO_CHECK_FROM_BYTES:
             continue
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > lim.max_zip_ratio:
-            return (f"压缩比异常（{info.filename} 为 {ratio:,.0f}:1，上限 {lim.max_zip_ratio:g}:1），疑似压缩炸弹",
-                    (f"abnormal compression ratio ({info.filename}: {ratio:,.0f}:1, "
-                     f"limit {lim.max_zip_ratio:g}:1); a zip bomb?"))
+            return (
+                f"压缩比异常（{info.filename} 为 {ratio:,.0f}:1，上限 {lim.max_zip_ratio:g}:1），疑似压缩炸弹",
+                (
+                    f"abnormal compression ratio ({info.filename}: {ratio:,.0f}:1, "
+                    f"limit {lim.max_zip_ratio:g}:1); a zip bomb?"
+                ),
+            )
     return None
 
 
@@ -190,8 +227,10 @@ def _check_ole(data: bytes, expected: str) -> Reason | None:
         cfb = CompoundFile(data)
         streams = cfb.stream_names()
     except CfbError:
-        return ("文件已损坏或不完整（无法读取 Excel 97-2003 结构），请重新导出后再上传",
-                "the file is corrupt or truncated (its Excel 97-2003 structure cannot be read); export it again")
+        return (
+            "文件已损坏或不完整（无法读取 Excel 97-2003 结构），请重新导出后再上传",
+            "the file is corrupt or truncated (its Excel 97-2003 structure cannot be read); export it again",
+        )
     if streams & {"EncryptionInfo", "EncryptedPackage"}:
         return ENCRYPTED
     workbook = next((s for s in ("Workbook", "Book") if s in streams), None)
@@ -200,13 +239,17 @@ def _check_ole(data: bytes, expected: str) -> Reason | None:
             return _mismatch("Word 97-2003 文档", "a Word 97-2003 document")
         return _mismatch("Office 97-2003 文件", "an Office 97-2003 file")
     if expected == "csv":
-        return ("文件扩展名是 .csv，但内容是 Excel 工作簿，请把扩展名改为 .xls",
-                "the name says .csv but the content is an Excel workbook; rename it to .xls")
+        return (
+            "文件扩展名是 .csv，但内容是 Excel 工作簿，请把扩展名改为 .xls",
+            "the name says .csv but the content is an Excel workbook; rename it to .xls",
+        )
     try:
         head = cfb.read_stream_head(workbook)
     except CfbError:
-        return ("文件已损坏或不完整（工作簿数据无法读取），请重新导出后再上传",
-                "the file is corrupt or truncated (the workbook stream cannot be read); export it again")
+        return (
+            "文件已损坏或不完整（工作簿数据无法读取），请重新导出后再上传",
+            "the file is corrupt or truncated (the workbook stream cannot be read); export it again",
+        )
     return ENCRYPTED if _biff_has_filepass(head) else None
 
 

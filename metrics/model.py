@@ -44,8 +44,13 @@ class Problem:
     message_en: str = ""
 
     def as_contract(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": self.value,
-                "message": self.message}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -70,19 +75,40 @@ class IngestReport:
     rows_unchanged: int = 0  # figures equal to the current value, left alone
 
     def as_contract(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if k in (
-            "file", "status", "rows_loaded", "missing", "totals_skipped",
-            "new_parks", "skipped_sheets", "ignored_columns")}
+        d = {
+            k: v
+            for k, v in asdict(self).items()
+            if k
+            in (
+                "file",
+                "status",
+                "rows_loaded",
+                "missing",
+                "totals_skipped",
+                "new_parks",
+                "skipped_sheets",
+                "ignored_columns",
+            )
+        }
         d["errors"] = [p.as_contract() for p in self.errors]
         if self.fatal:
-            d["errors"].insert(0, {"sheet": None, "row": None, "column": None, "value": None,
-                                   "message": self.fatal})
+            d["errors"].insert(0, {"sheet": None, "row": None, "column": None, "value": None, "message": self.fatal})
         return d
 
 
 # Columns of an observations frame, in CONTRACT §1 order, then the extensions.
-OBS_COLUMNS = ("park", "chain", "period_start", "period_end", "indicator", "value", "qualifier", "source",
-               "basis", "reference")
+OBS_COLUMNS = (
+    "park",
+    "chain",
+    "period_start",
+    "period_end",
+    "indicator",
+    "value",
+    "qualifier",
+    "source",
+    "basis",
+    "reference",
+)
 
 
 @dataclass
@@ -94,7 +120,7 @@ class ParsedFile:
     millions of figures, too many for one Python object each.
     """
 
-    frame: "pandas.DataFrame"
+    frame: pandas.DataFrame
     report: IngestReport
     content_sha256: str = ""
     data: bytes | None = None  # the original bytes, kept beside the database when loaded

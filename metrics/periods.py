@@ -37,25 +37,33 @@ def _span(year: int, first_month: int, last_month: int) -> Period:
 _Y = r"((?:19|20)\d{2})"
 _PATTERNS: list[tuple[re.Pattern, object]] = [
     # 2024年1-9月, 2024年1—9月, 2024年1~9月, 2024年1至9月
-    (re.compile(_Y + r"\s*年?\s*(\d{1,2})\s*(?:-|—|–|~|～|至|到)\s*(\d{1,2})\s*月"),
-     lambda m: _span(int(m[1]), int(m[2]), int(m[3]))),
-    (re.compile(_Y + r"\s*年?\s*前\s*([一二三四1-4])\s*季度"),
-     lambda m: _span(int(m[1]), 1, 3 * CN_DIGITS[m[2]])),
+    (
+        re.compile(_Y + r"\s*年?\s*(\d{1,2})\s*(?:-|—|–|~|～|至|到)\s*(\d{1,2})\s*月"),
+        lambda m: _span(int(m[1]), int(m[2]), int(m[3])),
+    ),
+    (re.compile(_Y + r"\s*年?\s*前\s*([一二三四1-4])\s*季度"), lambda m: _span(int(m[1]), 1, 3 * CN_DIGITS[m[2]])),
     (re.compile(_Y + r"\s*年?\s*上半年"), lambda m: _span(int(m[1]), 1, 6)),
     (re.compile(_Y + r"\s*年?\s*下半年"), lambda m: _span(int(m[1]), 7, 12)),
-    (re.compile(_Y + r"\s*年?\s*H([12])\b", re.I),
-     lambda m: _span(int(m[1]), 1, 6) if m[2] == "1" else _span(int(m[1]), 7, 12)),
+    (
+        re.compile(_Y + r"\s*年?\s*H([12])\b", re.I),
+        lambda m: _span(int(m[1]), 1, 6) if m[2] == "1" else _span(int(m[1]), 7, 12),
+    ),
     # 2024Q3, 2024-Q3, 2024 Q3, 2024年第三季度, 2024年3季度, 2024年第3季度
-    (re.compile(_Y + r"\s*(?:年|-)?\s*Q([1-4])\b", re.I),
-     lambda m: _span(int(m[1]), 3 * int(m[2]) - 2, 3 * int(m[2]))),
-    (re.compile(_Y + r"\s*年?\s*第?\s*([一二三四1-4])\s*季度"),
-     lambda m: _span(int(m[1]), 3 * CN_DIGITS[m[2]] - 2, 3 * CN_DIGITS[m[2]])),
+    (re.compile(_Y + r"\s*(?:年|-)?\s*Q([1-4])\b", re.I), lambda m: _span(int(m[1]), 3 * int(m[2]) - 2, 3 * int(m[2]))),
+    (
+        re.compile(_Y + r"\s*年?\s*第?\s*([一二三四1-4])\s*季度"),
+        lambda m: _span(int(m[1]), 3 * CN_DIGITS[m[2]] - 2, 3 * CN_DIGITS[m[2]]),
+    ),
     # English labels produced by period_label: "2024 Jan–Sep"
-    (re.compile(_Y + r"\s+Jan\s*[–-]\s*([A-Z][a-z]{2})"),
-     lambda m: _span(int(m[1]), 1, MONTH_ABBR.index(m[2])) if m[2] in MONTH_ABBR else None),
+    (
+        re.compile(_Y + r"\s+Jan\s*[–-]\s*([A-Z][a-z]{2})"),
+        lambda m: _span(int(m[1]), 1, MONTH_ABBR.index(m[2])) if m[2] in MONTH_ABBR else None,
+    ),
     # 2024年9月, 2024-09, 2024/9, 2024.9
-    (re.compile(_Y + r"\s*(?:年|-|/|\.)\s*(\d{1,2})\s*月?(?!\d)"),
-     lambda m: _span(int(m[1]), int(m[2]), int(m[2])) if 1 <= int(m[2]) <= 12 else None),
+    (
+        re.compile(_Y + r"\s*(?:年|-|/|\.)\s*(\d{1,2})\s*月?(?!\d)"),
+        lambda m: _span(int(m[1]), int(m[2]), int(m[2])) if 1 <= int(m[2]) <= 12 else None,
+    ),
     (re.compile(_Y + r"\s*(?:年度|年)?"), lambda m: _span(int(m[1]), 1, 12)),
 ]
 

@@ -90,8 +90,6 @@ class Filters:
             object.__setattr__(self, name, (value,) if isinstance(value, str) else tuple(value))
 
 
-
-
 @functools.cache
 def sql(name: str) -> str:
     """The text of metrics/sql/<name>.sql, each `-- @include other` line replaced by sql("other")."""
@@ -114,8 +112,6 @@ def run(store: Store, name: str, params: dict) -> pd.DataFrame:
     return store.query(sql(name), {k: params[k] for k in wanted})
 
 
-
-
 def scope_indicators(f: Filters, catalog: Catalog | None = None) -> list[str]:
     """Indicator ids in scope: the explicit ones, else the category's, else all (catalog order)."""
     cat = catalog or default_catalog()
@@ -129,8 +125,9 @@ def scope_indicators(f: Filters, catalog: Catalog | None = None) -> list[str]:
     return cat.ids
 
 
-def _params(f: Filters, catalog: Catalog, indicator_ids: list[str], weights: dict[str, float] | None = None,
-            lang: str = "zh") -> dict:
+def _params(
+    f: Filters, catalog: Catalog, indicator_ids: list[str], weights: dict[str, float] | None = None, lang: str = "zh"
+) -> dict:
     """Bound parameters shared by the queries: the scope and the catalog facts as parallel lists."""
     inds = [catalog.indicator(i) for i in indicator_ids]
     if weights and any(not math.isfinite(float(w)) or float(w) < 0 for w in weights.values()):
@@ -184,11 +181,15 @@ def series_key(period: Period) -> tuple:
     if kind == "ytd":
         return (kind, period.end.month)
     if kind == "custom":
-        return (kind, period.start.month, period.start.day, period.end.month, period.end.day,
-                period.end.year - period.start.year)
+        return (
+            kind,
+            period.start.month,
+            period.start.day,
+            period.end.month,
+            period.end.day,
+            period.end.year - period.start.year,
+        )
     return (kind,)
-
-
 
 
 def format_number(value: float | None) -> str:
@@ -231,10 +232,26 @@ def _result(df: pd.DataFrame | None, columns: list[str], period: Period | None) 
     return out
 
 
-
-KPI_COLUMNS = ["indicator", "name", "unit", "category", "value", "qualifier", "display", "aggregation", "prev_value",
-               "prev_label", "change", "change_pct", "comparison", "n_parks", "n_parks_compared", "period_label",
-               "n_parks_from_chains", "illustrative"]
+KPI_COLUMNS = [
+    "indicator",
+    "name",
+    "unit",
+    "category",
+    "value",
+    "qualifier",
+    "display",
+    "aggregation",
+    "prev_value",
+    "prev_label",
+    "change",
+    "change_pct",
+    "comparison",
+    "n_parks",
+    "n_parks_compared",
+    "period_label",
+    "n_parks_from_chains",
+    "illustrative",
+]
 
 
 def kpi_cards(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
@@ -247,8 +264,14 @@ def kpi_cards(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | Non
     seq = sequential_previous(period)
     params = _params(f, cat, scope_indicators(f, cat), lang=lang)
     params |= _period_params([period, yoy] + ([seq] if seq else []))
-    params |= {"cur_start": period.start, "cur_end": period.end, "yoy_start": yoy.start, "yoy_end": yoy.end,
-               "seq_start": seq.start if seq else None, "seq_end": seq.end if seq else None}
+    params |= {
+        "cur_start": period.start,
+        "cur_end": period.end,
+        "yoy_start": yoy.start,
+        "yoy_end": yoy.end,
+        "seq_start": seq.start if seq else None,
+        "seq_end": seq.end if seq else None,
+    }
     df = run(store, "q_kpi_cards", params)
     if df.empty:
         return _result(None, KPI_COLUMNS, period)
@@ -267,8 +290,17 @@ def kpi_cards(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | Non
     return _result(df, KPI_COLUMNS, period)
 
 
-RANKING_COLUMNS = ["rank", "park", "value", "qualifier", "display", "unit", "derived_from_chains", "n_chains",
-                   "illustrative"]
+RANKING_COLUMNS = [
+    "rank",
+    "park",
+    "value",
+    "qualifier",
+    "display",
+    "unit",
+    "derived_from_chains",
+    "n_chains",
+    "illustrative",
+]
 
 
 def ranking(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
@@ -283,8 +315,18 @@ def ranking(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog:
     return _result(df, RANKING_COLUMNS, period)
 
 
-MATRIX_COLUMNS = ["park", "indicator", "name", "unit", "value", "qualifier", "display", "derived_from_chains",
-                  "n_chains", "illustrative"]
+MATRIX_COLUMNS = [
+    "park",
+    "indicator",
+    "name",
+    "unit",
+    "value",
+    "qualifier",
+    "display",
+    "derived_from_chains",
+    "n_chains",
+    "illustrative",
+]
 
 
 def park_matrix(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
@@ -301,8 +343,9 @@ def park_matrix(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | N
 SCORE_COLUMNS = ["park", "indicator", "name", "score", "value", "weight"]
 
 
-def normalised_scores(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None,
-                      weights: dict[str, float] | None = None) -> pd.DataFrame:
+def normalised_scores(
+    store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None, weights: dict[str, float] | None = None
+) -> pd.DataFrame:
     """Direction-aware min-max scores 0-100 per indicator across the selected parks (50 when no spread)."""
     cat = catalog or default_catalog()
     period = resolve_period(store, f, cat)
@@ -316,8 +359,9 @@ def normalised_scores(store: Store, f: Filters, lang: str = "zh", catalog: Catal
 COMPOSITE_COLUMNS = ["rank", "park", "index", "n_indicators"]
 
 
-def composite_index(store: Store, f: Filters, weights: dict[str, float] | None = None,
-                    catalog: Catalog | None = None) -> pd.DataFrame:
+def composite_index(
+    store: Store, f: Filters, weights: dict[str, float] | None = None, catalog: Catalog | None = None
+) -> pd.DataFrame:
     """Parks ranked on the weighted mean of their scores (catalog weights unless given; 0 = left out)."""
     cat = catalog or default_catalog()
     period = resolve_period(store, f, cat)
@@ -339,27 +383,42 @@ def _chain_values(store: Store, f: Filters, indicator: str, lang: str, catalog: 
     return _result(run(store, "q_chain_values", params), CHAIN_COLUMNS, period)
 
 
-def chain_matrix(store: Store, f: Filters, indicator: str, lang: str = "zh",
-                 catalog: Catalog | None = None) -> pd.DataFrame:
+def chain_matrix(
+    store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: Catalog | None = None
+) -> pd.DataFrame:
     """Chain figures of one indicator per park (f.chains empty = every chain), by park then rank."""
     df = _chain_values(store, f, indicator, lang, catalog)
     return _result(df, ["park", "chain", "value", "qualifier", "display"], df.attrs["period"])
 
 
-def chain_ranking(store: Store, f: Filters, indicator: str, lang: str = "zh",
-                  catalog: Catalog | None = None) -> pd.DataFrame:
+def chain_ranking(
+    store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: Catalog | None = None
+) -> pd.DataFrame:
     """Chain figures of one indicator ranked within each park and over all park × chain rows."""
     df = _chain_values(store, f, indicator, lang, catalog)
     columns = ["chain", "park", "value", "qualifier", "display", "rank_in_park", "rank_overall"]
     return _result(df, columns, df.attrs["period"])
 
 
-TREND_COLUMNS = ["park", "period_start", "period_end", "period_label", "value", "qualifier", "display",
-                 "prev_value", "change", "growth_pct", "derived_from_chains", "illustrative"]
+TREND_COLUMNS = [
+    "park",
+    "period_start",
+    "period_end",
+    "period_label",
+    "value",
+    "qualifier",
+    "display",
+    "prev_value",
+    "change",
+    "growth_pct",
+    "derived_from_chains",
+    "illustrative",
+]
 
 
-def trend(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: Catalog | None = None,
-          top: int | None = None) -> pd.DataFrame:
+def trend(
+    store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: Catalog | None = None, top: int | None = None
+) -> pd.DataFrame:
     """One indicator per park over every period like the one in view, oldest first; growth_pct is YoY.
 
     `top` keeps only the parks ranked best on the period in view (ties kept): a chart of 500 lines
@@ -374,8 +433,13 @@ def trend(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: C
     earlier = [year_earlier(p) for p in series]
     # Year-earlier spans share the series key, so whenever they hold data they are in the series too.
     params = _params(f, cat, [indicator], lang=lang) | _period_params(series)
-    params |= {"prev_starts": [p.start for p in earlier], "prev_ends": [p.end for p in earlier],
-               "cur_start": period.start, "cur_end": period.end, "top": top}
+    params |= {
+        "prev_starts": [p.start for p in earlier],
+        "prev_ends": [p.end for p in earlier],
+        "cur_start": period.start,
+        "cur_end": period.end,
+        "top": top,
+    }
     df = run(store, "q_trend", params)
     labels = {pd.Timestamp(p.end): p.label(lang) for p in series}  # a series never repeats an end date
     df["period_label"] = pd.to_datetime(df["period_end"]).map(labels)
@@ -385,8 +449,9 @@ def trend(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: C
 TABLE_COLUMNS = [*OBS_COLUMNS, "display", "period_label"]
 
 
-def filtered_table(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None,
-                   limit: int | None = None) -> pd.DataFrame:
+def filtered_table(
+    store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None, limit: int | None = None
+) -> pd.DataFrame:
     """The figures behind the view (whole-park and chain rows when no chain is selected), key-sorted.
 
     `limit` keeps the first rows only (for showing a page of a large table); attrs["n_total"] counts all.
@@ -397,15 +462,16 @@ def filtered_table(store: Store, f: Filters, lang: str = "zh", catalog: Catalog 
         out = _result(None, TABLE_COLUMNS, None)
         out.attrs["n_total"] = 0
         return out
-    params = _params(f, cat, scope_indicators(f, cat), lang=lang) | {"start": period.start, "end": period.end,
-                                                                      "limit": limit}
+    params = _params(f, cat, scope_indicators(f, cat), lang=lang) | {
+        "start": period.start,
+        "end": period.end,
+        "limit": limit,
+    }
     df = run(store, "q_filtered_table" if limit is None else "q_filtered_table_page", params)
     df["period_label"] = period.label(lang)
     out = _result(df, TABLE_COLUMNS, period)
     out.attrs["n_total"] = len(df) if limit is None else int(df["n_total"].iloc[0]) if len(df) else 0
     return out
-
-
 
 
 def available_periods(store: Store) -> list[Period]:
@@ -437,17 +503,27 @@ def data_status(store: Store) -> dict:
     row = store.query(sql("q_data_status"), {}).iloc[0]
     latest = None if pd.isna(row["latest_start"]) else _period_of(row["latest_start"], row["latest_end"])
     last = None if pd.isna(row["last_load_at"]) else pd.Timestamp(row["last_load_at"]).to_pydatetime()
-    return {"n_observations": int(row["n_observations"]), "n_reported": int(row["n_reported"] or 0),
-            "n_illustrative": int(row["n_illustrative"] or 0), "n_parks": int(row["n_parks"]),
-            "latest_period": latest, "last_load_at": last, "n_loads": int(row["n_loads"])}
+    return {
+        "n_observations": int(row["n_observations"]),
+        "n_reported": int(row["n_reported"] or 0),
+        "n_illustrative": int(row["n_illustrative"] or 0),
+        "n_parks": int(row["n_parks"]),
+        "latest_period": latest,
+        "last_load_at": last,
+        "n_loads": int(row["n_loads"]),
+    }
 
 
-def observation_detail(store: Store, park: str, chain: str | None, period: Period, indicator: str,
-                       lang: str = "zh") -> dict | None:
+def observation_detail(
+    store: Store, park: str, chain: str | None, period: Period, indicator: str, lang: str = "zh"
+) -> dict | None:
     """One figure by its key with source, reference, basis, load file and time; None when absent."""
     chain = None if chain is None or _isna(chain) or chain == "" else chain  # a frame's missing chain
-    df = run(store, "q_observation_detail", {"park": park, "chain": chain, "start": period.start,
-                                             "end": period.end, "indicator": indicator})
+    df = run(
+        store,
+        "q_observation_detail",
+        {"park": park, "chain": chain, "start": period.start, "end": period.end, "indicator": indicator},
+    )
     if df.empty:
         return None
     rec = {k: (None if _isna(v) else v) for k, v in df.iloc[0].to_dict().items()}
@@ -467,8 +543,24 @@ def _isna(value) -> bool:
 
 
 __all__ = [
-    "Filters", "available_chains", "available_parks", "available_periods", "chain_matrix", "chain_ranking",
-    "composite_index", "data_status", "display_value", "filtered_table", "format_number", "kpi_cards",
-    "normalised_scores", "observation_detail", "park_matrix", "period_kinds_available", "ranking",
-    "resolve_period", "series_key", "trend",
+    "Filters",
+    "available_chains",
+    "available_parks",
+    "available_periods",
+    "chain_matrix",
+    "chain_ranking",
+    "composite_index",
+    "data_status",
+    "display_value",
+    "filtered_table",
+    "format_number",
+    "kpi_cards",
+    "normalised_scores",
+    "observation_detail",
+    "park_matrix",
+    "period_kinds_available",
+    "ranking",
+    "resolve_period",
+    "series_key",
+    "trend",
 ]

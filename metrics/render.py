@@ -30,7 +30,6 @@ class _DropClosingNoise(logging.Filter):
 _DROP_CLOSING_NOISE = _DropClosingNoise()
 
 
-
 class RenderUnavailable(RuntimeError):
     """The image cannot be made here (no browser, no CJK font, the browser failed); reason in zh and en."""
 
@@ -58,8 +57,7 @@ def find_browser() -> str | None:
 def cjk_font_installed() -> bool:
     """True when fontconfig knows a font covering Chinese (else every character renders as a box)."""
     try:
-        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
-                             timeout=20, check=False)
+        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=20, check=False)
     except (OSError, subprocess.SubprocessError):
         return False
     return out.returncode == 0 and bool(out.stdout.strip())
@@ -69,16 +67,22 @@ def png_available(lang: str = "zh") -> tuple[bool, str]:
     """Whether PNG export can work here, and if not why (in the chosen language)."""
     if find_browser() is None:
         if os.environ.get("BROWSER_PATH"):
-            return False, (f"BROWSER_PATH={os.environ['BROWSER_PATH']} 不是可执行的浏览器，无法导出图片"
-                           if lang != "en" else
-                           f"BROWSER_PATH={os.environ['BROWSER_PATH']} is not an executable browser; cannot export images")
-        return False, ("未找到 Chromium 浏览器，无法导出图片（请安装 Debian 软件包 chromium）"
-                       if lang != "en" else
-                       "No Chromium browser found; cannot export images (install the Debian package chromium)")
+            return False, (
+                f"BROWSER_PATH={os.environ['BROWSER_PATH']} 不是可执行的浏览器，无法导出图片"
+                if lang != "en"
+                else f"BROWSER_PATH={os.environ['BROWSER_PATH']} is not an executable browser; cannot export images"
+            )
+        return False, (
+            "未找到 Chromium 浏览器，无法导出图片（请安装 Debian 软件包 chromium）"
+            if lang != "en"
+            else "No Chromium browser found; cannot export images (install the Debian package chromium)"
+        )
     if not cjk_font_installed():
-        return False, ("未安装中文字体，导出的图片中汉字会显示为方框（请安装 fonts-noto-cjk）"
-                       if lang != "en" else
-                       "No Chinese font installed; Chinese text would render as boxes (install fonts-noto-cjk)")
+        return False, (
+            "未安装中文字体，导出的图片中汉字会显示为方框（请安装 fonts-noto-cjk）"
+            if lang != "en"
+            else "No Chinese font installed; Chinese text would render as boxes (install fonts-noto-cjk)"
+        )
     return True, ""
 
 
@@ -191,8 +195,9 @@ def warm_up_in_background() -> threading.Thread | None:
     return thread
 
 
-def figure_image(fig: go.Figure | dict, fmt: str = "png", width: int = 1200, height: int = 700,
-                 scale: float = 2) -> bytes:
+def figure_image(
+    fig: go.Figure | dict, fmt: str = "png", width: int = 1200, height: int = 700, scale: float = 2
+) -> bytes:
     """The figure as image bytes (png or svg) through the warm browser; RenderUnavailable when impossible."""
     if not _SERVER.running():  # checked once per browser start; fc-list costs ~50 ms
         ok, reason = png_available("zh")

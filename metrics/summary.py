@@ -29,17 +29,23 @@ _T = {
     "scores": ("各指标得分（0–100，100 为最佳）", "Indicator scores (0–100, 100 = best)"),
     "ranking": ("园区排名", "park ranking"),
     "no_cards": ("暂无数据", "no data"),
-    "footer": ("数据：{n} 条（其中示意数据 {ill} 条）· 最近导入：{last} · 生成时间：{now}",
-               "Data: {n} figures ({ill} illustrative) · last load: {last} · generated: {now}"),
-    "empty_db": ("数据库中还没有数据，无法生成汇总图。请先导入数据（python -m metrics ingest 文件）。",
-                 ("The database holds no data yet; cannot make the summary. Load data first "
-                  "(python -m metrics ingest FILE).")),
+    "footer": (
+        "数据：{n} 条（其中示意数据 {ill} 条）· 最近导入：{last} · 生成时间：{now}",
+        "Data: {n} figures ({ill} illustrative) · last load: {last} · generated: {now}",
+    ),
+    "empty_db": (
+        "数据库中还没有数据，无法生成汇总图。请先导入数据（python -m metrics ingest 文件）。",
+        ("The database holds no data yet; cannot make the summary. Load data first (python -m metrics ingest FILE)."),
+    ),
     "no_db": ("找不到数据库文件：{path}", "Database file not found: {path}"),
-    "no_period_data": ("所选时期（{period}）和园区没有数据，无法生成汇总图。可用时期：{available}",
-                       ("No data for the chosen period ({period}) and parks; cannot make the summary. "
-                        "Periods with data: {available}")),
-    "bad_period": ("无法识别的时期：{period}（例如 2024、2024年前三季度、2024Q3、2024-09）",
-                   "Unrecognised period: {period} (e.g. 2024, 2024年前三季度, 2024Q3, 2024-09)"),
+    "no_period_data": (
+        "所选时期（{period}）和园区没有数据，无法生成汇总图。可用时期：{available}",
+        ("No data for the chosen period ({period}) and parks; cannot make the summary. Periods with data: {available}"),
+    ),
+    "bad_period": (
+        "无法识别的时期：{period}（例如 2024、2024年前三季度、2024Q3、2024-09）",
+        "Unrecognised period: {period} (e.g. 2024, 2024年前三季度, 2024Q3, 2024-09)",
+    ),
     "written": ("已生成汇总图：{out}（{w}×{h} 像素）", "Summary written: {out} ({w}×{h} px)"),
     "failed": ("无法生成汇总图：{reason}", "Cannot make the summary image: {reason}"),
 }
@@ -82,8 +88,13 @@ def _family_cards(kpi: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     return [(c.id, kpi[kpi["category"] == c.id].head(CARDS_PER_FAMILY)) for c in cat.categories]
 
 
-def summary_figure(store, lang: str = "zh", period: Period | None = None, parks: Sequence[str] = (),
-                   weights: dict[str, float] | None = None) -> go.Figure:
+def summary_figure(
+    store,
+    lang: str = "zh",
+    period: Period | None = None,
+    parks: Sequence[str] = (),
+    weights: dict[str, float] | None = None,
+) -> go.Figure:
     """The summary as one Plotly figure; SummaryUnavailable when there is nothing to show."""
     if store.is_empty():
         raise SummaryUnavailable(*_T["empty_db"])
@@ -91,10 +102,14 @@ def summary_figure(store, lang: str = "zh", period: Period | None = None, parks:
     kpi = queries.kpi_cards(store, f, lang)
     if kpi.empty:
         periods = queries.available_periods(store)[:8]
-        raise SummaryUnavailable(*(
-            _T["no_period_data"][i].format(period=period.label(lg) if period else "–",
-                                           available=sep.join(p.label(lg) for p in periods))
-            for i, lg, sep in ((0, "zh", "、"), (1, "en", ", "))))
+        raise SummaryUnavailable(
+            *(
+                _T["no_period_data"][i].format(
+                    period=period.label(lg) if period else "–", available=sep.join(p.label(lg) for p in periods)
+                )
+                for i, lg, sep in ((0, "zh", "、"), (1, "en", ", "))
+            )
+        )
     resolved = queries.resolve_period(store, f)
     f = queries.Filters(period=resolved, parks=tuple(parks))
     composite = queries.composite_index(store, f, weights)
@@ -109,21 +124,34 @@ def summary_figure(store, lang: str = "zh", period: Period | None = None, parks:
     family_titles = []
     for cid, cards in families:
         name = cat.category(cid).name(lang)
-        family_titles.append(name if len(cards) else f"{name}（{_t('no_cards', lang)}）" if lang != "en"
-                             else f"{name} ({_t('no_cards', lang)})")
+        family_titles.append(
+            name
+            if len(cards)
+            else f"{name}（{_t('no_cards', lang)}）"
+            if lang != "en"
+            else f"{name} ({_t('no_cards', lang)})"
+        )
     n_parks = max(len(composite), len(ranking), scores["park"].nunique() if len(scores) else 0, 1)
     height = HEIGHT + max(0, n_parks - 8) * 40
     fig = make_subplots(
-        rows=4, cols=4,
-        specs=[[{"type": "indicator"}] * 4, [{"type": "indicator"}] * 4,
-               [{"type": "xy", "colspan": 2}, None, {"type": "xy", "colspan": 2}, None],
-               [{"type": "xy", "colspan": 4}, None, None, None]],
-        row_heights=_row_heights(height), vertical_spacing=min(0.075, 70 / (height - TOP - BOTTOM)),
+        rows=4,
+        cols=4,
+        specs=[
+            [{"type": "indicator"}] * 4,
+            [{"type": "indicator"}] * 4,
+            [{"type": "xy", "colspan": 2}, None, {"type": "xy", "colspan": 2}, None],
+            [{"type": "xy", "colspan": 4}, None, None, None],
+        ],
+        row_heights=_row_heights(height),
+        vertical_spacing=min(0.075, 70 / (height - TOP - BOTTOM)),
         horizontal_spacing=0.09,
-        subplot_titles=[charts.esc(t) for t in family_titles] + [""] * 4 + [
+        subplot_titles=[charts.esc(t) for t in family_titles]
+        + [""] * 4
+        + [
             _t("composite", lang),
             charts.esc(f"{charts._with_unit(lead_name, lead_unit, lang)}{charts.SEP}{_t('ranking', lang)}"),
-            _t("scores", lang)],
+            _t("scores", lang),
+        ],
     )
     for col, (_cid, cards) in enumerate(families, start=1):
         for row, (_, card) in enumerate(cards.iterrows(), start=1):
@@ -141,8 +169,9 @@ def summary_figure(store, lang: str = "zh", period: Period | None = None, parks:
         # Indicators in catalog order, parks in composite-index order (best on top).
         ind_order = {iid: n for n, iid in enumerate(cat.ids)}
         park_order = {p: n for n, p in enumerate(composite["park"])}
-        scores = scores.assign(_i=scores["indicator"].map(ind_order),
-                               _p=scores["park"].map(park_order).fillna(len(park_order)))
+        scores = scores.assign(
+            _i=scores["indicator"].map(ind_order), _p=scores["park"].map(park_order).fillna(len(park_order))
+        )
         scores = scores.sort_values(["_p", "park", "_i"], kind="stable")
         heat = charts.heatmap(scores[["park", "indicator", "score"]], lang).data[0]
         heat.showscale = False
@@ -157,25 +186,44 @@ def summary_figure(store, lang: str = "zh", period: Period | None = None, parks:
     last = status.get("last_load_at")
     now = dt.datetime.now(dt.UTC).astimezone()
     footer = _t("footer", lang).format(
-        n=status.get("n_observations", 0), ill=status.get("n_illustrative", 0),
-        last=last.strftime("%Y-%m-%d %H:%M") if last else "–", now=now.strftime("%Y-%m-%d %H:%M"))
-    fig.add_annotation(text=charts.esc(footer), xref="paper", yref="paper", x=0, y=0, yshift=-(BOTTOM - 34),
-                       xanchor="left", yanchor="top", showarrow=False, font={"size": 12, "color": "#8A96A3"})
+        n=status.get("n_observations", 0),
+        ill=status.get("n_illustrative", 0),
+        last=last.strftime("%Y-%m-%d %H:%M") if last else "–",
+        now=now.strftime("%Y-%m-%d %H:%M"),
+    )
+    fig.add_annotation(
+        text=charts.esc(footer),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-(BOTTOM - 34),
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font={"size": 12, "color": "#8A96A3"},
+    )
     for ann in fig.layout.annotations[:4]:  # family headers sit above their cards' own titles
         ann.update(font={"size": 17, "color": "#3B6EA8"}, yshift=26)
     fig.update_layout(width=WIDTH, height=height, margin={"l": 24, "r": 40, "t": TOP, "b": BOTTOM})
     return fig
 
 
-def summary_png(store, lang: str = "zh", period: Period | None = None, parks: Sequence[str] = (),
-                weights: dict[str, float] | None = None) -> bytes:
+def summary_png(
+    store,
+    lang: str = "zh",
+    period: Period | None = None,
+    parks: Sequence[str] = (),
+    weights: dict[str, float] | None = None,
+) -> bytes:
     """The summary PNG (at least 1600×1000 px), rendered once through the warm browser."""
     fig = summary_figure(store, lang, period, parks, weights)
     try:
         return render.figure_png(fig, width=WIDTH, height=int(fig.layout.height), scale=SCALE)
     except render.RenderUnavailable as exc:
-        raise SummaryUnavailable(_T["failed"][0].format(reason=exc.message("zh")),
-                                 _T["failed"][1].format(reason=exc.message("en"))) from exc
+        raise SummaryUnavailable(
+            _T["failed"][0].format(reason=exc.message("zh")), _T["failed"][1].format(reason=exc.message("en"))
+        ) from exc
 
 
 def _fail(message: str) -> int:
@@ -211,8 +259,9 @@ def run_cli(args) -> int:
     except SummaryUnavailable as exc:
         return _fail(exc.message(lang))
     except StoreError as exc:
-        return _fail(_t("failed", lang).format(reason=getattr(exc, "message_en" if lang == "en" else "message_zh",
-                                                              str(exc))))
+        return _fail(
+            _t("failed", lang).format(reason=getattr(exc, "message_en" if lang == "en" else "message_zh", str(exc)))
+        )
     finally:
         if warm_up is not None:
             # A browser killed half-started leaves its profile in /tmp: let it finish, atexit closes it.

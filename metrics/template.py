@@ -14,27 +14,47 @@ EXAMPLE_PARK = {"zh": "示例园区", "en": "Example Park"}
 EXAMPLE_PERIOD = "2024年"
 # One example cell per indicator, showing the forms the reader accepts (CONTRACT §2).
 EXAMPLE_VALUES: dict[str, object] = {
-    "revenue": 1250000, "revenue_yoy": "8.5%", "firms_revenue_100m": 45, "firms_revenue_1b": 8,
-    "above_scale_firms": "110余", "national_platforms": 3, "provincial_platforms": 25,
-    "key_tech_breakthroughs": "约12", "academician_teams": 6, "national_talents": 10, "provincial_talents": 20,
-    "people_trained": 1500, "enterprises_visited": 200, "problems_collected": 320, "problems_solved": 300,
-    "training_sessions": 40, "service_teams": 8, "events_held": "—", "satisfaction": 96.5,
+    "revenue": 1250000,
+    "revenue_yoy": "8.5%",
+    "firms_revenue_100m": 45,
+    "firms_revenue_1b": 8,
+    "above_scale_firms": "110余",
+    "national_platforms": 3,
+    "provincial_platforms": 25,
+    "key_tech_breakthroughs": "约12",
+    "academician_teams": 6,
+    "national_talents": 10,
+    "provincial_talents": 20,
+    "people_trained": 1500,
+    "enterprises_visited": 200,
+    "problems_collected": 320,
+    "problems_solved": 300,
+    "training_sessions": 40,
+    "service_teams": 8,
+    "events_held": "—",
+    "satisfaction": 96.5,
 }
 DEFAULT_EXAMPLE = 10
 
 TEXT = {
     "zh": {
-        "data_sheet": "数据", "notes_sheet": "说明", "key_headers": ("园区", "产业链", "统计期"),
+        "data_sheet": "数据",
+        "notes_sheet": "说明",
+        "key_headers": ("园区", "产业链", "统计期"),
         "title": "园区发展指标数据填报模板（第3行为示例，填写前请删除）",
         "notes": (
             "填写说明",
             "每行填写一个园区（或园区的一条产业链）在一个统计期的各项指标；同一文件可包含多个园区、多个统计期。",
             "园区：填写园区全称或常用简称（如“东营经开区”），系统自动识别别名；新园区会在导入报告中列出。",
             "产业链：留空表示全园区数据；填写产业链名称（如“新材料”）表示该产业链的数据。",
-            ("统计期可写为：2024、2024年、2024年度；2024Q3、2024年第三季度；2024年前三季度、2024年1-9月；"
-             "2024年上半年、2024年下半年；2024年9月、2024-09。"),
-            ("数值可写为：1234.5 或 1,234.5；“110余”“20多项”“超过1000”“逾200”“30以上”表示至少；"
-             "“约20”“近500”“300左右”表示约数；百分比写 19.5% 或 19.5（表头单位为%）。"),
+            (
+                "统计期可写为：2024、2024年、2024年度；2024Q3、2024年第三季度；2024年前三季度、2024年1-9月；"
+                "2024年上半年、2024年下半年；2024年9月、2024-09。"
+            ),
+            (
+                "数值可写为：1234.5 或 1,234.5；“110余”“20多项”“超过1000”“逾200”“30以上”表示至少；"
+                "“约20”“近500”“300左右”表示约数；百分比写 19.5% 或 19.5（表头单位为%）。"
+            ),
             "金额：表头括号中的单位为准（如“营业收入(亿元)”会换算为万元）；也可在数值后写“1.2亿”。",
             "无数据：留空或填写 —、-、/、N/A、无数据，不会被当作 0。",
             "合计、总计、小计、全区等汇总行会被跳过；表格下方以“注：”“数据来源：”开头的行会被忽略。",
@@ -44,7 +64,9 @@ TEXT = {
         "catalog_headers": ("指标名称", "编号", "单位", "类别", "可用别名"),
     },
     "en": {
-        "data_sheet": "Data", "notes_sheet": "Notes", "key_headers": ("park", "chain", "period"),
+        "data_sheet": "Data",
+        "notes_sheet": "Notes",
+        "key_headers": ("park", "chain", "period"),
         "title": "Park indicators upload template (row 3 is an example; delete it before filling in)",
         "notes": (
             "How to fill in",
@@ -52,8 +74,10 @@ TEXT = {
             "Park: the full name or a usual short name; aliases are recognised; unknown parks are listed as new.",
             "Chain: leave empty for a whole-park figure; write the chain (e.g. 新材料) for a chain's figure.",
             "Periods: 2024, 2024年; 2024Q3, 2024年第三季度; 2024年前三季度, 2024年1-9月; 2024年上半年; 2024-09, 2024年9月.",
-            ("Values: 1234.5 or 1,234.5; 110余, 20多项, 超过1000, 逾200, 30以上 mean 'at least'; "
-             "约20, 近500, 300左右 mean 'about'; percentages as 19.5% or 19.5 under a (%) header."),
+            (
+                "Values: 1234.5 or 1,234.5; 110余, 20多项, 超过1000, 逾200, 30以上 mean 'at least'; "
+                "约20, 近500, 300左右 mean 'about'; percentages as 19.5% or 19.5 under a (%) header."
+            ),
             "Money: the unit in the header bracket counts (营业收入(亿元) is converted to 万元); 1.2亿 in a cell also works.",
             "No data: leave empty or write —, -, /, N/A, 无数据; never read as 0.",
             "Total rows (合计, 总计, 小计, 全区) are skipped; rows below the table starting 注： or 数据来源： are ignored.",
@@ -85,8 +109,12 @@ def template_xlsx_bytes(catalog: Catalog, lang: str = "zh") -> bytes:
         cell.fill = header_fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         data.column_dimensions[get_column_letter(j)].width = 22 if j == 1 else 14
-    example = [EXAMPLE_PARK["en" if lang == "en" else "zh"], None, EXAMPLE_PERIOD,
-               *(EXAMPLE_VALUES.get(i.id, DEFAULT_EXAMPLE) for i in catalog.indicators)]
+    example = [
+        EXAMPLE_PARK["en" if lang == "en" else "zh"],
+        None,
+        EXAMPLE_PERIOD,
+        *(EXAMPLE_VALUES.get(i.id, DEFAULT_EXAMPLE) for i in catalog.indicators),
+    ]
     for j, value in enumerate(example, start=1):
         cell = data.cell(3, j, value)
         cell.font = Font(italic=True, color="808080")

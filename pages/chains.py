@@ -27,5 +27,6 @@ ui.chart_with_downloads(ctx, charts.chain_treemap(matrix, indicator, ctx.lang, s
 
 st.subheader(ctx.t("table_title"), anchor=False)
 unit = ctx.catalog.indicator(indicator).unit
-ui.table_with_downloads(ctx, ranked, "chain_ranking", unit=unit,
-                        full=ctx.later("chain_ranking", indicator, ctx.lang) if top else None)
+ui.table_with_downloads(
+    ctx, ranked, "chain_ranking", unit=unit, full=ctx.later("chain_ranking", indicator, ctx.lang) if top else None
+)

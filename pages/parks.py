@@ -22,11 +22,13 @@ shown = ctx.with_filters(indicators=tuple(indicators), parks=top or ctx.filters.
 matrix = ctx.q("park_matrix", ctx.lang, filters=shown)
 ui.stop_if_empty(ctx, matrix)
 sub = ui.subtitle(ctx, top)
-ui.chart_with_downloads(ctx, charts.ranking_bar(ui.only_parks(rank, top), focus, lang=ctx.lang, subtitle=sub),
-                        "park_ranking")
+ui.chart_with_downloads(
+    ctx, charts.ranking_bar(ui.only_parks(rank, top), focus, lang=ctx.lang, subtitle=sub), "park_ranking"
+)
 order = list(rank["park"])  # every chart lists the parks as the ranking does
-ui.chart_with_downloads(ctx, charts.grouped_bars(matrix, ctx.lang, subtitle=sub, indicators=indicators,
-                                                 parks=order), "park_comparison")
+ui.chart_with_downloads(
+    ctx, charts.grouped_bars(matrix, ctx.lang, subtitle=sub, indicators=indicators, parks=order), "park_comparison"
+)
 
 scores = ctx.q("normalised_scores", ctx.lang, filters=shown)
 ui.chart_with_downloads(ctx, charts.radar(scores, ctx.lang, subtitle=sub), "park_radar")

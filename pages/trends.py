@@ -20,5 +20,10 @@ ui.stop_if_empty(ctx, series)
 fig = charts.trend_lines(series, indicator, ctx.lang, subtitle=ui.subtitle(ctx, top))
 ui.chart_with_downloads(ctx, fig, "trend")
 st.subheader(ctx.t("table_title"), anchor=False)
-ui.table_with_downloads(ctx, series, "trend", unit=ctx.catalog.indicator(indicator).unit,
-                        full=ctx.later("trend", indicator, ctx.lang) if top else None)
+ui.table_with_downloads(
+    ctx,
+    series,
+    "trend",
+    unit=ctx.catalog.indicator(indicator).unit,
+    full=ctx.later("trend", indicator, ctx.lang) if top else None,
+)

@@ -12,14 +12,20 @@ from ui.auth import analyst_status, require_analyst
 ctx = ui.begin("upload")
 st.title(ctx.t("page_upload"), anchor=False)
 lim = limits()
-st.caption(ctx.t("limits", mb=f"{lim.max_file_mb:g}", files=lim.max_files_per_upload,
-                 rows=f"{lim.max_rows_per_file:,}"))
+st.caption(
+    ctx.t("limits", mb=f"{lim.max_file_mb:g}", files=lim.max_files_per_upload, rows=f"{lim.max_rows_per_file:,}")
+)
 ui.template_download(ctx)
 
 # A new uploader key after each load empties it, so the same files are not offered again.
-files = st.file_uploader(ctx.t("choose_files"), type=["xlsx", "xls", "csv"], accept_multiple_files=True,
-                         key=f"upload_files_{st.session_state.get('_pd_round', 0)}", help=ctx.t("upload_help"),
-                         max_upload_size=max(1, math.ceil(lim.max_file_mb)))
+files = st.file_uploader(
+    ctx.t("choose_files"),
+    type=["xlsx", "xls", "csv"],
+    accept_multiple_files=True,
+    key=f"upload_files_{st.session_state.get('_pd_round', 0)}",
+    help=ctx.t("upload_help"),
+    max_upload_size=max(1, math.ceil(lim.max_file_mb)),
+)
 results = st.session_state.pop("_pd_results", None)
 if results:
     uploads.show_results(ctx, results)
@@ -43,8 +49,14 @@ analyst_status(ctx.lang)
 blocked = any(p.report.fatal or p.report.errors for p in parsed)
 has_valid = any(len(p.frame) and not p.report.fatal for p in parsed)
 left, right = st.columns(2)
-load_all = left.button(ctx.t("load"), type="primary", disabled=blocked, icon=":material/database_upload:",
-                       help=ctx.t("load_blocked") if blocked else None, key="load_all")
+load_all = left.button(
+    ctx.t("load"),
+    type="primary",
+    disabled=blocked,
+    icon=":material/database_upload:",
+    help=ctx.t("load_blocked") if blocked else None,
+    key="load_all",
+)
 load_valid = right.button(ctx.t("load_valid"), disabled=not has_valid, icon=":material/rule:", key="load_valid")
 if load_all or load_valid:
     st.session_state["_pd_results"] = uploads.store_all(ctx, parsed, skip_bad_rows=load_valid, actor=actor)

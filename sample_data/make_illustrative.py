@@ -41,18 +41,49 @@ PARKS = (
 
 # Level in 2019 for a park of size 1.0, and yearly growth, per indicator (revenue and its growth apart).
 LEVELS = {
-    "firms_revenue_100m": (55, 0.06), "firms_revenue_1b": (10, 0.07), "above_scale_firms": (185, 0.04),
-    "national_platforms": (5, 0.10), "provincial_platforms": (45, 0.09), "key_tech_breakthroughs": (4, 0.12),
-    "academician_teams": (14, 0.11), "national_talents": (8, 0.10), "provincial_talents": (17, 0.09),
-    "people_trained": (1800, 0.08), "enterprises_visited": (180, 0.05), "problems_collected": (420, 0.07),
-    "training_sessions": (60, 0.08), "service_teams": (8, 0.06), "events_held": (50, 0.07),
+    "firms_revenue_100m": (55, 0.06),
+    "firms_revenue_1b": (10, 0.07),
+    "above_scale_firms": (185, 0.04),
+    "national_platforms": (5, 0.10),
+    "provincial_platforms": (45, 0.09),
+    "key_tech_breakthroughs": (4, 0.12),
+    "academician_teams": (14, 0.11),
+    "national_talents": (8, 0.10),
+    "provincial_talents": (17, 0.09),
+    "people_trained": (1800, 0.08),
+    "enterprises_visited": (180, 0.05),
+    "problems_collected": (420, 0.07),
+    "training_sessions": (60, 0.08),
+    "service_teams": (8, 0.06),
+    "events_held": (50, 0.07),
 }
-STOCKS = {"firms_revenue_100m", "firms_revenue_1b", "above_scale_firms", "national_platforms",
-          "provincial_platforms", "academician_teams", "national_talents", "provincial_talents", "service_teams"}
+STOCKS = {
+    "firms_revenue_100m",
+    "firms_revenue_1b",
+    "above_scale_firms",
+    "national_platforms",
+    "provincial_platforms",
+    "academician_teams",
+    "national_talents",
+    "provincial_talents",
+    "service_teams",
+}
 # Indicators also given per chain: revenue, its growth, and counts that add up across chains.
-CHAIN_INDICATORS = ("revenue", "revenue_yoy", "firms_revenue_100m", "firms_revenue_1b", "above_scale_firms",
-                    "national_platforms", "provincial_platforms", "key_tech_breakthroughs", "academician_teams",
-                    "national_talents", "provincial_talents", "enterprises_visited", "problems_solved")
+CHAIN_INDICATORS = (
+    "revenue",
+    "revenue_yoy",
+    "firms_revenue_100m",
+    "firms_revenue_1b",
+    "above_scale_firms",
+    "national_platforms",
+    "provincial_platforms",
+    "key_tech_breakthroughs",
+    "academician_teams",
+    "national_talents",
+    "provincial_talents",
+    "enterprises_visited",
+    "problems_solved",
+)
 YTD_SHARE_OF_FLOWS = 0.72  # Jan–Sep holds about this share of a year's tallies
 
 
@@ -174,8 +205,11 @@ def generate() -> list[tuple]:
                     revenue[(year - 1, kind)] = revenue[(year, kind)] / (1 + reported_yoy / 100)
                 share = 1.0 if kind == "year" else YTD_SHARE_OF_FLOWS
                 rev, rev_before = revenue[(year, kind)], revenue[(year - 1, kind)]
-                values = {"revenue": rev, "revenue_yoy": (rev / rev_before - 1) * 100,
-                          "satisfaction": min(99.0, satisfaction[year] + (0.3 if kind == "ytd" else 0.0))}
+                values = {
+                    "revenue": rev,
+                    "revenue_yoy": (rev / rev_before - 1) * 100,
+                    "satisfaction": min(99.0, satisfaction[year] + (0.3 if kind == "ytd" else 0.0)),
+                }
                 for ind, by_year in counts.items():
                     values[ind] = by_year[year] * (1.0 if ind in STOCKS else share)
                 values["problems_solved"] = values["problems_collected"] * rng.uniform(0.82, 0.97)

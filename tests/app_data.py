@@ -10,8 +10,14 @@ from conftest import ROOT
 from parsed_factory import figure, parsed
 from streamlit.testing.v1 import AppTest
 
-ROOT_PAGES = ("dashboard.py", "pages/parks.py", "pages/chains.py", "pages/trends.py", "pages/upload.py",
-              "pages/data.py")
+ROOT_PAGES = (
+    "dashboard.py",
+    "pages/parks.py",
+    "pages/chains.py",
+    "pages/trends.py",
+    "pages/upload.py",
+    "pages/data.py",
+)
 DY, WF, WH = "东营经济技术开发区", "潍坊滨海经济技术开发区", "威海南海新区"
 XSS = "<script>alert(1)</script>"
 Y2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))

@@ -13,10 +13,17 @@ def metrics(at) -> dict[str, tuple[str, str]]:
     return {m.label: (m.value, m.proto.delta) for m in at.metric}
 
 
-@pytest.mark.parametrize("page, title, charts", [
-    ("dashboard.py", "总览", 1), ("pages/parks.py", "园区对比", 4), ("pages/chains.py", "产业链对比", 3),
-    ("pages/trends.py", "趋势", 1), ("pages/upload.py", "数据上传", 0), ("pages/data.py", "数据管理", 0),
-])
+@pytest.mark.parametrize(
+    "page, title, charts",
+    [
+        ("dashboard.py", "总览", 1),
+        ("pages/parks.py", "园区对比", 4),
+        ("pages/chains.py", "产业链对比", 3),
+        ("pages/trends.py", "趋势", 1),
+        ("pages/upload.py", "数据上传", 0),
+        ("pages/data.py", "数据管理", 0),
+    ],
+)
 def test_every_page_runs_on_fixture_data(app_db, page, title, charts):
     at = open_page(page)
     assert at.title[0].value == title
@@ -86,7 +93,10 @@ def test_filters_survive_a_page_switch_and_go_into_the_links(app_db):
     assert at.sidebar.multiselect(key="w_parks").value == [WF]
     assert [t["name"] for t in specs(at)[0]["data"] if t.get("type") == "scatter"] == [WF]
     link = at.sidebar.get("page_link")[1].proto
-    assert link.query_string == "parks=%E6%BD%8D%E5%9D%8A%E6%BB%A8%E6%B5%B7%E7%BB%8F%E6%B5%8E%E6%8A%80%E6%9C%AF%E5%BC%80%E5%8F%91%E5%8C%BA"
+    assert (
+        link.query_string
+        == "parks=%E6%BD%8D%E5%9D%8A%E6%BB%A8%E6%B5%B7%E7%BB%8F%E6%B5%8E%E6%8A%80%E6%9C%AF%E5%BC%80%E5%8F%91%E5%8C%BA"
+    )
 
 
 def test_no_data_for_the_filters_shows_a_message(app_db):
@@ -158,8 +168,13 @@ def test_each_chart_offers_a_png_download_or_says_why_not(app_db, fresh_png_stat
 def test_every_page_runs_on_the_bundled_sample_data(db_path):
     at = open_page()  # an empty database: the first visit loads the sample
     assert len(at.metric) >= 10
-    for page, charts in (("pages/parks.py", 4), ("pages/chains.py", 3), ("pages/trends.py", 1),
-                         ("pages/upload.py", 0), ("pages/data.py", 0)):
+    for page, charts in (
+        ("pages/parks.py", 4),
+        ("pages/chains.py", 3),
+        ("pages/trends.py", 1),
+        ("pages/upload.py", 0),
+        ("pages/data.py", 0),
+    ):
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         assert not at.info or page == "pages/upload.py", (page, [i.value for i in at.info])
@@ -178,7 +193,8 @@ def test_first_start_loads_the_sample_data_once(db_path):
         Store(db_path).undo_load(int(load_id), actor="test")
     at = open_page()
     assert [i.value for i in at.info] == [
-        "数据库中还没有数据。请在“数据上传”页导入 Excel 或 CSV 文件（可先下载空白模板）。"]
+        "数据库中还没有数据。请在“数据上传”页导入 Excel 或 CSV 文件（可先下载空白模板）。"
+    ]
     assert at.main.get("page_link")[0].proto.label == "数据上传"
     assert len(Store(db_path).loads()) == len(loads)
 
@@ -198,8 +214,17 @@ def test_chain_indicator_and_trend_language_follow_the_inputs(app_db):
 
 
 def test_garbage_in_the_url_falls_back_to_defaults(app_db):
-    at = open_page(params={"lang": "fr", "period": "yesterday", "parks": ["nowhere", DY], "family": "bogus",
-                           "weights": "revenue:abc,unknown:3", "ind": "nope", "illus": "0"})
+    at = open_page(
+        params={
+            "lang": "fr",
+            "period": "yesterday",
+            "parks": ["nowhere", DY],
+            "family": "bogus",
+            "weights": "revenue:abc,unknown:3",
+            "ind": "nope",
+            "illus": "0",
+        }
+    )
     assert at.title[0].value == "总览"
     assert at.sidebar.selectbox(key="w_period").value == "2024"
     assert at.sidebar.multiselect(key="w_parks").value == [DY]

@@ -30,8 +30,6 @@ def many_parks(db_path):
     return db_path
 
 
-
-
 def captions(at) -> list[str]:
     return [c.value for c in at.caption]
 

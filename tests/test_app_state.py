@@ -13,10 +13,17 @@ from ui import state
 from ui.i18n import strings, t
 
 
-@pytest.mark.parametrize("text, token", [
-    ("2024", "2024"), ("2024Q3", "2024 Q3"), ("2024-09", "2024-09"), ("2024年上半年", "2024 H1"),
-    ("2024年前三季度", "2024 Jan–Sep"), ("2024年1-5月", "2024 Jan–May"),
-])
+@pytest.mark.parametrize(
+    "text, token",
+    [
+        ("2024", "2024"),
+        ("2024Q3", "2024 Q3"),
+        ("2024-09", "2024-09"),
+        ("2024年上半年", "2024 H1"),
+        ("2024年前三季度", "2024 Jan–Sep"),
+        ("2024年1-5月", "2024 Jan–May"),
+    ],
+)
 def test_period_tokens_round_trip(text, token):
     period = parse_period(text)
     assert state.period_token(period) == token
@@ -34,7 +41,9 @@ def test_weights_token_keeps_only_changes_and_ignores_bad_parts():
     defaults = {"revenue": 2.0, "satisfaction": 1.0}
     assert state.weights_token({"revenue": 2.0, "satisfaction": 0.5}, defaults) == "satisfaction:0.5"
     assert state.parse_weights("satisfaction:0.5,unknown:3,revenue:abc,revenue:-1", defaults) == {
-        "revenue": 2.0, "satisfaction": 0.5}
+        "revenue": 2.0,
+        "satisfaction": 0.5,
+    }
 
 
 def test_every_string_has_both_languages_and_the_same_placeholders():

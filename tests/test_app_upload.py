@@ -64,8 +64,12 @@ def sign_in(at, password: str) -> None:
 
 
 def texts(at) -> str:
-    return "\n".join(str(e.value) for kind in ("markdown", "caption", "text", "info", "warning", "error", "success")
-                     for e in at.get(kind) if hasattr(e, "value"))
+    return "\n".join(
+        str(e.value)
+        for kind in ("markdown", "caption", "text", "info", "warning", "error", "success")
+        for e in at.get(kind)
+        if hasattr(e, "value")
+    )
 
 
 def test_upload_shows_limits_and_template(app_db):
@@ -82,9 +86,26 @@ def test_preview_and_report_before_storing_then_load_valid_rows(app_db, analyst)
     shown = texts(at)
     assert "园区数据.xlsx" in shown and "发现 1 处错误" in shown
     preview, errors = [df.value for df in at.dataframe]
-    assert list(preview.columns) == ["园区", "产业链", "统计期", "指标", "数值", "单位", "数据性质", "来源（文件!工作表!行）"]
-    assert preview.iloc[1].tolist() == [NEW_PARK, "园区整体", "2024年", "国家级创新平台", "20余", "家", "报告",
-                                        "园区数据.xlsx!2024年!2"]
+    assert list(preview.columns) == [
+        "园区",
+        "产业链",
+        "统计期",
+        "指标",
+        "数值",
+        "单位",
+        "数据性质",
+        "来源（文件!工作表!行）",
+    ]
+    assert preview.iloc[1].tolist() == [
+        NEW_PARK,
+        "园区整体",
+        "2024年",
+        "国家级创新平台",
+        "20余",
+        "家",
+        "报告",
+        "园区数据.xlsx!2024年!2",
+    ]
     assert errors.iloc[0]["内容"] == "12..3" and errors.iloc[0]["列"] == "营业收入(万元)"
     assert errors.iloc[0]["行"] == 3
     assert "备注" in shown  # ignored column named
@@ -154,7 +175,6 @@ def test_data_page_lists_loads_and_undoes_and_restores(app_db, analyst):
     assert at.success[0].value.startswith("已撤销导入 #2")
     audit = at.dataframe[-1].value
     assert list(audit["操作"])[:3] == ["撤销", "恢复", "导入"]
-
 
 
 def test_a_file_name_with_markup_is_shown_as_text(app_db):

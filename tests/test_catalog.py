@@ -7,15 +7,25 @@ import pytest
 from metrics.catalog import CatalogError, load_catalog
 
 REQUIRED = {
-    "revenue": ("营业收入", "万元"), "revenue_yoy": ("营业收入同比增长", "%"),
-    "firms_revenue_100m": ("营业收入过亿元企业数", "家"), "firms_revenue_1b": ("营业收入过十亿元企业数", "家"),
-    "above_scale_firms": ("规上工业企业数", "家"), "national_platforms": ("国家级创新平台", "家"),
-    "provincial_platforms": ("省级创新平台", "家"), "key_tech_breakthroughs": ("突破关键核心技术", "项"),
-    "academician_teams": ("引进院士团队", "个"), "national_talents": ("国家级人才工程专家", "名"),
-    "provincial_talents": ("省级人才工程专家", "名"), "people_trained": ("培训人次", "人次"),
-    "enterprises_visited": ("走访企业", "家"), "problems_collected": ("收集问题诉求", "个"),
-    "problems_solved": ("解决问题", "个"), "training_sessions": ("培训场次", "场"),
-    "service_teams": ("企业服务队", "支"), "events_held": ("活动场次", "场"), "satisfaction": ("满意度", "%"),
+    "revenue": ("营业收入", "万元"),
+    "revenue_yoy": ("营业收入同比增长", "%"),
+    "firms_revenue_100m": ("营业收入过亿元企业数", "家"),
+    "firms_revenue_1b": ("营业收入过十亿元企业数", "家"),
+    "above_scale_firms": ("规上工业企业数", "家"),
+    "national_platforms": ("国家级创新平台", "家"),
+    "provincial_platforms": ("省级创新平台", "家"),
+    "key_tech_breakthroughs": ("突破关键核心技术", "项"),
+    "academician_teams": ("引进院士团队", "个"),
+    "national_talents": ("国家级人才工程专家", "名"),
+    "provincial_talents": ("省级人才工程专家", "名"),
+    "people_trained": ("培训人次", "人次"),
+    "enterprises_visited": ("走访企业", "家"),
+    "problems_collected": ("收集问题诉求", "个"),
+    "problems_solved": ("解决问题", "个"),
+    "training_sessions": ("培训场次", "场"),
+    "service_teams": ("企业服务队", "支"),
+    "events_held": ("活动场次", "场"),
+    "satisfaction": ("满意度", "%"),
 }
 
 
@@ -26,11 +36,19 @@ def test_required_indicator_present(catalog, indicator_id):
     assert ind.name_en and ind.category in {c.id for c in catalog.categories}
 
 
-@pytest.mark.parametrize("header,expected", [
-    ("院士团队", "academician_teams"), ("走访企业数", "enterprises_visited"), ("遍访企业", "enterprises_visited"),
-    ("协调解决难题", "problems_solved"), ("营业收入", "revenue"), ("revenue_yoy", "revenue_yoy"),
-    (" 营业 收入 ", "revenue"), ("营业收入过", None),
-])
+@pytest.mark.parametrize(
+    "header,expected",
+    [
+        ("院士团队", "academician_teams"),
+        ("走访企业数", "enterprises_visited"),
+        ("遍访企业", "enterprises_visited"),
+        ("协调解决难题", "problems_solved"),
+        ("营业收入", "revenue"),
+        ("revenue_yoy", "revenue_yoy"),
+        (" 营业 收入 ", "revenue"),
+        ("营业收入过", None),
+    ],
+)
 def test_header_matching_is_exact(catalog, header, expected):
     found = catalog.match_indicator(header)
     assert (found.id if found else None) == expected
@@ -56,8 +74,14 @@ def test_validation_reports_every_problem(tmp_path):
     with pytest.raises(CatalogError) as err:
         load_catalog(bad, parks)
     text = " | ".join(err.value.problems)
-    for fragment in ("unit '斤'", "duplicate id", "unknown category 'zz'", "direction", "unknown keys ['colour']",
-                     "'乙' also used by a"):
+    for fragment in (
+        "unit '斤'",
+        "duplicate id",
+        "unknown category 'zz'",
+        "direction",
+        "unknown keys ['colour']",
+        "'乙' also used by a",
+    ):
         assert fragment in text, fragment
 
 
@@ -72,23 +96,29 @@ def test_unit_labels_are_data_in_both_languages(catalog):
         assert ind.unit in {u.id for u in catalog.units}
 
 
-UNIT_BASE = ('[[category]]\nid="c"\nname_zh="c"\nname_en="c"\n'
-             '[[indicator]]\nid="a"\nname_zh="甲"\nname_en="A"\naliases=[]\nunit="家"\ncategory="c"\n'
-             'direction="higher"\nweight=1\n'
-             '[[indicator]]\nid="b"\nname_zh="乙"\nname_en="B"\naliases=[]\nunit="项"\ncategory="c"\n'
-             'direction="higher"\nweight=1\n')
+UNIT_BASE = (
+    '[[category]]\nid="c"\nname_zh="c"\nname_en="c"\n'
+    '[[indicator]]\nid="a"\nname_zh="甲"\nname_en="A"\naliases=[]\nunit="家"\ncategory="c"\n'
+    'direction="higher"\nweight=1\n'
+    '[[indicator]]\nid="b"\nname_zh="乙"\nname_en="B"\naliases=[]\nunit="项"\ncategory="c"\n'
+    'direction="higher"\nweight=1\n'
+)
 
 
 def test_unit_labels_are_validated(tmp_path):
     parks = tmp_path / "parks.toml"
     parks.write_text('[[park]]\nname="甲园"\naliases=[]\n', encoding="utf-8")
     ok = tmp_path / "ok.toml"
-    ok.write_text(UNIT_BASE + '[[unit]]\nid="家"\nzh="家"\nen="units"\n[[unit]]\nid="项"\nzh="项"\nen="items"\n',
-                  encoding="utf-8")
+    ok.write_text(
+        UNIT_BASE + '[[unit]]\nid="家"\nzh="家"\nen="units"\n[[unit]]\nid="项"\nzh="项"\nen="items"\n', encoding="utf-8"
+    )
     assert load_catalog(ok, parks).unit_label("项", "en") == "items"
     bad = tmp_path / "bad.toml"
-    bad.write_text(UNIT_BASE + '[[unit]]\nid="家"\nzh="家"\nen="units"\n[[unit]]\nid="家"\nzh="家"\nen="x"\n'
-                   '[[unit]]\nid="斤"\nzh="斤"\nen="jin"\nnote="x"\n', encoding="utf-8")
+    bad.write_text(
+        UNIT_BASE + '[[unit]]\nid="家"\nzh="家"\nen="units"\n[[unit]]\nid="家"\nzh="家"\nen="x"\n'
+        '[[unit]]\nid="斤"\nzh="斤"\nen="jin"\nnote="x"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(CatalogError) as err:
         load_catalog(bad, parks)
     text = " | ".join(err.value.problems)

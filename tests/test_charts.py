@@ -17,31 +17,48 @@ EVIL_ESCAPED = "&lt;b&gt;x&lt;/b&gt; &amp; &lt;br&gt;y"
 
 
 def ranking_frame():
-    return pd.DataFrame({
-        "rank": [2, 1, 3], "park": ["潍坊", "东营", EVIL], "value": [110.0, 120.0, 20.0],
-        "qualifier": ["at_least", "exact", "approx"], "display": ["110余", "120", "约20"], "unit": ["家"] * 3,
-    })
+    return pd.DataFrame(
+        {
+            "rank": [2, 1, 3],
+            "park": ["潍坊", "东营", EVIL],
+            "value": [110.0, 120.0, 20.0],
+            "qualifier": ["at_least", "exact", "approx"],
+            "display": ["110余", "120", "约20"],
+            "unit": ["家"] * 3,
+        }
+    )
 
 
 def matrix_frame():
-    rows = [("东营", "revenue", 500.0, "500"), ("东营", "firms_revenue_100m", 110.0, "110余"),
-            ("潍坊", "revenue", 300.0, "300"), ("潍坊", "firms_revenue_100m", 20.0, "约20"),
-            ("潍坊", "revenue_yoy", 8.5, "8.5")]
+    rows = [
+        ("东营", "revenue", 500.0, "500"),
+        ("东营", "firms_revenue_100m", 110.0, "110余"),
+        ("潍坊", "revenue", 300.0, "300"),
+        ("潍坊", "firms_revenue_100m", 20.0, "约20"),
+        ("潍坊", "revenue_yoy", 8.5, "8.5"),
+    ]
     return pd.DataFrame(rows, columns=["park", "indicator", "value", "display"])
 
 
 def chain_frame():
-    return pd.DataFrame({"park": ["东营", "东营", "潍坊"], "chain": ["石化", EVIL, "海洋化工"],
-                         "value": [500.0, 300.0, 200.0], "qualifier": ["exact", "exact", "approx"],
-                         "display": ["500", "300", "约200"]})
+    return pd.DataFrame(
+        {
+            "park": ["东营", "东营", "潍坊"],
+            "chain": ["石化", EVIL, "海洋化工"],
+            "value": [500.0, 300.0, 200.0],
+            "qualifier": ["exact", "exact", "approx"],
+            "display": ["500", "300", "约200"],
+        }
+    )
 
 
 def trend_frame():
     rows = []
     for park, base in (("东营", 100.0), ("潍坊", 80.0)):
         for y in (2024, 2022, 2023):  # out of order on purpose
-            rows.append((park, dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y}年", base + y - 2022,
-                         None if y == 2022 else 1.0))
+            rows.append(
+                (park, dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y}年", base + y - 2022, None if y == 2022 else 1.0)
+            )
     return pd.DataFrame(rows, columns=["park", "period_start", "period_end", "period_label", "value", "growth_pct"])
 
 
@@ -49,9 +66,18 @@ def trend_frame():
 def all_figures(lang="zh") -> dict[str, go.Figure]:
     scores = matrix_frame().assign(score=[100.0, 100.0, 0.0, 0.0, 50.0])[["park", "indicator", "score"]]
     composite = pd.DataFrame({"rank": [2, 1], "park": ["潍坊", EVIL], "index": [40.0, 75.5], "n_indicators": [3, 2]})
-    kpi = pd.DataFrame({"indicator": ["revenue", "firms_revenue_100m"], "name": ["营业收入", "营业收入过亿元企业数"],
-                        "unit": ["万元", "家"], "value": [800.0, 130.0], "qualifier": ["exact", "at_least"],
-                        "prev_value": [700.0, None], "prev_label": ["2023年", None], "comparison": ["yoy", None]})
+    kpi = pd.DataFrame(
+        {
+            "indicator": ["revenue", "firms_revenue_100m"],
+            "name": ["营业收入", "营业收入过亿元企业数"],
+            "unit": ["万元", "家"],
+            "value": [800.0, 130.0],
+            "qualifier": ["exact", "at_least"],
+            "prev_value": [700.0, None],
+            "prev_label": ["2023年", None],
+            "comparison": ["yoy", None],
+        }
+    )
     return {
         "ranking": charts.ranking_bar(ranking_frame(), "firms_revenue_100m", "2024年", lang),
         "grouped": charts.grouped_bars(matrix_frame(), lang),
@@ -67,8 +93,19 @@ def all_figures(lang="zh") -> dict[str, go.Figure]:
     }
 
 
-FIGURE_NAMES = ["ranking", "grouped", "radar", "heat_scores", "heat_values", "composite", "chain_heat",
-                "chain_tree", "chain_rank", "trend", "kpi"]
+FIGURE_NAMES = [
+    "ranking",
+    "grouped",
+    "radar",
+    "heat_scores",
+    "heat_values",
+    "composite",
+    "chain_heat",
+    "chain_tree",
+    "chain_rank",
+    "trend",
+    "kpi",
+]
 
 
 def test_ranking_bar_best_on_top_with_display_labels():
@@ -217,9 +254,19 @@ def test_kpi_cards_keep_qualifiers_and_compare_to_previous():
 
 
 def test_kpi_card_says_when_not_every_park_compares_and_when_it_is_a_mean():
-    card = {"indicator": "revenue_yoy", "name": "营业收入同比增长", "unit": "%", "value": 8.0, "qualifier": "exact",
-            "aggregation": "mean", "prev_value": 7.5, "prev_label": "2023年", "comparison": "yoy",
-            "n_parks": 3, "n_parks_compared": 2}
+    card = {
+        "indicator": "revenue_yoy",
+        "name": "营业收入同比增长",
+        "unit": "%",
+        "value": 8.0,
+        "qualifier": "exact",
+        "aggregation": "mean",
+        "prev_value": 7.5,
+        "prev_label": "2023年",
+        "comparison": "yoy",
+        "n_parks": 3,
+        "n_parks_compared": 2,
+    }
     trace = charts.kpi_indicator(card, "zh")
     assert "园区平均 · 同比 2023年（2/3 个园区可比）" in trace.title.text
     assert not trace.delta.relative and trace.delta.suffix == " pp"  # a rate changes in percentage points
@@ -235,9 +282,14 @@ def test_empty_frames_give_a_no_data_figure():
 
 
 def test_filters_text():
-    assert charts.filters_text("zh", "2024年", parks=["东营", "潍坊"], category="talent",
-                               include_illustrative=False) == "2024年 · 园区：东营、潍坊 · 产业链：园区整体 · 指标类别：人才 · 仅报告数据"
-    assert charts.filters_text("en", "2024", chains=["石化"]) == "2024 · Park: all · Chain: 石化 · incl. illustrative figures"
+    assert (
+        charts.filters_text("zh", "2024年", parks=["东营", "潍坊"], category="talent", include_illustrative=False)
+        == "2024年 · 园区：东营、潍坊 · 产业链：园区整体 · 指标类别：人才 · 仅报告数据"
+    )
+    assert (
+        charts.filters_text("en", "2024", chains=["石化"])
+        == "2024 · Park: all · Chain: 石化 · incl. illustrative figures"
+    )
 
 
 def test_value_heatmap_is_darker_for_better_even_when_lower_is_better(tmp_path, monkeypatch):
@@ -248,11 +300,14 @@ def test_value_heatmap_is_darker_for_better_even_when_lower_is_better(tmp_path, 
     flipped = text[:start] + text[start:].replace('direction = "higher"', 'direction = "lower"', 1)
     (tmp_path / "indicators.toml").write_text(flipped, encoding="utf-8")
     monkeypatch.setattr(charts, "default_catalog", lambda: load_catalog(tmp_path / "indicators.toml"))
-    v = charts.heatmap(matrix_frame().assign(park=["东营", "东营", "潍坊", "潍坊", "威海"],
-                                             value=[500.0, 110.0, 300.0, 20.0, 9.0]), "zh").data[0]
+    v = charts.heatmap(
+        matrix_frame().assign(park=["东营", "东营", "潍坊", "潍坊", "威海"], value=[500.0, 110.0, 300.0, 20.0, 9.0]),
+        "zh",
+    ).data[0]
     yoy = [row[1] for row in v.z]  # revenue_yoy: only 威海 reports it
     assert yoy == [None, None, 50.0]
-    rates = matrix_frame().assign(indicator="revenue_yoy", park=["a", "b", "c", "d", "e"],
-                                  value=[1.0, 2.0, 3.0, 4.0, 5.0])
+    rates = matrix_frame().assign(
+        indicator="revenue_yoy", park=["a", "b", "c", "d", "e"], value=[1.0, 2.0, 3.0, 4.0, 5.0]
+    )
     z = [row[0] for row in charts.heatmap(rates, "zh").data[0].z]
     assert z == [100.0, 75.0, 50.0, 25.0, 0.0]  # the lowest rate is best here

@@ -42,18 +42,48 @@ def zip_declaring(sheet_size: int, real_size: int = 1 << 20) -> bytes:
     body = zlib.compressobj(9, zlib.DEFLATED, -15)
     deflated = body.compress(b"\0" * real_size) + body.flush()
     crc = zlib.crc32(b"\0" * real_size)
-    members = [("[Content_Types].xml", CONTENT_TYPES, 0, len(CONTENT_TYPES), len(CONTENT_TYPES), zlib.crc32(CONTENT_TYPES)),
-               ("xl/workbook.xml", b"<workbook/>", 0, 11, 11, zlib.crc32(b"<workbook/>")),
-               ("xl/worksheets/sheet1.xml", deflated, 8, len(deflated), sheet_size, crc)]
+    members = [
+        ("[Content_Types].xml", CONTENT_TYPES, 0, len(CONTENT_TYPES), len(CONTENT_TYPES), zlib.crc32(CONTENT_TYPES)),
+        ("xl/workbook.xml", b"<workbook/>", 0, 11, 11, zlib.crc32(b"<workbook/>")),
+        ("xl/worksheets/sheet1.xml", deflated, 8, len(deflated), sheet_size, crc),
+    ]
     local, central = b"", b""
     for name, data, method, csize, usize, crc32 in members:
         n = name.encode()
         extra = struct.pack("<HHQQ", 1, 16, usize, csize)
         offset = len(local)
-        local += struct.pack("<4sHHHHHIIIHH", b"PK\3\4", 45, 0, method, 0, 0x21, crc32,
-                             0xFFFFFFFF, 0xFFFFFFFF, len(n), len(extra)) + n + extra + data
-        central += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\1\2", 45, 45, 0, method, 0, 0x21, crc32,
-                               0xFFFFFFFF, 0xFFFFFFFF, len(n), len(extra), 0, 0, 0, 0, offset) + n + extra
+        local += (
+            struct.pack(
+                "<4sHHHHHIIIHH", b"PK\3\4", 45, 0, method, 0, 0x21, crc32, 0xFFFFFFFF, 0xFFFFFFFF, len(n), len(extra)
+            )
+            + n
+            + extra
+            + data
+        )
+        central += (
+            struct.pack(
+                "<4sHHHHHHIIIHHHHHII",
+                b"PK\1\2",
+                45,
+                45,
+                0,
+                method,
+                0,
+                0x21,
+                crc32,
+                0xFFFFFFFF,
+                0xFFFFFFFF,
+                len(n),
+                len(extra),
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + n
+            + extra
+        )
     end = struct.pack("<4sHHHHIIH", b"PK\5\6", 0, 0, 3, 3, len(central), len(local), 0)
     return local + central + end
 
@@ -74,16 +104,26 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
 
     def entry(name, kind, start, size, child=free, right=free):
         raw = (name + "\0").encode("utf-16-le")
-        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1) + struct.pack("<III", free, right, child)
-                + b"\0" * 36 + struct.pack("<IQ", start, size))
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBB", len(raw), kind, 1)
+            + struct.pack("<III", free, right, child)
+            + b"\0" * 36
+            + struct.pack("<IQ", start, size)
+        )
 
     directory = entry("Root Entry", 5, end, 0, child=1)
     for i, (name, kind, start, size) in enumerate(entries):
         directory += entry(name, kind, start, size, right=i + 2 if i + 1 < len(entries) else free)
     directory = directory.ljust(512, b"\0")
-    header = (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-              + b"\0" * 10 + struct.pack("<IIIIIIII", 1, 1, 0, 4096, end, 0, end, 0)
-              + struct.pack("<109I", 0, *([free] * 108)))
+    header = (
+        bytes.fromhex("D0CF11E0A1B11AE1")
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 10
+        + struct.pack("<IIIIIIII", 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<109I", 0, *([free] * 108))
+    )
     return header + struct.pack("<128I", *fat) + directory + data
 
 
@@ -172,13 +212,15 @@ def test_member_running_past_end_of_file_refused(xlsx_bytes):
     # A directory entry whose compressed size reaches beyond the file: data is missing.
     first_entry = xlsx_bytes.index(b"PK\1\2")
     patched = bytearray(xlsx_bytes)
-    patched[first_entry + 20:first_entry + 24] = struct.pack("<I", len(xlsx_bytes))
+    patched[first_entry + 20 : first_entry + 24] = struct.pack("<I", len(xlsx_bytes))
     zh = check_file(bytes(patched), "d.xlsx")[0]
     assert "损坏或不完整" in zh
 
 
-@pytest.mark.parametrize("data", [bytes(range(256)) * 40, b"PK\3\4" + bytes(range(256)) * 40,
-                                  bytes.fromhex("D0CF11E0A1B11AE1") + b"\xff" * 2000])
+@pytest.mark.parametrize(
+    "data",
+    [bytes(range(256)) * 40, b"PK\3\4" + bytes(range(256)) * 40, bytes.fromhex("D0CF11E0A1B11AE1") + b"\xff" * 2000],
+)
 def test_corrupt_bytes_refused(data):
     assert check_file(data, "corrupt.xlsx") is not None
     assert check_file(data, "corrupt.xls") is not None
@@ -242,8 +284,13 @@ def test_hand_built_zip_with_honest_sizes_passes():
 
 
 def test_small_well_compressed_members_are_not_bombs():
-    data = zip_of({"[Content_Types].xml": CONTENT_TYPES, "xl/workbook.xml": b"<workbook/>",
-                   "xl/sharedStrings.xml": b" " * 900_000})
+    data = zip_of(
+        {
+            "[Content_Types].xml": CONTENT_TYPES,
+            "xl/workbook.xml": b"<workbook/>",
+            "xl/sharedStrings.xml": b" " * 900_000,
+        }
+    )
     assert check_file(data, "ok.xlsx") is None
 
 
@@ -252,7 +299,7 @@ def test_too_many_members_refused_quickly_even_when_the_count_lies():
     members.update({f"xl/m{i}.xml": b"" for i in range(MAX_ZIP_MEMBERS)})
     data = bytearray(zip_of(members, zipfile.ZIP_STORED))
     end = data.rfind(b"PK\5\6")
-    data[end + 8:end + 12] = struct.pack("<HH", 5, 5)  # the end record claims 5 members
+    data[end + 8 : end + 12] = struct.pack("<HH", 5, 5)  # the end record claims 5 members
     started = time.perf_counter()
     zh, en = check_file(bytes(data), "many.xlsx")
     assert time.perf_counter() - started < 0.1
@@ -272,7 +319,7 @@ def test_overlapping_members_refused(xlsx_bytes):
     cd_offset = zf.start_dir
     second = xlsx_bytes.index(b"PK\1\2", xlsx_bytes.index(b"PK\1\2", cd_offset) + 4)
     patched = bytearray(xlsx_bytes)
-    patched[second + 42:second + 46] = struct.pack("<I", 0)
+    patched[second + 42 : second + 46] = struct.pack("<I", 0)
     zh = check_file(bytes(patched), "overlap.xlsx")[0]
     assert "重叠" in zh
 
@@ -315,6 +362,12 @@ def test_binary_named_csv_refused():
 
 
 def test_non_ascii_member_names_pass():
-    data = zip_of({"[Content_Types].xml": CONTENT_TYPES, "xl/workbook.xml": b"<workbook/>",
-                   "xl/media/园区照片.png": png_bytes(), "xl/worksheets/sheet1.xml": b"<worksheet/>"})
+    data = zip_of(
+        {
+            "[Content_Types].xml": CONTENT_TYPES,
+            "xl/workbook.xml": b"<workbook/>",
+            "xl/media/园区照片.png": png_bytes(),
+            "xl/worksheets/sheet1.xml": b"<worksheet/>",
+        }
+    )
     assert check_file(data, "园区.xlsx") is None

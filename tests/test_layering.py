@@ -28,18 +28,24 @@ def streamlit_imports(source: str) -> list[int]:
 def test_metrics_never_imports_streamlit():
     modules = sorted(METRICS.rglob("*.py"))
     assert modules, "metrics/ has no modules"
-    offenders = {str(p.relative_to(METRICS)): lines for p in modules
-                 if (lines := streamlit_imports(p.read_text(encoding="utf-8")))}
+    offenders = {
+        str(p.relative_to(METRICS)): lines
+        for p in modules
+        if (lines := streamlit_imports(p.read_text(encoding="utf-8")))
+    }
     assert offenders == {}
 
 
-@pytest.mark.parametrize("source", [
-    "import streamlit as st",
-    "import os, streamlit",
-    "from streamlit import session_state",
-    "from streamlit.testing.v1 import AppTest",
-    "def f():\n    import streamlit.components.v1 as c",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import streamlit as st",
+        "import os, streamlit",
+        "from streamlit import session_state",
+        "from streamlit.testing.v1 import AppTest",
+        "def f():\n    import streamlit.components.v1 as c",
+    ],
+)
 def test_detector_catches_every_import_form(source):
     assert streamlit_imports(source)
 

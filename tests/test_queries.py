@@ -44,8 +44,6 @@ def lower_is_better(catalog, *ids):
     return dataclasses.replace(catalog, indicators=inds)
 
 
-
-
 def test_whole_park_figure_wins_chains_sum_only_when_missing_and_percent_never_summed(db_path):
     store = make_store(
         db_path,
@@ -59,8 +57,9 @@ def test_whole_park_figure_wins_chains_sum_only_when_missing_and_percent_never_s
         figure("A", "satisfaction", 95),
     )
     m = q.park_matrix(store, q.Filters())
-    got = {(r["park"], r["indicator"]): (r["value"], r["derived_from_chains"], r["n_chains"])
-           for r in m.to_dict("records")}
+    got = {
+        (r["park"], r["indicator"]): (r["value"], r["derived_from_chains"], r["n_chains"]) for r in m.to_dict("records")
+    }
     assert got == {
         ("A", "revenue"): (100.0, False, 0),
         ("A", "satisfaction"): (95.0, False, 0),
@@ -87,25 +86,42 @@ def test_selected_chains_sum_and_a_rate_only_from_a_single_chain(db_path):
 
 
 def test_illustrative_figures_are_flagged_and_can_be_left_out(db_path):
-    store = make_store(db_path, figure("A", "revenue", 100), figure("B", "revenue", 40, basis="illustrative"),
-                       figure("C", "revenue", 7, chain="x"), figure("C", "revenue", 3, chain="y"))
+    store = make_store(
+        db_path,
+        figure("A", "revenue", 100),
+        figure("B", "revenue", 40, basis="illustrative"),
+        figure("C", "revenue", 7, chain="x"),
+        figure("C", "revenue", 3, chain="y"),
+    )
     card = q.kpi_cards(store, q.Filters(indicators=("revenue",))).iloc[0]
     assert (card["value"], card["illustrative"], card["n_parks_from_chains"]) == (150.0, True, 1)
     ranked = q.ranking(store, q.Filters(), "revenue")
     assert ranked[["park", "illustrative", "derived_from_chains"]].values.tolist() == [
-        ["A", False, False], ["B", True, False], ["C", False, True]]
-    store.load(parsed("more.csv", [figure("B", "revenue", 5, chain="x"),  # B's whole figure still counts
-                                   figure("C", "revenue", 1, chain="z", basis="illustrative")]))
+        ["A", False, False],
+        ["B", True, False],
+        ["C", False, True],
+    ]
+    store.load(
+        parsed(
+            "more.csv",
+            [
+                figure("B", "revenue", 5, chain="x"),  # B's whole figure still counts
+                figure("C", "revenue", 1, chain="z", basis="illustrative"),
+            ],
+        )
+    )
     ranked = q.ranking(store, q.Filters(), "revenue")
     assert ranked[["park", "value", "illustrative"]].values.tolist() == [
-        ["A", 100.0, False], ["B", 40.0, True], ["C", 11.0, True]]
-    store = make_store(db_path.with_name("other.duckdb"), figure("A", "revenue", 100),
-                       figure("B", "revenue", 40, basis="illustrative"))
+        ["A", 100.0, False],
+        ["B", 40.0, True],
+        ["C", 11.0, True],
+    ]
+    store = make_store(
+        db_path.with_name("other.duckdb"), figure("A", "revenue", 100), figure("B", "revenue", 40, basis="illustrative")
+    )
     only_reported = q.Filters(indicators=("revenue",), include_illustrative=False)
     assert q.kpi_cards(store, only_reported)["value"].tolist() == [100.0]
     assert q.filtered_table(store, only_reported)["park"].tolist() == ["A"]
-
-
 
 
 def test_kpi_sums_parks_propagates_qualifiers_and_compares_like_with_like(db_path):
@@ -124,8 +140,12 @@ def test_kpi_sums_parks_propagates_qualifiers_and_compares_like_with_like(db_pat
     assert (rev["value"], rev["qualifier"], rev["display"], rev["aggregation"]) == (130.0, "at_least", "130余", "sum")
     assert (rev["n_parks"], rev["n_parks_compared"], rev["comparison"]) == (2, 1, "yoy")
     assert (rev["prev_value"], rev["change"], rev["change_pct"], rev["prev_label"]) == (100.0, 10.0, 10.0, "2023年")
-    assert (rev["name"], rev["unit"], rev["category"], rev["period_label"]) == ("营业收入", "万元", "revenue_growth",
-                                                                              "2024年")
+    assert (rev["name"], rev["unit"], rev["category"], rev["period_label"]) == (
+        "营业收入",
+        "万元",
+        "revenue_growth",
+        "2024年",
+    )
     assert cards["enterprises_visited"]["display"] == "约25"
     assert cards["national_platforms"]["qualifier"] == "at_least"  # at_least outranks approx
     visited = cards["enterprises_visited"]
@@ -133,7 +153,10 @@ def test_kpi_sums_parks_propagates_qualifiers_and_compares_like_with_like(db_pat
     assert visited["n_parks_compared"] == 0
     en = by(q.kpi_cards(store, q.Filters(), lang="en"), "indicator")
     assert (en["revenue"]["display"], en["revenue"]["name"], en["revenue"]["prev_label"]) == (
-        "130+", "Operating revenue", "2023")
+        "130+",
+        "Operating revenue",
+        "2023",
+    )
     assert en["enterprises_visited"]["display"] == "~25"
 
 
@@ -179,29 +202,40 @@ def test_year_to_date_is_compared_with_year_to_date_a_year_earlier(db_path):
     assert q.resolve_period(store, q.Filters()) == Period(*span(2024, 1, 9))
     card = q.kpi_cards(store, q.Filters()).iloc[0]
     assert (card["period_label"], card["comparison"], card["prev_value"], card["change_pct"]) == (
-        "2024年前三季度", "yoy", 60.0, 50.0)
+        "2024年前三季度",
+        "yoy",
+        60.0,
+        50.0,
+    )
     quarter = q.kpi_cards(store, q.Filters(period=Period(*span(2024, 7, 9)))).iloc[0]
     assert quarter["comparison"] is None and pd.isna(quarter["prev_value"])  # no Q3 2023, no Q2 2024
-
-
 
 
 def test_scores_are_direction_aware_and_no_spread_scores_fifty(db_path, catalog):
     store = make_store(
         db_path,
-        figure("A", "revenue", 100), figure("B", "revenue", 50), figure("C", "revenue", 0),
-        figure("A", "problems_collected", 10), figure("B", "problems_collected", 20),
+        figure("A", "revenue", 100),
+        figure("B", "revenue", 50),
+        figure("C", "revenue", 0),
+        figure("A", "problems_collected", 10),
+        figure("B", "problems_collected", 20),
         figure("C", "problems_collected", 30),
-        figure("A", "events_held", 7), figure("B", "events_held", 7),
+        figure("A", "events_held", 7),
+        figure("B", "events_held", 7),
         figure("A", "service_teams", 3),
     )
     cat = lower_is_better(catalog, "problems_collected")
     scores = q.normalised_scores(store, q.Filters(), catalog=cat)
     got = {(r["park"], r["indicator"]): r["score"] for r in scores.to_dict("records")}
     assert got == {
-        ("A", "revenue"): 100.0, ("B", "revenue"): 50.0, ("C", "revenue"): 0.0,
-        ("A", "problems_collected"): 100.0, ("B", "problems_collected"): 50.0, ("C", "problems_collected"): 0.0,
-        ("A", "events_held"): 50.0, ("B", "events_held"): 50.0,  # all equal
+        ("A", "revenue"): 100.0,
+        ("B", "revenue"): 50.0,
+        ("C", "revenue"): 0.0,
+        ("A", "problems_collected"): 100.0,
+        ("B", "problems_collected"): 50.0,
+        ("C", "problems_collected"): 0.0,
+        ("A", "events_held"): 50.0,
+        ("B", "events_held"): 50.0,  # all equal
         ("A", "service_teams"): 50.0,  # a single park
     }
     assert set(scores.columns) >= {"park", "indicator", "name", "score"}
@@ -212,8 +246,10 @@ def test_scores_are_direction_aware_and_no_spread_scores_fifty(db_path, catalog)
 def test_weights_change_the_composite_ranking_and_zero_leaves_out(db_path):
     store = make_store(
         db_path,
-        figure("A", "revenue", 100), figure("B", "revenue", 0),
-        figure("A", "national_platforms", 1), figure("B", "national_platforms", 5),
+        figure("A", "revenue", 100),
+        figure("B", "revenue", 0),
+        figure("A", "national_platforms", 1),
+        figure("B", "national_platforms", 5),
         figure("C", "events_held", 9),
     )
     f = q.Filters(indicators=("revenue", "national_platforms", "events_held"))
@@ -227,29 +263,38 @@ def test_weights_change_the_composite_ranking_and_zero_leaves_out(db_path):
     # A partial dict overrides only the ids it names: platforms 4.5 against the catalog's revenue 2.
     partial = q.composite_index(store, f, weights={"national_platforms": 4.5})
     assert partial[["park", "index"]].round(4).values.tolist() == [
-        ["B", round(450 / 6.5, 4)], ["C", 50.0], ["A", round(200 / 6.5, 4)]]
+        ["B", round(450 / 6.5, 4)],
+        ["C", 50.0],
+        ["A", round(200 / 6.5, 4)],
+    ]
 
 
 def test_ties_share_a_rank(db_path):
     store = make_store(
         db_path,
-        figure("A", "revenue", 10), figure("B", "revenue", 10), figure("C", "revenue", 5),
-        figure("A", "events_held", 1), figure("B", "events_held", 1),
+        figure("A", "revenue", 10),
+        figure("B", "revenue", 10),
+        figure("C", "revenue", 5),
+        figure("A", "events_held", 1),
+        figure("B", "events_held", 1),
     )
     assert q.ranking(store, q.Filters(), "revenue")[["rank", "park", "display", "unit"]].values.tolist() == [
-        [1, "A", "10", "万元"], [1, "B", "10", "万元"], [3, "C", "5", "万元"]]
+        [1, "A", "10", "万元"],
+        [1, "B", "10", "万元"],
+        [3, "C", "5", "万元"],
+    ]
     composite = q.composite_index(store, q.Filters(indicators=("events_held",)))
     assert composite["rank"].tolist() == [1, 1]
-
-
 
 
 def test_chain_ranking_within_park_and_overall(db_path):
     store = make_store(
         db_path,
         figure("A", "revenue", 100),  # whole-park figures are not chains
-        figure("A", "revenue", 30, chain="x"), figure("A", "revenue", 50, chain="y"),
-        figure("B", "revenue", 40, chain="x", qualifier="at_least"), figure("B", "revenue", 10, chain="z"),
+        figure("A", "revenue", 30, chain="x"),
+        figure("A", "revenue", 50, chain="y"),
+        figure("B", "revenue", 40, chain="x", qualifier="at_least"),
+        figure("B", "revenue", 10, chain="z"),
     )
     df = q.chain_ranking(store, q.Filters(), "revenue")
     assert df.values.tolist() == [
@@ -263,18 +308,19 @@ def test_chain_ranking_within_park_and_overall(db_path):
     assert q.available_chains(store) == ["x", "y", "z"] and q.available_chains(store, ["A"]) == ["x", "y"]
 
 
-
-
 def test_trend_keeps_to_one_kind_and_grows_year_on_year(db_path):
     store = make_store(
         db_path,
-        figure("A", "revenue", 100, period=Y2023), figure("A", "revenue", 120, period=Y2024),
+        figure("A", "revenue", 100, period=Y2023),
+        figure("A", "revenue", 120, period=Y2024),
         figure("A", "revenue", 90, period=span(2024, 1, 9)),
         figure("A", "revenue", 60, period=span(2023, 1, 9)),
         figure("A", "revenue", 50, period=span(2024, 1, 6)),
-        figure("A", "revenue", 10, period=span(2023, 7, 9)), figure("A", "revenue", 20, period=span(2024, 4, 6)),
+        figure("A", "revenue", 10, period=span(2023, 7, 9)),
+        figure("A", "revenue", 20, period=span(2024, 4, 6)),
         figure("A", "revenue", 30, period=span(2024, 7, 9)),
-        figure("A", "satisfaction", 80, period=Y2023), figure("A", "satisfaction", 90, period=Y2024),
+        figure("A", "satisfaction", 80, period=Y2023),
+        figure("A", "satisfaction", 90, period=Y2024),
     )
     years = q.trend(store, q.Filters(period=P2024), "revenue")
     assert years["period_label"].tolist() == ["2023年", "2024年"] and years["value"].tolist() == [100.0, 120.0]
@@ -287,21 +333,31 @@ def test_trend_keeps_to_one_kind_and_grows_year_on_year(db_path):
     assert quarters["growth_pct"].iloc[2] == 200.0 and pd.isna(quarters["growth_pct"].iloc[1])  # YoY, not vs Q2
     later = q.trend(store, q.Filters(period=Period(*span(2022, 7, 9))), "revenue")
     assert later["period_label"].tolist() == ["2023年第三季度", "2024年第二季度", "2024年第三季度"]
-    store.load(parsed("b.csv", [figure("B", "revenue", 130, period=Y2024), figure("C", "revenue", 110, period=Y2024),
-                                figure("C", "revenue", 999, period=Y2023)]))
+    store.load(
+        parsed(
+            "b.csv",
+            [
+                figure("B", "revenue", 130, period=Y2024),
+                figure("C", "revenue", 110, period=Y2024),
+                figure("C", "revenue", 999, period=Y2023),
+            ],
+        )
+    )
     top2 = q.trend(store, q.Filters(period=P2024), "revenue", top=2)
     assert top2[["park", "period_label"]].values.tolist() == [["A", "2023年"], ["A", "2024年"], ["B", "2024年"]]
     rates = q.trend(store, q.Filters(period=P2024), "satisfaction")
     assert rates["change"].iloc[1] == 10.0 and pd.isna(rates["growth_pct"].iloc[1])
 
 
-
-HOSTILE = ["'; DROP TABLE observations; --", "<b>x</b>", "O'Brien $park", "园区\"\\"]
+HOSTILE = ["'; DROP TABLE observations; --", "<b>x</b>", "O'Brien $park", '园区"\\']
 
 
 def test_hostile_names_pass_through_filters_as_values(db_path):
-    store = make_store(db_path, *(figure(name, "revenue", n + 1, chain=name) for n, name in enumerate(HOSTILE)),
-                       figure("plain", "revenue", 100))
+    store = make_store(
+        db_path,
+        *(figure(name, "revenue", n + 1, chain=name) for n, name in enumerate(HOSTILE)),
+        figure("plain", "revenue", 100),
+    )
     for n, name in enumerate(HOSTILE):
         f = q.Filters(parks=(name,))
         assert q.ranking(store, f, "revenue")[["park", "value"]].values.tolist() == [[name, n + 1.0]]
@@ -314,16 +370,21 @@ def test_hostile_names_pass_through_filters_as_values(db_path):
 def test_filtered_table_is_key_sorted_with_display_and_label(db_path):
     store = make_store(
         db_path,
-        figure("B", "revenue", 3, chain="y"), figure("B", "revenue", 1.5),
-        figure("A", "satisfaction", 19.5), figure("A", "revenue", 110, qualifier="at_least", reference="报告第2段"),
+        figure("B", "revenue", 3, chain="y"),
+        figure("B", "revenue", 1.5),
+        figure("A", "satisfaction", 19.5),
+        figure("A", "revenue", 110, qualifier="at_least", reference="报告第2段"),
         figure("A", "revenue", 9, period=Y2023),
     )
     df = q.filtered_table(store, q.Filters(), lang="en")
     assert list(df.columns) == [*q.OBS_COLUMNS, "display", "period_label"]
     chains = [None if pd.isna(c) else c for c in df["chain"]]
     assert list(zip(df["park"], chains, df["indicator"], df["display"], strict=True)) == [
-        ("A", None, "revenue", "110+"), ("A", None, "satisfaction", "19.5"),
-        ("B", None, "revenue", "1.5"), ("B", "y", "revenue", "3")]
+        ("A", None, "revenue", "110+"),
+        ("A", None, "satisfaction", "19.5"),
+        ("B", None, "revenue", "1.5"),
+        ("B", "y", "revenue", "3"),
+    ]
     assert set(df["period_label"]) == {"2024"} and df["reference"].iloc[0] == "报告第2段"
     assert df.attrs["n_total"] == 4
     first = q.filtered_table(store, q.Filters(), limit=2)
@@ -333,7 +394,8 @@ def test_filtered_table_is_key_sorted_with_display_and_label(db_path):
 def test_periods_status_and_detail(db_path):
     store = make_store(
         db_path,
-        figure("A", "revenue", 1, period=Y2023), figure("A", "revenue", 2, period=month(2024, 3)),
+        figure("A", "revenue", 1, period=Y2023),
+        figure("A", "revenue", 2, period=month(2024, 3)),
         figure("B", "revenue", 3, period=span(2024, 1, 3), basis="illustrative", reference="示意"),
         figure("B", "revenue", 4, chain="x", period=span(2024, 1, 3)),
     )
@@ -341,12 +403,21 @@ def test_periods_status_and_detail(db_path):
     assert q.period_kinds_available(store) == ["quarter", "month", "year"]
     status = q.data_status(store)
     assert {k: status[k] for k in ("n_observations", "n_reported", "n_illustrative", "n_parks", "n_loads")} == {
-        "n_observations": 4, "n_reported": 3, "n_illustrative": 1, "n_parks": 2, "n_loads": 1}
+        "n_observations": 4,
+        "n_reported": 3,
+        "n_illustrative": 1,
+        "n_parks": 2,
+        "n_loads": 1,
+    }
     assert status["latest_period"] == Period(*span(2024, 1, 3))
     assert isinstance(status["last_load_at"], dt.datetime)
     whole = q.observation_detail(store, "B", None, Period(*span(2024, 1, 3)), "revenue")
-    assert (whole["value"], whole["basis"], whole["reference"], whole["file_name"]) == (3.0, "illustrative", "示意",
-                                                                                       "fixture.csv")
+    assert (whole["value"], whole["basis"], whole["reference"], whole["file_name"]) == (
+        3.0,
+        "illustrative",
+        "示意",
+        "fixture.csv",
+    )
     assert whole["source"].startswith("fixture.csv!!") and isinstance(whole["loaded_at"], dt.datetime)
     assert q.observation_detail(store, "B", "x", Period(*span(2024, 1, 3)), "revenue")["value"] == 4.0
     assert q.observation_detail(store, "B", "nope", Period(*span(2024, 1, 3)), "revenue") is None
@@ -362,8 +433,15 @@ def test_an_empty_database_gives_empty_frames_with_the_contract_columns(db_path)
     assert list(q.composite_index(store, f).columns) == q.COMPOSITE_COLUMNS
     assert q.chain_ranking(store, f, "revenue").empty and q.filtered_table(store, f).empty
     assert q.available_periods(store) == [] and q.available_parks(store) == []
-    assert q.data_status(store) == {"n_observations": 0, "n_reported": 0, "n_illustrative": 0, "n_parks": 0,
-                                    "latest_period": None, "last_load_at": None, "n_loads": 0}
+    assert q.data_status(store) == {
+        "n_observations": 0,
+        "n_reported": 0,
+        "n_illustrative": 0,
+        "n_parks": 0,
+        "latest_period": None,
+        "last_load_at": None,
+        "n_loads": 0,
+    }
 
 
 def test_filters_are_hashable_and_unknown_indicators_refused(catalog):
@@ -378,39 +456,81 @@ def test_filters_are_hashable_and_unknown_indicators_refused(catalog):
         q._params(q.Filters(), catalog, ["revenue"], weights={"revenue": -1})
 
 
-@pytest.mark.parametrize("value, qualifier, lang, expected", [
-    (8.0, "exact", "zh", "8"), (19.5, "exact", "zh", "19.5"), (110.0, "at_least", "zh", "110余"),
-    (20.0, "approx", "zh", "约20"), (110.0, "at_least", "en", "110+"), (20.0, "approx", "en", "~20"),
-    (1234567.891, "exact", "zh", "1,234,567.89"), (0.0, "exact", "zh", "0"), (-2.50, "exact", "en", "-2.5"),
-    (0.0123, "exact", "zh", "0.0123"), (None, "exact", "zh", ""), (math.nan, "approx", "zh", ""),
-])
+@pytest.mark.parametrize(
+    "value, qualifier, lang, expected",
+    [
+        (8.0, "exact", "zh", "8"),
+        (19.5, "exact", "zh", "19.5"),
+        (110.0, "at_least", "zh", "110余"),
+        (20.0, "approx", "zh", "约20"),
+        (110.0, "at_least", "en", "110+"),
+        (20.0, "approx", "en", "~20"),
+        (1234567.891, "exact", "zh", "1,234,567.89"),
+        (0.0, "exact", "zh", "0"),
+        (-2.50, "exact", "en", "-2.5"),
+        (0.0123, "exact", "zh", "0.0123"),
+        (None, "exact", "zh", ""),
+        (math.nan, "approx", "zh", ""),
+    ],
+)
 def test_display(value, qualifier, lang, expected):
     assert q.display_value(value, qualifier, lang) == expected
 
 
 def test_sql_display_fragment_renders_what_python_renders(db_path):
-    values = [8.0, 19.5, 110.0, 1234567.891, 0.0, -2.5, 0.0123, 0.5, 0.9996, 0.0004, -0.001, 99.999, 1e15, None,
-              math.nan, 12.345, -1234.005]
+    values = [
+        8.0,
+        19.5,
+        110.0,
+        1234567.891,
+        0.0,
+        -2.5,
+        0.0123,
+        0.5,
+        0.9996,
+        0.0004,
+        -0.001,
+        99.999,
+        1e15,
+        None,
+        math.nan,
+        12.345,
+        -1234.005,
+    ]
     store = Store(db_path)
     for lang in ("zh", "en"):
         for qualifier in ("exact", "at_least", "approx"):
-            sql = ("SELECT " + q.sql("display") + " AS display "
-                   "FROM (SELECT unnest($values::DOUBLE[]) AS value, $qualifier AS qualifier)")
+            sql = (
+                "SELECT " + q.sql("display") + " AS display "
+                "FROM (SELECT unnest($values::DOUBLE[]) AS value, $qualifier AS qualifier)"
+            )
             got = store.query(sql, {"values": values, "qualifier": qualifier, "lang": lang})["display"].tolist()
             assert got == [q.display_value(v, qualifier, lang) for v in values], (lang, qualifier)
 
 
-
-
 def test_every_named_query_runs_against_a_fixture(db_path, catalog):
-    store = make_store(db_path, figure("A", "revenue", 1), figure("A", "revenue", 2, chain="x"),
-                       figure("B", "satisfaction", 50))
+    store = make_store(
+        db_path, figure("A", "revenue", 1), figure("A", "revenue", 2, chain="x"), figure("B", "satisfaction", 50)
+    )
     params = q._params(q.Filters(), catalog, catalog.ids) | {
-        "starts": [Y2024[0]], "ends": [Y2024[1]], "start": Y2024[0], "end": Y2024[1],
-        "prev_starts": [Y2023[0]], "prev_ends": [Y2023[1]],
-        "cur_start": Y2024[0], "cur_end": Y2024[1], "yoy_start": Y2023[0], "yoy_end": Y2023[1],
-        "seq_start": None, "seq_end": None, "park": "A", "chain": None, "indicator": "revenue", "limit": None,
-        "since": None, "top": None,
+        "starts": [Y2024[0]],
+        "ends": [Y2024[1]],
+        "start": Y2024[0],
+        "end": Y2024[1],
+        "prev_starts": [Y2023[0]],
+        "prev_ends": [Y2023[1]],
+        "cur_start": Y2024[0],
+        "cur_end": Y2024[1],
+        "yoy_start": Y2023[0],
+        "yoy_end": Y2023[1],
+        "seq_start": None,
+        "seq_end": None,
+        "park": "A",
+        "chain": None,
+        "indicator": "revenue",
+        "limit": None,
+        "since": None,
+        "top": None,
     }
     names = sorted(p.stem for p in q.SQL_DIR.glob("q_*.sql"))
     assert len(names) >= 14
@@ -423,8 +543,14 @@ def test_every_chart_of_a_view_shows_the_period_of_the_whole_scope(db_path):
     store = make_store(db_path, figure("A", "revenue", 5, period=Y2023), figure("A", "events_held", 2))
     f = q.Filters()
     assert q.resolve_period(store, f) == P2024
-    for df in (q.kpi_cards(store, f), q.ranking(store, f, "revenue"), q.trend(store, f, "revenue"),
-               q.chain_ranking(store, f, "revenue"), q.filtered_table(store, f), q.composite_index(store, f)):
+    for df in (
+        q.kpi_cards(store, f),
+        q.ranking(store, f, "revenue"),
+        q.trend(store, f, "revenue"),
+        q.chain_ranking(store, f, "revenue"),
+        q.filtered_table(store, f),
+        q.composite_index(store, f),
+    ):
         assert df.attrs["period"] == P2024
     assert q.ranking(store, f, "revenue").empty  # revenue has no 2024 figure: empty, not silently 2023
     assert q.ranking(store, q.Filters(indicators=("revenue",)), "revenue")["value"].tolist() == [5.0]
@@ -433,13 +559,21 @@ def test_every_chart_of_a_view_shows_the_period_of_the_whole_scope(db_path):
 
 def test_latest_period_follows_the_filters(db_path):
     y2025 = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    store = make_store(db_path, figure("A", "revenue", 1), figure("B", "revenue", 2, period=y2025),
-                       figure("A", "events_held", 3, period=y2025, basis="illustrative"))
+    store = make_store(
+        db_path,
+        figure("A", "revenue", 1),
+        figure("B", "revenue", 2, period=y2025),
+        figure("A", "events_held", 3, period=y2025, basis="illustrative"),
+    )
     assert q.resolve_period(store, q.Filters()) == Period(*y2025)
     assert q.resolve_period(store, q.Filters(parks=("A",), include_illustrative=False)) == P2024
     assert q.resolve_period(store, q.Filters(parks=("A",), category="revenue_growth")) == P2024
     assert q.resolve_period(store, q.Filters(parks=("nobody",))) is None
     years = [(dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in range(2018, 2023)]
-    store.load(parsed("older.csv", [figure("old", "revenue", 1, period=years[0])]
-                      + [figure("C", "revenue", 1, period=y) for y in years]))
+    store.load(
+        parsed(
+            "older.csv",
+            [figure("old", "revenue", 1, period=years[0])] + [figure("C", "revenue", 1, period=y) for y in years],
+        )
+    )
     assert q.resolve_period(store, q.Filters(parks=("old",))) == Period(*years[0])  # beyond the newest three

@@ -44,8 +44,10 @@ def test_png_has_the_requested_pixel_size():
 def test_chinese_renders_as_glyphs_not_boxes():
     # U+E000/U+E001 are private-use code points no font covers: the browser draws two .notdef boxes.
     # Without a CJK font 东营 and 潍坊 would draw those same boxes.
-    images = {t: png_image(render.figure_png(title_only(t), width=400, height=120, scale=1))
-              for t in ("东营", "潍坊", "\ue000\ue001")}
+    images = {
+        t: png_image(render.figure_png(title_only(t), width=400, height=120, scale=1))
+        for t in ("东营", "潍坊", "\ue000\ue001")
+    }
     assert ImageChops.difference(images["东营"], images["潍坊"]).getbbox() is not None
     assert ImageChops.difference(images["东营"], images["\ue000\ue001"]).getbbox() is not None
     assert ImageChops.difference(images["潍坊"], images["\ue000\ue001"]).getbbox() is not None
@@ -63,15 +65,14 @@ def test_bars_export_in_their_colour_even_under_the_streamlit_template(monkeypat
     image = png_image(render.figure_png(bar_figure(), width=800, height=400, scale=1))
     # Sample a band through the middle of the plot: the bar spans most of it.
     pixels = [image.getpixel((x, 250)) for x in range(200, 700, 10)]
-    expected = tuple(int(charts.COLORWAY[0][i:i + 2], 16) for i in (1, 3, 5))
+    expected = tuple(int(charts.COLORWAY[0][i : i + 2], 16) for i in (1, 3, 5))
     bar_pixels = [p for p in pixels if max(abs(a - b) for a, b in zip(p, expected, strict=True)) <= 6]
     assert len(bar_pixels) >= len(pixels) // 2, pixels
     assert not any(max(p) < 40 for p in pixels), "black bars: the streamlit template leaked into the export"
 
 
 def test_data_text_stays_literal_in_the_drawn_image():
-    df = pd.DataFrame({"rank": [1, 2], "park": ["<b>x</b>", "a<br>b"], "value": [2.0, 1.0],
-                       "display": ["2", "1"]})
+    df = pd.DataFrame({"rank": [1, 2], "park": ["<b>x</b>", "a<br>b"], "value": [2.0, 1.0], "display": ["2", "1"]})
     svg = render.figure_svg(charts.ranking_bar(df, "revenue", "2024年", "zh"), width=600, height=300)
     texts = [el.text for el in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
     assert "<b>x</b>" in texts and "a<br>b" in texts  # drawn as those characters, on one line

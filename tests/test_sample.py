@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+import metrics.ingest as ingest  # noqa: E402
+import metrics.store as store_module  # noqa: E402
 from metrics.sample import (
     SAMPLE_ACTOR,
     ensure_sample_data,
     load_sample_data,
     sample_files,
 )
-
-import metrics.ingest as ingest  # noqa: E402
-import metrics.store as store_module  # noqa: E402
 
 N_REPORTED = 28  # figures in sample_data/reported_figures_long.csv (and in the workbook)
 
@@ -30,7 +29,8 @@ def figure(store, park: str, period_start: str, period_end: str, indicator: str,
         "SELECT value, qualifier, basis, reference FROM observations WHERE park = $park "
         "AND chain IS NOT DISTINCT FROM $chain AND period_start = CAST($start AS DATE) "
         "AND period_end = CAST($end AS DATE) AND indicator = $indicator",
-        {"park": park, "chain": chain, "start": period_start, "end": period_end, "indicator": indicator})
+        {"park": park, "chain": chain, "start": period_start, "end": period_end, "indicator": indicator},
+    )
     assert len(rows) == 1, (park, period_start, indicator)
     return rows.iloc[0]
 
@@ -56,8 +56,10 @@ def test_each_sample_file_reads_with_zero_errors(path, catalog):
 def test_load_reports_every_file_and_the_workbook_repeats_the_csv(loaded):
     _store, reports = loaded
     assert [(r.file, r.status) for r in reports] == [
-        ("reported_figures_long.csv", "loaded"), ("reported_figures.xlsx", "unchanged"),
-        ("illustrative_series.csv", "loaded")]
+        ("reported_figures_long.csv", "loaded"),
+        ("reported_figures.xlsx", "unchanged"),
+        ("illustrative_series.csv", "loaded"),
+    ]
     assert reports[0].rows_loaded == N_REPORTED
     assert reports[1].rows_unchanged == N_REPORTED  # same figures, same references: nothing double-counted
     assert all(r.errors == [] for r in reports)
@@ -66,24 +68,27 @@ def test_load_reports_every_file_and_the_workbook_repeats_the_csv(loaded):
 DY, WF, WH = "东营经济技术开发区", "潍坊滨海经济技术开发区", "威海南海新区"
 
 
-@pytest.mark.parametrize("park, start, end, indicator, value, qualifier", [
-    (DY, "2023-01-01", "2023-12-31", "national_platforms", 8, "exact"),
-    (DY, "2023-01-01", "2023-12-31", "provincial_platforms", 68, "exact"),
-    (DY, "2023-01-01", "2023-12-31", "academician_teams", 24, "exact"),
-    (DY, "2023-01-01", "2023-12-31", "key_tech_breakthroughs", 20, "at_least"),
-    (DY, "2023-01-01", "2023-12-31", "provincial_talents", 26, "exact"),
-    (DY, "2023-01-01", "2023-12-31", "problems_solved", 260, "at_least"),
-    (DY, "2021-01-01", "2021-12-31", "training_sessions", 42, "exact"),
-    (WF, "2023-01-01", "2023-09-30", "revenue_yoy", 19.5, "exact"),
-    (WF, "2023-01-01", "2023-09-30", "firms_revenue_100m", 78, "exact"),
-    (WF, "2023-01-01", "2023-09-30", "firms_revenue_1b", 16, "exact"),
-    (WF, "2023-01-01", "2023-12-31", "enterprises_visited", 223, "exact"),
-    (WF, "2023-01-01", "2023-12-31", "problems_solved", 643, "exact"),
-    (WF, "2022-01-01", "2022-12-31", "above_scale_firms", 214, "exact"),
-    (WF, "2022-01-01", "2022-12-31", "people_trained", 2230, "at_least"),
-    (WH, "2025-01-01", "2025-12-31", "problems_solved", 9, "exact"),
-    (WH, "2025-01-01", "2025-12-31", "people_trained", 100, "at_least"),
-])
+@pytest.mark.parametrize(
+    "park, start, end, indicator, value, qualifier",
+    [
+        (DY, "2023-01-01", "2023-12-31", "national_platforms", 8, "exact"),
+        (DY, "2023-01-01", "2023-12-31", "provincial_platforms", 68, "exact"),
+        (DY, "2023-01-01", "2023-12-31", "academician_teams", 24, "exact"),
+        (DY, "2023-01-01", "2023-12-31", "key_tech_breakthroughs", 20, "at_least"),
+        (DY, "2023-01-01", "2023-12-31", "provincial_talents", 26, "exact"),
+        (DY, "2023-01-01", "2023-12-31", "problems_solved", 260, "at_least"),
+        (DY, "2021-01-01", "2021-12-31", "training_sessions", 42, "exact"),
+        (WF, "2023-01-01", "2023-09-30", "revenue_yoy", 19.5, "exact"),
+        (WF, "2023-01-01", "2023-09-30", "firms_revenue_100m", 78, "exact"),
+        (WF, "2023-01-01", "2023-09-30", "firms_revenue_1b", 16, "exact"),
+        (WF, "2023-01-01", "2023-12-31", "enterprises_visited", 223, "exact"),
+        (WF, "2023-01-01", "2023-12-31", "problems_solved", 643, "exact"),
+        (WF, "2022-01-01", "2022-12-31", "above_scale_firms", 214, "exact"),
+        (WF, "2022-01-01", "2022-12-31", "people_trained", 2230, "at_least"),
+        (WH, "2025-01-01", "2025-12-31", "problems_solved", 9, "exact"),
+        (WH, "2025-01-01", "2025-12-31", "people_trained", 100, "at_least"),
+    ],
+)
 def test_reported_figures_come_out_right(loaded, park, start, end, indicator, value, qualifier):
     row = figure(loaded[0], park, start, end, indicator)
     assert (row["value"], row["qualifier"], row["basis"]) == (value, qualifier, "reported")
@@ -94,7 +99,8 @@ def test_reported_and_illustrative_are_flagged_apart(loaded):
     store, _ = loaded
     counts = store.query(
         "SELECT basis, reference LIKE '示意数据%' AS illustrative_reference, count(*) AS n "
-        "FROM observations GROUP BY ALL ORDER BY basis").values.tolist()
+        "FROM observations GROUP BY ALL ORDER BY basis"
+    ).values.tolist()
     n_illustrative = store.query("SELECT count(*) AS n FROM observations WHERE basis = 'illustrative'")["n"][0]
     assert counts == [["illustrative", True, n_illustrative], ["reported", False, N_REPORTED]]
 
@@ -107,10 +113,15 @@ def test_illustrative_never_replaced_a_reported_figure(loaded):
 
 def test_illustrative_series_covers_every_indicator_park_and_period(loaded, catalog):
     store, _ = loaded
-    shape = store.query(
-        "SELECT count(DISTINCT park) AS parks, count(DISTINCT indicator) AS indicators, "
-        "count(DISTINCT (period_start, period_end)) AS periods, count(DISTINCT chain) AS chains "
-        "FROM observations WHERE basis = 'illustrative'").iloc[0].to_dict()
+    shape = (
+        store.query(
+            "SELECT count(DISTINCT park) AS parks, count(DISTINCT indicator) AS indicators, "
+            "count(DISTINCT (period_start, period_end)) AS periods, count(DISTINCT chain) AS chains "
+            "FROM observations WHERE basis = 'illustrative'"
+        )
+        .iloc[0]
+        .to_dict()
+    )
     assert shape == {"parks": 6, "indicators": len(catalog.indicators), "periods": 8, "chains": 11}
 
 
@@ -121,7 +132,8 @@ def test_chain_figures_add_up_to_at_most_the_park(loaded):
         "  FROM observations WHERE chain IS NOT NULL AND indicator IN ('revenue', 'above_scale_firms') "
         "  GROUP BY ALL) "
         "SELECT count(*) AS n FROM chains JOIN observations o USING (park, period_start, period_end, indicator) "
-        "WHERE o.chain IS NULL AND chains.total > o.value")["n"][0]
+        "WHERE o.chain IS NULL AND chains.total > o.value"
+    )["n"][0]
     assert over == 0
 
 

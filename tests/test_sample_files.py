@@ -48,7 +48,9 @@ def test_no_reported_row_is_flagged_illustrative():
 
 
 def test_illustrative_rows_never_share_a_key_with_a_reported_figure():
-    key = lambda r: (r["园区"], r["产业链"], r["统计期"], r["指标"])
+    def key(r):
+        return (r["园区"], r["产业链"], r["统计期"], r["指标"])
+
     reported = {key(r) for r in rows(SAMPLE / "reported_figures_long.csv")}
     assert not reported & {key(r) for r in rows(SAMPLE / "illustrative_series.csv")}
 

@@ -22,8 +22,12 @@ Y23 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 Y24 = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 PARKS = ("东营经济技术开发区", "潍坊滨海经济技术开发区", "威海南海新区")
 VALUES = {  # 2024 values; 2023 is 90% of them
-    "revenue": (5000.0, 3200.0, 1800.0), "revenue_yoy": (8.5, 6.1, 12.3), "firms_revenue_100m": (110, 64, 35),
-    "national_platforms": (12, 7, 3), "national_talents": (20, 9, 4), "enterprises_visited": (300, 220, 150),
+    "revenue": (5000.0, 3200.0, 1800.0),
+    "revenue_yoy": (8.5, 6.1, 12.3),
+    "firms_revenue_100m": (110, 64, 35),
+    "national_platforms": (12, 7, 3),
+    "national_talents": (20, 9, 4),
+    "enterprises_visited": (300, 220, 150),
 }
 
 
@@ -56,9 +60,15 @@ def store(small_db):
 
 
 def run_summary(db, *args, timeout=180):
-    return subprocess.run([sys.executable, "-m", "metrics", "summary", "--db", str(db), *args],
-                          capture_output=True, text=True, cwd=ROOT, env=python_env(db), timeout=timeout,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "metrics", "summary", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=python_env(db),
+        timeout=timeout,
+        check=False,
+    )
 
 
 def test_summary_figure_holds_cards_ranking_and_comparisons(store):
@@ -113,9 +123,28 @@ def test_cli_writes_the_png_in_both_languages(small_db, tmp_path):
     }
     procs = {
         lang: subprocess.Popen(
-            [sys.executable, "-m", "metrics", "summary", "--db", str(small_db), "--out", str(tmp_path / f"{lang}.png"),
-             "--lang", lang, "--period", "2024", "--park", *parks],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=python_env(small_db))
+            [
+                sys.executable,
+                "-m",
+                "metrics",
+                "summary",
+                "--db",
+                str(small_db),
+                "--out",
+                str(tmp_path / f"{lang}.png"),
+                "--lang",
+                lang,
+                "--period",
+                "2024",
+                "--park",
+                *parks,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=python_env(small_db),
+        )
         for lang, (_, parks) in runs.items()
     }
     images = {}
@@ -172,9 +201,25 @@ def test_cli_no_data_for_the_period_exits_1_and_leaves_no_browser_files(small_db
     try:
         env = python_env(small_db) | {"TMPDIR": str(tmp)}
         result = subprocess.run(
-            [sys.executable, "-m", "metrics", "summary", "--period", "2019", "--lang", "en",
-             "--out", str(tmp_path / "x.png")],
-            capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False)
+            [
+                sys.executable,
+                "-m",
+                "metrics",
+                "summary",
+                "--period",
+                "2019",
+                "--lang",
+                "en",
+                "--out",
+                str(tmp_path / "x.png"),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+            check=False,
+        )
         assert result.returncode == 1 and "No data for the chosen period (2019" in result.stderr
         assert result.stderr.count("\n") == 1, result.stderr  # the message, no traceback
         assert not (tmp_path / "x.png").exists()

@@ -61,6 +61,8 @@ def test_template_with_its_example_row_reads_back_without_errors(catalog, lang):
     assert values["revenue_yoy"] == (8.5, "exact")
     assert values["revenue"] == (EXAMPLE_VALUES["revenue"], "exact")
     assert set(parsed.frame["chain"].map(lambda c: c or None)) == {None}
-    spans = {(str(pd.Timestamp(s).date()), str(pd.Timestamp(e).date()))
-             for s, e in zip(parsed.frame["period_start"], parsed.frame["period_end"])}
+    spans = {
+        (str(pd.Timestamp(s).date()), str(pd.Timestamp(e).date()))
+        for s, e in zip(parsed.frame["period_start"], parsed.frame["period_end"])
+    }
     assert spans == {("2024-01-01", "2024-12-31")}

@@ -6,12 +6,22 @@ Names are resolved lazily so that importing one submodule (e.g. ui.auth) does no
 from importlib import import_module
 
 _EXPORTS = {
-    "Context": "ui.frame", "begin": "ui.frame", "t": "ui.i18n",
-    "indicator_picker": "ui.inputs", "indicators_picker": "ui.inputs", "summary_download": "ui.inputs",
-    "weights_editor": "ui.inputs", "template_download": "ui.inputs", "chart_with_downloads": "ui.widgets",
+    "Context": "ui.frame",
+    "begin": "ui.frame",
+    "t": "ui.i18n",
+    "indicator_picker": "ui.inputs",
+    "indicators_picker": "ui.inputs",
+    "summary_download": "ui.inputs",
+    "weights_editor": "ui.inputs",
+    "template_download": "ui.inputs",
+    "chart_with_downloads": "ui.widgets",
     "data_badges": "ui.widgets",
-    "kpi_grid": "ui.widgets", "localise": "ui.widgets", "subtitle": "ui.widgets",
-    "table_with_downloads": "ui.widgets", "stop_if_empty": "ui.widgets", "top_parks": "ui.widgets",
+    "kpi_grid": "ui.widgets",
+    "localise": "ui.widgets",
+    "subtitle": "ui.widgets",
+    "table_with_downloads": "ui.widgets",
+    "stop_if_empty": "ui.widgets",
+    "top_parks": "ui.widgets",
     "only_parks": "ui.widgets",
 }
 __all__ = list(_EXPORTS)

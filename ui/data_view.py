@@ -14,8 +14,18 @@ from ui.i18n import t
 from ui.widgets import localise
 
 LOAD_COLUMNS = ["load_id", "file_name", "loaded_at", "rows_loaded", "rows_replaced", "status", "actor"]
-HISTORY_COLUMNS = ["history_id", "value", "qualifier", "source", "basis", "reference", "load_id", "replaced_at",
-                   "replaced_by", "restored"]
+HISTORY_COLUMNS = [
+    "history_id",
+    "value",
+    "qualifier",
+    "source",
+    "basis",
+    "reference",
+    "load_id",
+    "replaced_at",
+    "replaced_by",
+    "restored",
+]
 
 
 def loads_frame(ctx) -> pd.DataFrame:
@@ -37,14 +47,18 @@ def _waiter(lang: str):
 def undo_form(ctx, actor: str) -> None:
     """Pick a load that is still in effect and undo it (its replaced values come back)."""
     loads = ctx.store.loads()
-    active = [(int(i), f) for i, f, s in zip(loads["load_id"], loads["file_name"], loads["status"], strict=True)
-              if s == "loaded"]
+    active = [
+        (int(i), f)
+        for i, f, s in zip(loads["load_id"], loads["file_name"], loads["status"], strict=True)
+        if s == "loaded"
+    ]
     if not active:
         st.caption(t("nothing_to_undo", ctx.lang))
         return
     names = dict(active)
-    load_id = st.selectbox(t("undo_pick", ctx.lang), list(names), key="undo_pick",
-                           format_func=lambda i: f"#{i} · {names[i]}")
+    load_id = st.selectbox(
+        t("undo_pick", ctx.lang), list(names), key="undo_pick", format_func=lambda i: f"#{i} · {names[i]}"
+    )
     if st.button(t("undo", ctx.lang), icon=":material/undo:", key="undo_button"):
         try:
             done = ctx.store.undo_load(load_id, actor=actor, on_wait=_waiter(ctx.lang))
@@ -52,8 +66,9 @@ def undo_form(ctx, actor: str) -> None:
             st.error(_message(exc, ctx.lang))
             return
         cache.clear()
-        st.session_state["_pd_data_msg"] = t("undone", ctx.lang, id=load_id, removed=done.get("removed", 0),
-                                             back=done.get("brought_back", 0))
+        st.session_state["_pd_data_msg"] = t(
+            "undone", ctx.lang, id=load_id, removed=done.get("removed", 0), back=done.get("brought_back", 0)
+        )
         st.rerun()
 
 
@@ -74,12 +89,17 @@ def figure_picker(ctx) -> dict | None:
     # The sidebar's chain list (already cached), not a query per park: a chain the park lacks says so below.
     chains = [""] + list(ctx.filters.chains or ctx.look("available_chains", tuple(ctx.filters.parks)))
     whole = t("whole_park_short", ctx.lang)
-    chain = middle.selectbox(t("figure_chain", ctx.lang), chains, key="figure_chain",
-                             format_func=lambda c: c or whole)
-    indicator = right.selectbox(t("figure_indicator", ctx.lang), indicators, key="figure_indicator",
-                                format_func=names.get)
-    return {"park": park, "chain": chain or None, "indicator": indicator, "period_start": period.start,
-            "period_end": period.end}
+    chain = middle.selectbox(t("figure_chain", ctx.lang), chains, key="figure_chain", format_func=lambda c: c or whole)
+    indicator = right.selectbox(
+        t("figure_indicator", ctx.lang), indicators, key="figure_indicator", format_func=names.get
+    )
+    return {
+        "park": park,
+        "chain": chain or None,
+        "indicator": indicator,
+        "period_start": period.start,
+        "period_end": period.end,
+    }
 
 
 def figure_detail(ctx, row: dict) -> bool:
@@ -91,15 +111,24 @@ def figure_detail(ctx, row: dict) -> bool:
         return False
     unit = ctx.catalog.unit_label(ctx.catalog.indicator(row["indicator"]).unit, ctx.lang)
     facts = {
-        "col_display": f"{detail['display']} {unit}".strip() if ctx.lang == "en" else f"{detail['display']}{unit}", "col_period_label": detail["period_label"],
-        "col_source": detail.get("source") or "–", "col_reference": detail.get("reference") or "–",
+        "col_display": f"{detail['display']} {unit}".strip() if ctx.lang == "en" else f"{detail['display']}{unit}",
+        "col_period_label": detail["period_label"],
+        "col_source": detail.get("source") or "–",
+        "col_reference": detail.get("reference") or "–",
         "col_basis": t("basis_" + detail["basis"], ctx.lang) if detail.get("basis") else "–",
         "col_file_name": detail.get("file_name") or "–",
         "col_loaded_at": str(detail.get("loaded_at") or "–")[:19],
     }
-    st.dataframe(pd.DataFrame({t("field", ctx.lang): [t(k, ctx.lang) for k in facts],
-                               t("content", ctx.lang): [str(v) for v in facts.values()]}),
-                 hide_index=True, key="figure_detail")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("field", ctx.lang): [t(k, ctx.lang) for k in facts],
+                t("content", ctx.lang): [str(v) for v in facts.values()],
+            }
+        ),
+        hide_index=True,
+        key="figure_detail",
+    )
     return True
 
 
@@ -118,8 +147,9 @@ def restore_form(ctx, history: pd.DataFrame, actor: str) -> None:
     """Make a replaced value current again."""
     ids = [int(i) for i in history["history_id"]]
     values = dict(zip(ids, history["value"], strict=True))
-    hid = st.selectbox(t("restore_pick", ctx.lang), ids, key="restore_pick",
-                       format_func=lambda i: f"#{i} · {values[i]:g}")
+    hid = st.selectbox(
+        t("restore_pick", ctx.lang), ids, key="restore_pick", format_func=lambda i: f"#{i} · {values[i]:g}"
+    )
     if st.button(t("restore", ctx.lang), icon=":material/restore:", key="restore_button"):
         try:
             ctx.store.restore(hid, actor=actor, on_wait=_waiter(ctx.lang))
@@ -162,11 +192,21 @@ def all_figures_downloads(ctx) -> None:
 
     store = ctx.store
     csv_col, xlsx_col = st.columns(2)
-    csv_col.download_button(t("all_csv", ctx.lang), data=lambda: table_csv_bytes(observations_export_frame(store)),
-                            file_name="observations.csv", mime="text/csv", on_click="ignore",
-                            icon=":material/csv:", key="all_csv")
+    csv_col.download_button(
+        t("all_csv", ctx.lang),
+        data=lambda: table_csv_bytes(observations_export_frame(store)),
+        file_name="observations.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/csv:",
+        key="all_csv",
+    )
     xlsx_col.download_button(
-        t("all_xlsx", ctx.lang), data=lambda: table_xlsx_bytes(observations_export_frame(store), "observations"),
-        file_name="observations.xlsx", on_click="ignore", icon=":material/table_view:", key="all_xlsx",
+        t("all_xlsx", ctx.lang),
+        data=lambda: table_xlsx_bytes(observations_export_frame(store), "observations"),
+        file_name="observations.xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+        key="all_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

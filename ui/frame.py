@@ -66,15 +66,12 @@ def begin(page: str) -> Context:
     view = state.load()
     lang = view["lang"]
     icon = {p: i for p, _, i in PAGES}[page]
-    st.set_page_config(
-        layout="wide", page_title=f"{t('page_' + page, lang)} · {t('app_title', lang)}", page_icon=icon
-    )
+    st.set_page_config(layout="wide", page_title=f"{t('page_' + page, lang)} · {t('app_title', lang)}", page_icon=icon)
     store = cache.store()
     analyst_gate()  # the first page run makes the analyst token (printed once when no password is set)
     _first_start(store, lang)
     version = store.data_version()
-    ctx = Context(page=page, lang=lang, store=store, version=version, catalog=default_catalog(),
-                  filters=Filters())
+    ctx = Context(page=page, lang=lang, store=store, version=version, catalog=default_catalog(), filters=Filters())
     with st.sidebar:
         _sidebar(ctx)
     state.write_url()
@@ -99,8 +96,12 @@ def _sidebar(ctx: Context) -> None:
     st.markdown(f"**{t('app_title', lang)}**")
     state.bind("w_lang", "lang")
     st.segmented_control(
-        t("language", lang), ["zh", "en"], key="w_lang", format_func={"zh": "中文", "en": "English"}.get,
-        on_change=_keep_lang, label_visibility="collapsed",
+        t("language", lang),
+        ["zh", "en"],
+        key="w_lang",
+        format_func={"zh": "中文", "en": "English"}.get,
+        on_change=_keep_lang,
+        label_visibility="collapsed",
     )
     nav = st.container()
     st.divider()
@@ -110,29 +111,63 @@ def _sidebar(ctx: Context) -> None:
     if st.session_state["w_period"] is None and tokens:
         st.session_state["w_period"] = state.period_token(default)
     period_names = {state.period_token(p): p.label(lang) for p in ctx.periods}
-    chosen = st.selectbox(t("period", lang), tokens, key="w_period", format_func=period_names.get,
-                          on_change=state.keep, args=("w_period", "period"))
+    chosen = st.selectbox(
+        t("period", lang),
+        tokens,
+        key="w_period",
+        format_func=period_names.get,
+        on_change=state.keep,
+        args=("w_period", "period"),
+    )
     parks = list(ctx.look("available_parks"))
     state.bind("w_parks", "parks", lambda v: [p for p in (v or []) if p in parks])
-    picked = st.multiselect(t("parks", lang), parks, key="w_parks", placeholder=t("all_parks", lang),
-                            on_change=state.keep, args=("w_parks", "parks"))
+    picked = st.multiselect(
+        t("parks", lang),
+        parks,
+        key="w_parks",
+        placeholder=t("all_parks", lang),
+        on_change=state.keep,
+        args=("w_parks", "parks"),
+    )
     chains = list(ctx.look("available_chains", tuple(picked)))
     state.bind("w_chains", "chains", lambda v: [c for c in (v or []) if c in chains])
-    chosen_chains = st.multiselect(t("chains", lang), chains, key="w_chains",
-                                   placeholder=t("whole_park", lang), help=t("chains_help", lang),
-                                   on_change=state.keep, args=("w_chains", "chains"))
+    chosen_chains = st.multiselect(
+        t("chains", lang),
+        chains,
+        key="w_chains",
+        placeholder=t("whole_park", lang),
+        help=t("chains_help", lang),
+        on_change=state.keep,
+        args=("w_chains", "chains"),
+    )
     # "all" rather than None: a selectbox shows its placeholder, not the option, for None.
     families = ["all"] + [c.id for c in ctx.catalog.categories]
     state.bind("w_family", "family", lambda v: v if v in families else "all")
     names = {c.id: c.name(lang) for c in ctx.catalog.categories} | {"all": t("all_families", lang)}
-    family = st.selectbox(t("family", lang), families, key="w_family", format_func=names.get,
-                          on_change=state.keep, args=("w_family", "family"))
+    family = st.selectbox(
+        t("family", lang),
+        families,
+        key="w_family",
+        format_func=names.get,
+        on_change=state.keep,
+        args=("w_family", "family"),
+    )
     state.bind("w_illus", "illus", bool)
-    illus = st.toggle(t("include_illustrative", lang), key="w_illus", help=t("illustrative_help", lang),
-                      on_change=state.keep, args=("w_illus", "illus"))
+    illus = st.toggle(
+        t("include_illustrative", lang),
+        key="w_illus",
+        help=t("illustrative_help", lang),
+        on_change=state.keep,
+        args=("w_illus", "illus"),
+    )
     st.caption(t("share_hint", lang))
-    ctx.filters = Filters(period=state.parse_token(chosen), parks=tuple(picked), chains=tuple(chosen_chains),
-                          category=None if family == "all" else family, include_illustrative=illus)
+    ctx.filters = Filters(
+        period=state.parse_token(chosen),
+        parks=tuple(picked),
+        chains=tuple(chosen_chains),
+        category=None if family == "all" else family,
+        include_illustrative=illus,
+    )
     with nav:
         for page, path, icon in PAGES:
             st.page_link(path, label=t("page_" + page, lang), icon=icon, query_params=state.encoded())
@@ -148,8 +183,10 @@ def _periods(ctx: Context) -> tuple[list[Period], Period | None]:
     """Periods with data, newest first, and the default: the newest one holding at least half as many
     figures as the fullest period (so a year with three early figures does not open as an empty view)."""
     cover = cache.period_coverage(ctx.store, ctx.version)
-    periods = [Period(pd.Timestamp(s).date(), pd.Timestamp(e).date())
-               for s, e in zip(cover["period_start"], cover["period_end"], strict=True)]
+    periods = [
+        Period(pd.Timestamp(s).date(), pd.Timestamp(e).date())
+        for s, e in zip(cover["period_start"], cover["period_end"], strict=True)
+    ]
     if not periods:
         return [], None
     enough = cover["n_observations"].max() / 2

@@ -22,18 +22,29 @@ def indicator_picker(ctx, key: str = "ind", options: list[str] | None = None, la
     """One indicator (of the chosen family unless `options`); kept in the view state and URL as `ind`."""
     options = list(options) if options is not None else _candidates(ctx)
     state.bind(f"w_{key}", "ind", lambda v: v if v in options else (options[0] if options else None))
-    return st.selectbox(t(label, ctx.lang), options, key=f"w_{key}", format_func=_name(ctx),
-                        on_change=state.keep, args=(f"w_{key}", "ind"))
+    return st.selectbox(
+        t(label, ctx.lang),
+        options,
+        key=f"w_{key}",
+        format_func=_name(ctx),
+        on_change=state.keep,
+        args=(f"w_{key}", "ind"),
+    )
 
 
 def indicators_picker(ctx, key: str = "inds") -> list[str]:
     """Several indicators of the chosen family (default: the family, or one per family); URL `inds`."""
     options = _candidates(ctx)
-    default = options if ctx.filters.category else [ctx.catalog.in_category(c.id)[0].id
-                                                    for c in ctx.catalog.categories]
+    default = options if ctx.filters.category else [ctx.catalog.in_category(c.id)[0].id for c in ctx.catalog.categories]
     state.bind(f"w_{key}", "inds", lambda v: [i for i in (v or []) if i in options] or default)
-    return st.multiselect(t("indicators", ctx.lang), options, key=f"w_{key}", format_func=_name(ctx),
-                          on_change=state.keep, args=(f"w_{key}", "inds"))
+    return st.multiselect(
+        t("indicators", ctx.lang),
+        options,
+        key=f"w_{key}",
+        format_func=_name(ctx),
+        on_change=state.keep,
+        args=(f"w_{key}", "inds"),
+    )
 
 
 def weights_editor(ctx) -> dict[str, float]:
@@ -43,14 +54,20 @@ def weights_editor(ctx) -> dict[str, float]:
     shown = _candidates(ctx)
     with st.expander(t("weights", ctx.lang), icon=":material/tune:"):
         st.caption(t("weights_help", ctx.lang))
-        families = [c for c in ctx.catalog.categories if any(ctx.catalog.indicator(i).category == c.id
-                                                              for i in shown)]
+        families = [c for c in ctx.catalog.categories if any(ctx.catalog.indicator(i).category == c.id for i in shown)]
         for col, cat in zip(st.columns(max(len(families), 2)), families, strict=False):
             col.markdown(f"**{cat.name(ctx.lang)}**")
             for ind in (i for i in shown if ctx.catalog.indicator(i).category == cat.id):
                 st.session_state[f"w_weight_{ind}"] = float(weights[ind])
-                col.number_input(_name(ctx)(ind), min_value=0.0, max_value=10.0, step=0.5, key=f"w_weight_{ind}",
-                                 on_change=_keep_weight, args=(ind, defaults))
+                col.number_input(
+                    _name(ctx)(ind),
+                    min_value=0.0,
+                    max_value=10.0,
+                    step=0.5,
+                    key=f"w_weight_{ind}",
+                    on_change=_keep_weight,
+                    args=(ind, defaults),
+                )
         if st.button(t("weights_reset", ctx.lang), icon=":material/restart_alt:", key="w_weights_reset"):
             state.put("weights", "")
             st.rerun()
@@ -77,9 +94,16 @@ def summary_download(ctx, weights: dict[str, float] | None = None) -> None:
 
         return summary_png(store, lang, f.period, tuple(f.parks), weights)
 
-    st.download_button(t("download_summary", lang), data=lazy_image(ctx, "png_summary", make, lang),
-                       file_name="summary.png", mime="image/png", on_click="ignore", icon=":material/summarize:",
-                       key="png_summary", type="primary")
+    st.download_button(
+        t("download_summary", lang),
+        data=lazy_image(ctx, "png_summary", make, lang),
+        file_name="summary.png",
+        mime="image/png",
+        on_click="ignore",
+        icon=":material/summarize:",
+        key="png_summary",
+        type="primary",
+    )
 
 
 def template_download(ctx) -> None:
@@ -87,7 +111,12 @@ def template_download(ctx) -> None:
     from metrics.template import template_xlsx_bytes
 
     catalog, lang = ctx.catalog, ctx.lang
-    st.download_button(t("download_template", lang), data=lambda: template_xlsx_bytes(catalog, lang),
-                       file_name=t("template_file", lang), on_click="ignore", icon=":material/download:",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="template_download")
+    st.download_button(
+        t("download_template", lang),
+        data=lambda: template_xlsx_bytes(catalog, lang),
+        file_name=t("template_file", lang),
+        on_click="ignore",
+        icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="template_download",
+    )

@@ -49,8 +49,10 @@ def _progress(bar, lang: str, name: str):
 def preview_frame(ctx, frame: pd.DataFrame) -> pd.DataFrame:
     """The first figures as they would be stored, with display names, periods and `110余`."""
     head = frame.head(PREVIEW_ROWS).copy()
-    head["period_label"] = [period_label(pd.Timestamp(s).date(), pd.Timestamp(e).date(), ctx.lang)
-                            for s, e in zip(head["period_start"], head["period_end"], strict=True)]
+    head["period_label"] = [
+        period_label(pd.Timestamp(s).date(), pd.Timestamp(e).date(), ctx.lang)
+        for s, e in zip(head["period_start"], head["period_end"], strict=True)
+    ]
     head["display"] = [display_value(v, q, ctx.lang) for v, q in zip(head["value"], head["qualifier"], strict=True)]
     head["unit"] = [ctx.catalog.indicator(i).unit for i in head["indicator"]]
     cols = ["park", "chain", "period_label", "indicator", "display", "unit", "basis", "source"]
@@ -58,8 +60,16 @@ def preview_frame(ctx, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def errors_frame(ctx, report) -> pd.DataFrame:
-    rows = [{"sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value,
-             "message": (p.message_en or p.message) if ctx.lang == "en" else p.message} for p in report.errors]
+    rows = [
+        {
+            "sheet": p.sheet,
+            "row": p.row,
+            "column": p.column,
+            "value": p.value,
+            "message": (p.message_en or p.message) if ctx.lang == "en" else p.message,
+        }
+        for p in report.errors
+    ]
     frame = pd.DataFrame(rows, columns=["sheet", "row", "column", "value", "message"])
     return frame.rename(columns={c: t("err_" + c, ctx.lang) for c in frame.columns})
 
@@ -80,8 +90,11 @@ def show_report(ctx, parsed) -> None:
         cols[2].metric(t("r_totals", ctx.lang), r.totals_skipped)
         cols[3].metric(t("r_errors", ctx.lang), len(r.errors))
         cols[4].metric(t("r_new_parks", ctx.lang), len(r.new_parks))
-        for key, names in (("r_new_parks", r.new_parks), ("r_skipped_sheets", r.skipped_sheets),
-                           ("r_ignored_columns", r.ignored_columns)):
+        for key, names in (
+            ("r_new_parks", r.new_parks),
+            ("r_skipped_sheets", r.skipped_sheets),
+            ("r_ignored_columns", r.ignored_columns),
+        ):
             if names:
                 st.caption(t(key, ctx.lang))
                 st.text("、".join(map(str, names)) if ctx.lang != "en" else ", ".join(map(str, names)))

@@ -82,14 +82,19 @@ def subtitle(ctx, top: tuple[str, ...] = (), every_chain: bool = False) -> str:
     f = ctx.filters
     chains = f.chains or ((t("all_chains", ctx.lang),) if every_chain else ())
     parks = (t("top_n_parks", ctx.lang, n=len(top)),) if top else f.parks
-    return charts.filters_text(ctx.lang, f.period.label(ctx.lang) if f.period else None, parks, chains,
-                               f.category, f.include_illustrative)
+    return charts.filters_text(
+        ctx.lang, f.period.label(ctx.lang) if f.period else None, parks, chains, f.category, f.include_illustrative
+    )
 
 
 def chart_with_downloads(ctx, fig, name: str) -> None:
     """The chart, then a PNG download rendered only when clicked (or why PNG export is unavailable)."""
-    st.plotly_chart(fig, theme=None, key=f"chart_{name}",
-                    config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name}})
+    st.plotly_chart(
+        fig,
+        theme=None,
+        key=f"chart_{name}",
+        config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name}},
+    )
     download_failure(ctx, f"png_{name}")
     ok, reason = png_state(ctx)
     if not ok:
@@ -102,9 +107,15 @@ def chart_with_downloads(ctx, fig, name: str) -> None:
 
         return figure_png(fig, PNG_WIDTH, height)
 
-    st.download_button(t("download_png", ctx.lang), data=lazy_image(ctx, f"png_{name}", make, ctx.lang),
-                       file_name=f"{name}.png", mime="image/png", on_click="ignore", icon=":material/image:",
-                       key=f"png_{name}")
+    st.download_button(
+        t("download_png", ctx.lang),
+        data=lazy_image(ctx, f"png_{name}", make, ctx.lang),
+        file_name=f"{name}.png",
+        mime="image/png",
+        on_click="ignore",
+        icon=":material/image:",
+        key=f"png_{name}",
+    )
 
 
 def png_state(ctx) -> tuple[bool, str]:
@@ -129,11 +140,13 @@ def localise(ctx, df: pd.DataFrame) -> pd.DataFrame:
     if "unit" in out.columns:
         out["unit"] = [ctx.catalog.unit_label(u, ctx.lang) if isinstance(u, str) else u for u in out["unit"]]
     if "qualifier" in out.columns:
-        out["qualifier"] = [t("q_" + q, ctx.lang) if isinstance(q, str) and "q_" + q in strings() else q
-                            for q in out["qualifier"]]
+        out["qualifier"] = [
+            t("q_" + q, ctx.lang) if isinstance(q, str) and "q_" + q in strings() else q for q in out["qualifier"]
+        ]
     if "basis" in out.columns:
-        out["basis"] = [t("basis_" + b, ctx.lang) if isinstance(b, str) and "basis_" + b in strings() else b
-                        for b in out["basis"]]
+        out["basis"] = [
+            t("basis_" + b, ctx.lang) if isinstance(b, str) and "basis_" + b in strings() else b for b in out["basis"]
+        ]
     return out.rename(columns={c: t("col_" + c, ctx.lang) for c in out.columns if "col_" + c in strings()})
 
 
@@ -150,41 +163,63 @@ def _header(ctx, column: str, unit: str | None) -> str:
     return text
 
 
-def table_with_downloads(ctx, df: pd.DataFrame, name: str, hidden: tuple[str, ...] = HIDDEN_ON_SCREEN, *,
-                         unit: str | None = None, full=None) -> None:
+def table_with_downloads(
+    ctx, df: pd.DataFrame, name: str, hidden: tuple[str, ...] = HIDDEN_ON_SCREEN, *, unit: str | None = None, full=None
+) -> None:
     """The table behind a view: at most PAGE_ROWS rows on screen, CSV and Excel downloads of every row and column.
 
     `unit`: the one unit of the table's values (named in their headers); `full`: a callable giving the
     complete frame when `df` holds only the rows the charts show (called only when a download is clicked)."""
     lang = ctx.lang
     headers = {c: _header(ctx, c, unit) for c in df.columns}
-    shown = localise(ctx, df.head(PAGE_ROWS)).rename(columns={t("col_" + c, lang) if "col_" + c in strings()
-                                                              else c: h for c, h in headers.items()})
+    shown = localise(ctx, df.head(PAGE_ROWS)).rename(
+        columns={t("col_" + c, lang) if "col_" + c in strings() else c: h for c, h in headers.items()}
+    )
     if full is not None:
         st.caption(t("table_charted", lang))
     elif len(df) > PAGE_ROWS:
         st.caption(t("table_page", lang, n=PAGE_ROWS, total=f"{len(df):,}"))
     on_screen = [headers[c] for c in df.columns if c not in hidden]
-    one_decimal = {headers[c]: st.column_config.NumberColumn(format="%.1f")
-                   for c in ("index", "score", "growth_pct", "change_pct") if c in df.columns}
-    one_decimal |= {headers[c]: st.column_config.NumberColumn(format="localized")  # 4,543,799 like `display`
-                    for c in ("prev_value", "change") if c in df.columns}
+    one_decimal = {
+        headers[c]: st.column_config.NumberColumn(format="%.1f")
+        for c in ("index", "score", "growth_pct", "change_pct")
+        if c in df.columns
+    }
+    one_decimal |= {
+        headers[c]: st.column_config.NumberColumn(format="localized")  # 4,543,799 like `display`
+        for c in ("prev_value", "change")
+        if c in df.columns
+    }
     st.dataframe(shown, hide_index=True, column_order=on_screen, column_config=one_decimal, key=f"table_{name}")
     catalog = ctx.catalog
 
     def everything() -> pd.DataFrame:
         whole = df if full is None else full()
         out = localise(_Frame(lang, catalog), whole)
-        return out.rename(columns={t("col_" + c, lang) if "col_" + c in strings() else c: _header(
-            _Frame(lang, catalog), c, unit) for c in whole.columns})
+        return out.rename(
+            columns={
+                t("col_" + c, lang) if "col_" + c in strings() else c: _header(_Frame(lang, catalog), c, unit)
+                for c in whole.columns
+            }
+        )
 
     csv_col, xlsx_col = st.columns(2)
-    csv_col.download_button(t("download_csv", lang), data=lambda: table_csv_bytes(everything()),
-                            file_name=f"{name}.csv", mime="text/csv", on_click="ignore", icon=":material/csv:",
-                            key=f"csv_{name}")
+    csv_col.download_button(
+        t("download_csv", lang),
+        data=lambda: table_csv_bytes(everything()),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/csv:",
+        key=f"csv_{name}",
+    )
     xlsx_col.download_button(
-        t("download_xlsx", lang), data=lambda: table_xlsx_bytes(everything(), name[:31], None),
-        file_name=f"{name}.xlsx", on_click="ignore", icon=":material/table_view:", key=f"xlsx_{name}",
+        t("download_xlsx", lang),
+        data=lambda: table_xlsx_bytes(everything(), name[:31], None),
+        file_name=f"{name}.xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+        key=f"xlsx_{name}",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
@@ -221,13 +256,20 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
                 word = t(card["comparison"], ctx.lang) if card.get("comparison") in ("yoy", "mom") else ""
                 description = f"{word} {card.get('prev_label') or ''}".strip()
             unit = ctx.catalog.unit_label(ind.unit, ctx.lang)
-            label = ind.name(ctx.lang) if not unit else (
-                f"{ind.name(ctx.lang)}（{unit}）" if ctx.lang != "en" else f"{ind.name('en')} ({unit})")
-            how = t("n_parks_mean" if card.get("aggregation") == "mean" else "n_parks", ctx.lang,
-                    n=card.get("n_parks") or 0)
+            label = (
+                ind.name(ctx.lang)
+                if not unit
+                else (f"{ind.name(ctx.lang)}（{unit}）" if ctx.lang != "en" else f"{ind.name('en')} ({unit})")
+            )
+            how = t(
+                "n_parks_mean" if card.get("aggregation") == "mean" else "n_parks", ctx.lang, n=card.get("n_parks") or 0
+            )
             cols[n % columns].metric(
-                label, str(card.get("display") if card.get("display") is not None else "–"),
-                delta=delta, delta_description=description, border=True,
+                label,
+                str(card.get("display") if card.get("display") is not None else "–"),
+                delta=delta,
+                delta_description=description,
+                border=True,
                 delta_color="normal" if ind.direction == "higher" else "inverse",
                 help=f"{label}: {how}",  # the full name too: long labels are cut in a card
             )
@@ -240,8 +282,15 @@ def data_badges(ctx, cards: pd.DataFrame) -> None:
     left, right = st.columns([3, 2])
     latest = status.get("latest_period")
     loaded = status.get("last_load_at")
-    left.caption(t("freshness", ctx.lang, loaded=f"{loaded:%Y-%m-%d %H:%M} UTC" if loaded else "–",
-                   latest=latest.label(ctx.lang) if latest else "–", n=f"{status.get('n_observations', 0):,}"))
+    left.caption(
+        t(
+            "freshness",
+            ctx.lang,
+            loaded=f"{loaded:%Y-%m-%d %H:%M} UTC" if loaded else "–",
+            latest=latest.label(ctx.lang) if latest else "–",
+            n=f"{status.get('n_observations', 0):,}",
+        )
+    )
     with right:
         if illustrative:
             st.badge(t("badge_illustrative", ctx.lang), icon=":material/info:", color="orange")
