@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from metrics.catalog import default_catalog
+from metrics.catalog import Catalog, default_catalog
+from metrics.queries import display_value, format_number
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 # Calm, distinguishable, none close to black (the streamlit template exports black bars; see STACK_NOTES).
@@ -156,7 +157,8 @@ def filters_text(
     parts = []
     if period_label:
         parts.append(period_label)
-    parts.append(t("park", lang) + colon + (list_sep.join(parks) if parks else t("all", lang)))
+    names = [str(display_park(p, lang)) for p in parks]
+    parts.append(t("park", lang) + colon + (list_sep.join(names) if names else t("all", lang)))
     parts.append(t("chain", lang) + colon + (list_sep.join(chains) if chains else t("whole_park", lang)))
     if category:
         try:
@@ -181,6 +183,102 @@ def _indicator_meta(indicator: str, lang: str) -> tuple[str, str, str]:
 def unit_label(unit: str | None, lang: str = "zh") -> str:
     """A canonical unit (万元) as shown in `lang` (10k CNY); catalog data, the unit itself when unknown."""
     return default_catalog().unit_label(unit, lang) if unit else ""
+
+
+# Money is stored in 万元; shown in 亿元 (zh) or M/bn CNY (en) once the largest figure reaches 1亿元.
+WAN_PER_YI = 10_000
+MONEY_UNIT = "万元"
+_SCALES = {"zh": ((WAN_PER_YI, WAN_PER_YI, "亿元"),), "en": ((100_000, 100_000, "bn CNY"), (WAN_PER_YI, 100, "M CNY"))}
+
+
+def money_scale(values: Iterable[object], unit: str | None, lang: str = "zh") -> tuple[float, str]:
+    """(divisor, unit label) to show figures of `unit` at a glance: 万元 figures whose largest reaches
+    10,000 万元 in 亿元 (zh) or M/bn CNY (en); (1, the catalog's label) otherwise. Data stays in 万元."""
+    label = unit_label(unit, lang)
+    if unit != MONEY_UNIT:
+        return 1.0, label
+    top = max((abs(float(v)) for v in values if _known(v)), default=0.0)
+    for threshold, divisor, scaled in _SCALES["en" if lang == "en" else "zh"]:
+        if top >= threshold:
+            return float(divisor), scaled
+    return 1.0, label
+
+
+def scaled_text(value: object, qualifier: object, divisor: float, lang: str = "zh") -> str:
+    """A figure divided by `divisor`, qualifier kept (约/余, ~/+), up to two decimals: 3,971.59余."""
+    if not _known(value):
+        return "–"
+    q = qualifier if isinstance(qualifier, str) else None
+    return display_value(float(value) / divisor, q, lang)
+
+
+def card_value(value: object, qualifier: object, unit: str | None, lang: str = "zh") -> tuple[str, str, float]:
+    """A KPI card's figure: (text, unit label, divisor). Big money carries its unit in the text
+    (3,971.59亿元 / 397.16 bn CNY, qualifier kept: 3,971.59余亿元, ~397.16 bn CNY); otherwise
+    (the figure, the catalog's unit label, 1)."""
+    divisor, label = money_scale([value], unit, lang)
+    if divisor == 1:
+        return "", label, 1.0
+    text = scaled_text(value, qualifier, divisor, lang)
+    return (f"{text} {label}" if lang == "en" else f"{text}{label}"), label, divisor
+
+
+def _scaled(df: pd.DataFrame, indicator: str, lang: str) -> tuple[pd.DataFrame, str]:
+    """`df` with value and display scaled for showing (see money_scale), and the unit label to show."""
+    try:
+        raw = default_catalog().indicator(indicator).unit
+    except KeyError:
+        return df, ""
+    divisor, label = money_scale(df["value"] if len(df) else [], raw, lang)
+    if divisor == 1:
+        return df, label
+    quals = df["qualifier"] if "qualifier" in df.columns else [None] * len(df)
+    return (
+        df.assign(
+            value=df["value"].astype(float) / divisor,
+            display=[scaled_text(v, q, divisor, lang) for v, q in zip(df["value"], quals, strict=True)],
+        ),
+        label,
+    )
+
+
+_PARK_NAMES: dict[int, tuple[Catalog, dict[str, str]]] = {}
+
+
+def display_park(name: object, lang: str = "zh") -> object:
+    """A park as shown on screen and in images: a catalog park's English name in English, otherwise the name
+    as stored. Display only: data, filters and URLs keep the canonical (Chinese) name."""
+    if lang != "en" or not isinstance(name, str):
+        return name
+    cat = default_catalog()
+    entry = _PARK_NAMES.get(id(cat))
+    if entry is None or entry[0] is not cat:
+        entry = (cat, {p.name: p.name_en for p in cat.parks if p.name_en})
+        _PARK_NAMES.clear()
+        _PARK_NAMES[id(cat)] = entry
+    return entry[1].get(name, name)
+
+
+def park_label(name: object, lang: str = "zh") -> str:
+    """display_park, escaped for Plotly."""
+    return esc(display_park(name, lang))
+
+
+def park_axis(fig: go.Figure, parks: Iterable[object], lang: str = "zh", axis: str = "y", width: int = 30, **where):
+    """Long (English) park names on a category axis broken onto lines of about `width` characters; the
+    categories themselves stay the full names. Chinese names are left as they are."""
+    parks = list(parks)
+    labels = [park_label(p, lang) for p in parks]
+    ticks = [
+        label
+        if any("\u4e00" <= ch <= "\u9fff" for ch in str(display_park(p, lang)))
+        else wrap(display_park(p, lang), width)
+        for p, label in zip(parks, labels, strict=True)
+    ]
+    if ticks != labels:
+        update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+        update(tickmode="array", tickvals=labels, ticktext=ticks, **where)
+    return fig
 
 
 def catalog_order(indicator_ids: Iterable[str]) -> list[str]:
@@ -271,8 +369,10 @@ def park_colours(parks: Iterable[str]) -> dict[str, str]:
     return {p: COLORWAY[n % len(COLORWAY)] for n, p in enumerate(sorted({str(p) for p in parks}))}
 
 
-def _bar_height(n: int) -> int:
-    return max(360, 140 + 34 * n)
+def _bar_height(n: int, parks: Iterable[object] = (), lang: str = "zh") -> int:
+    """Height of a horizontal bar chart of `n` bars; taller rows when park names are wrapped (English)."""
+    wrapped = lang == "en" and any(len(str(display_park(p, lang))) > 30 for p in parks)
+    return max(360, 140 + (46 if wrapped else 34) * n)
 
 
 def ranking_bar(
@@ -286,15 +386,16 @@ def ranking_bar(
 ) -> go.Figure:
     """Horizontal bars of one indicator by park, best on top, labelled with `display` (e.g. 110余)."""
     name, unit, _ = _indicator_meta(indicator, lang)
+    df = ranking_df.dropna(subset=["value"]) if len(ranking_df) else ranking_df
+    df, unit = _scaled(df, indicator, lang) if len(df) else (df, unit)
     title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('ranking', lang)}"
     subtitle = period_label if subtitle is None else subtitle
     fig = go.Figure()
-    df = ranking_df.dropna(subset=["value"]) if len(ranking_df) else ranking_df
     if not len(df):
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
     df = df.sort_values("rank", kind="stable") if "rank" in df.columns else df
     labels = _display(df)
-    parks = [esc(p) for p in df["park"]]
+    parks = [park_label(p, lang) for p in df["park"]]
     fig.add_bar(
         x=list(df["value"]),
         y=parks,
@@ -308,8 +409,9 @@ def ranking_bar(
         name=esc(name),
     )
     fig.update_yaxes(autorange="reversed", title_text="")
+    park_axis(fig, df["park"], lang)
     fig.update_xaxes(title_text=_with_unit(name, unit, lang), range=value_range(df["value"]))
-    return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df)), legend=False)
+    return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df), df["park"], lang), legend=False)
 
 
 def grouped_bars(
@@ -335,11 +437,11 @@ def grouped_bars(
     ordered = [p for p in (parks or []) if p in set(seen)] + [p for p in seen if p not in set(parks or [])]
     fig = make_subplots(rows=len(order), cols=1, shared_xaxes=True, vertical_spacing=0.06 if len(order) > 2 else 0.1)
     for n, ind in enumerate(order, start=1):
-        name, unit, _ = _indicator_meta(ind, lang)
-        part = df[df["indicator"] == ind]
+        name, _, _ = _indicator_meta(ind, lang)
+        part, unit = _scaled(df[df["indicator"] == ind], ind, lang)
         labels = _display(part)
         fig.add_bar(
-            x=[esc(p) for p in part["park"]],
+            x=[park_label(p, lang) for p in part["park"]],
             y=list(part["value"]),
             name=esc(_with_unit(name, unit, lang)),
             text=[esc(s) for s in labels],
@@ -352,7 +454,8 @@ def grouped_bars(
             col=1,
         )
         fig.update_yaxes(title_text=esc(unit), range=value_range(part["value"], pad=0.25), row=n, col=1)
-    fig.update_xaxes(categoryorder="array", categoryarray=[esc(p) for p in ordered])
+    fig.update_xaxes(categoryorder="array", categoryarray=[park_label(p, lang) for p in ordered])
+    park_axis(fig, ordered, lang, axis="x", width=16)
     fig.update_layout(barmode="group")
     per_panel = 300 if len(order) <= 2 else 210
     return apply_layout(fig, title, subtitle, lang, height=max(460, 160 + per_panel * len(order)))
@@ -374,13 +477,13 @@ def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None
         fig.add_scatterpolar(
             r=r + r[:1],
             theta=theta + theta[:1],
-            name=esc(park),
+            name=park_label(park, lang),
             mode="lines+markers",
             # A light fill: the largest polygon must not hide the others under it.
             fill="toself",
             fillcolor=_rgba(colours[str(park)], 0.12),
             line={"color": colours[str(park)], "width": 2},
-            hovertemplate=esc(park) + "<br>%{theta}: %{r:.1f}<extra></extra>",
+            hovertemplate=park_label(park, lang) + "<br>%{theta}: %{r:.1f}<extra></extra>",
         )
     # First indicator on top, clockwise; the 0–100 ticks run between two indicators, not over a label.
     fig.update_layout(
@@ -426,12 +529,17 @@ def heatmap(
     seen = list(dict.fromkeys(data["park"]))
     parks = [p for p in order if p in set(seen)] + [p for p in seen if p not in set(order)]
     z, text = [], []
+    units = {i: _indicator_meta(i, lang)[1] for i in inds}
     if scores:
         cell = {(p, i): s for p, i, s in zip(data["park"], data["indicator"], data["score"], strict=True)}
         for p in parks:
             z.append([cell.get((p, i)) for i in inds])
             text.append(["" if cell.get((p, i)) is None else f"{cell[(p, i)]:.0f}" for i in inds])
     else:
+        # Each indicator at its own scale (big money in 亿元), named in its column label.
+        scaled = [_scaled(data[data["indicator"] == i], i, lang) for i in inds]
+        units = {i: u for i, (_, u) in zip(inds, scaled, strict=True)}
+        data = pd.concat([part for part, _ in scaled])
         shown = dict(zip(zip(data["park"], data["indicator"], strict=True), _display(data), strict=True))
         cell = {(p, i): v for p, i, v in zip(data["park"], data["indicator"], data["value"], strict=True)}
         span = {}
@@ -451,21 +559,21 @@ def heatmap(
             z.append(row_z)
             text.append(row_t)
     x = [
-        esc(_with_unit(*_indicator_meta(i, lang)[:2], lang)) if not scores else esc(_indicator_meta(i, lang)[0])
+        esc(_with_unit(_indicator_meta(i, lang)[0], units[i], lang)) if not scores else esc(_indicator_meta(i, lang)[0])
         for i in inds
     ]
     # Tick labels on several lines, so long indicator names do not run into each other.
     ticks = [
         wrap(
             _indicator_meta(i, lang)[0],
-            suffix=_with_unit("", _indicator_meta(i, lang)[1], lang).strip() if not scores else "",
+            suffix=_with_unit("", units[i], lang).strip() if not scores else "",
         )
         for i in inds
     ]
     fig.add_heatmap(
         z=z,
         x=x,
-        y=[esc(p) for p in parks],
+        y=[park_label(p, lang) for p in parks],
         text=text,
         texttemplate="%{text}",
         colorscale=[list(s) for s in SEQUENTIAL],
@@ -478,6 +586,7 @@ def heatmap(
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
     )
     fig.update_yaxes(autorange="reversed")
+    park_axis(fig, parks, lang)
     fig.update_xaxes(side="bottom", tickangle=-30 if len(inds) > 6 else 0, tickvals=x, ticktext=ticks)
     return apply_layout(fig, title, subtitle, lang, height=max(420, 160 + 56 * len(parks)), legend=False)
 
@@ -493,8 +602,9 @@ def composite_bar(
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
     fig.add_trace(composite_trace(df, lang))
     fig.update_yaxes(autorange="reversed")
+    park_axis(fig, df["park"], lang)
     fig.update_xaxes(title_text=t("index", lang), range=[0, 108])
-    return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df)), legend=False)
+    return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df), df["park"], lang), legend=False)
 
 
 def composite_trace(composite_df: pd.DataFrame, lang: str = "zh") -> go.Bar:
@@ -503,7 +613,7 @@ def composite_trace(composite_df: pd.DataFrame, lang: str = "zh") -> go.Bar:
     n_ind = df["n_indicators"] if "n_indicators" in df.columns else [None] * len(df)
     return go.Bar(
         x=list(df["index"]),
-        y=[esc(p) for p in df["park"]],
+        y=[park_label(p, lang) for p in df["park"]],
         orientation="h",
         text=[f"{v:.1f}" for v in df["index"]],
         textposition="outside",
@@ -524,8 +634,9 @@ def chain_heatmap(
 ) -> go.Figure:
     """Parks × industrial chains for one indicator, labelled with `display`."""
     name, unit, _ = _indicator_meta(indicator, lang)
-    title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_heat', lang)}"
     df = chain_matrix_df.dropna(subset=["value"]) if len(chain_matrix_df) else chain_matrix_df
+    df, unit = _scaled(df, indicator, lang) if len(df) else (df, unit)
+    title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_heat', lang)}"
     fig = go.Figure()
     if not len(df):
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
@@ -536,7 +647,7 @@ def chain_heatmap(
     fig.add_heatmap(
         z=[[cell.get((p, c)) for c in chains] for p in parks],
         x=[esc(c) for c in chains],
-        y=[esc(p) for p in parks],
+        y=[park_label(p, lang) for p in parks],
         text=[[esc(shown.get((p, c), "")) for c in chains] for p in parks],
         texttemplate="%{text}",
         colorscale=[list(s) for s in SEQUENTIAL],
@@ -546,6 +657,7 @@ def chain_heatmap(
         hovertemplate="%{y}<br>%{x}: %{text} " + esc(unit) + "<extra></extra>",
     )
     fig.update_yaxes(autorange="reversed")
+    park_axis(fig, parks, lang)
     fig.update_xaxes(tickangle=-30 if len(chains) > 5 else 0)
     return apply_layout(fig, title, subtitle, lang, height=max(420, 160 + 56 * len(parks)), legend=False)
 
@@ -555,9 +667,10 @@ def chain_treemap(
 ) -> go.Figure:
     """Park → chain treemap sized by one indicator (positive values only; a treemap cannot show others)."""
     name, unit, _ = _indicator_meta(indicator, lang)
-    title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_tree', lang)}"
     df = chain_matrix_df.dropna(subset=["value"]) if len(chain_matrix_df) else chain_matrix_df
     df = df[df["value"] > 0] if len(df) else df
+    df, unit = _scaled(df, indicator, lang) if len(df) else (df, unit)
+    title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_tree', lang)}"
     fig = go.Figure()
     if not len(df):
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
@@ -569,10 +682,10 @@ def chain_treemap(
         part = df[mask]
         pid = f"p{n}"
         ids.append(pid)
-        labels.append(esc(park))
+        labels.append(park_label(park, lang))
         parents.append("")
         values.append(float(part["value"].sum()))
-        text.append(fmt_number(part["value"].sum()))
+        text.append(format_number(part["value"].sum()))
         colours.append(by_park[str(park)])
         for k, (chain, value, disp) in enumerate(
             zip(part["chain"], part["value"], [s for s, m in zip(shown, mask, strict=True) if m], strict=True)
@@ -612,8 +725,9 @@ def chain_ranking_bar(
 ) -> go.Figure:
     """Chains across parks ranked on one indicator, best on top, coloured by park."""
     name, unit, _ = _indicator_meta(indicator, lang)
-    title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_rank', lang)}"
     df = chain_ranking_df.dropna(subset=["value"]) if len(chain_ranking_df) else chain_ranking_df
+    df, unit = _scaled(df, indicator, lang) if len(df) else (df, unit)
+    title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_rank', lang)}"
     fig = go.Figure()
     if not len(df):
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
@@ -623,7 +737,7 @@ def chain_ranking_bar(
         df = df.head(top)
     open_, close = ("（", "）") if lang != "en" else (" (", ")")
     df = df.assign(
-        _label=[f"{esc(c)}{open_}{esc(p)}{close}" for c, p in zip(df["chain"], df["park"], strict=True)],
+        _label=[f"{esc(c)}{open_}{park_label(p, lang)}{close}" for c, p in zip(df["chain"], df["park"], strict=True)],
         _shown=_display(df),
     )
     colours = park_colours(chain_ranking_df["park"])  # every park of the view, as the treemap colours them
@@ -632,7 +746,7 @@ def chain_ranking_bar(
             x=list(part["value"]),
             y=list(part["_label"]),
             orientation="h",
-            name=esc(park),
+            name=park_label(park, lang),
             text=[esc(s) for s in part["_shown"]],
             textposition="outside",
             cliponaxis=False,
@@ -649,8 +763,9 @@ def trend_lines(
 ) -> go.Figure:
     """One line per park over periods of one kind; growth_pct on hover and, when known, in a lower panel."""
     name, unit, _ = _indicator_meta(indicator, lang)
-    title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('trend', lang)}"
     df = trend_df.dropna(subset=["value"]) if len(trend_df) else trend_df
+    df, unit = _scaled(df, indicator, lang) if len(df) else (df, unit)
+    title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('trend', lang)}"
     if not len(df):
         return apply_layout(_empty(go.Figure(), lang), title, subtitle, lang, legend=False)
     df = df.sort_values(["period_start", "period_end"], kind="stable")
@@ -673,12 +788,12 @@ def trend_lines(
         fig.add_scatter(
             x=[esc(p) for p in part["period_label"]],
             y=list(part["value"]),
-            name=esc(park),
+            name=park_label(park, lang),
             mode="lines+markers",
             line={"color": color, "width": 2.5},
-            legendgroup=esc(park),
+            legendgroup=park_label(park, lang),
             customdata=[[esc(s), gt] for s, gt in zip(part["_shown"], g_text, strict=True)],
-            hovertemplate=esc(park)
+            hovertemplate=park_label(park, lang)
             + "<br>%{x}: %{customdata[0]} "
             + esc(unit)
             + "<br>"
@@ -691,11 +806,11 @@ def trend_lines(
             fig.add_bar(
                 x=[esc(p) for p in part["period_label"]],
                 y=[None if pd.isna(v) else v for v in g],
-                name=esc(park),
+                name=park_label(park, lang),
                 marker_color=color,
-                legendgroup=esc(park),
+                legendgroup=park_label(park, lang),
                 showlegend=False,
-                hovertemplate=esc(park) + "<br>%{x}: %{y:+.1f}%<extra></extra>",
+                hovertemplate=park_label(park, lang) + "<br>%{x}: %{y:+.1f}%<extra></extra>",
                 row=2,
                 col=1,
             )
@@ -736,9 +851,14 @@ def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
         sub = f"{t('park_mean', lang)}{SEP}{sub}"
     prefix = ("约" if lang != "en" else "~") if qualifier == "approx" else ""
     suffix = ("余" if lang != "en" else "+") if qualifier == "at_least" else ""
+    # Big money in 亿元 / bn CNY (value and reference alike, so the delta agrees); stored figures stay in 万元.
+    divisor, unit = money_scale([value], raw_unit, lang) if _known(value) else (1.0, unit)
+    if divisor != 1:
+        value = float(value) / divisor
+        prev = float(prev) / divisor if has_prev else prev
     suffix += unit if lang != "en" or raw_unit == "%" or not unit else f" {unit}"
     v = 0.0 if value is None or pd.isna(value) else float(value)
-    valueformat = ",.0f" if abs(v) >= 1000 or v.is_integer() else ",.2~f"
+    valueformat = ",.0f" if divisor == 1 and (abs(v) >= 1000 or v.is_integer()) else ",.2~f"
     up, down = (GOOD, BAD) if direction == "higher" else (BAD, GOOD)
     relative = raw_unit != "%" and has_prev and float(prev) != 0
     return go.Indicator(

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from metrics.cli_ingest import cli_lang, open_store
+from metrics.cli_ingest import cli_text, open_store
 from metrics.config import db_path
 from metrics.export import observations_export_frame, table_csv_bytes, table_xlsx_bytes
 
 
 def _say(zh: str, en: str) -> None:
-    print(en if cli_lang() == "en" else zh, file=sys.stderr)
+    print(cli_text(zh, en), file=sys.stderr)
 
 
 def run(args) -> int:

@@ -20,6 +20,11 @@ def cli_lang() -> str:
     return "en" if os.environ.get("PARKDASH_LANG", "").lower().startswith("en") else "zh"
 
 
+def cli_text(zh: str, en: str) -> str:
+    """The message in the language of human-readable output (cli_lang)."""
+    return en if cli_lang() == "en" else zh
+
+
 def cli_actor() -> str:
     try:
         return f"cli:{getpass.getuser()}"
@@ -37,8 +42,8 @@ def open_store(db: str | None) -> Store | None:
                     raise ValueError("not a DuckDB database file")
         return Store(db)
     except (OSError, StoreError, Exception) as exc:  # noqa: BLE001 - a bad --db is reported, not a traceback
-        zh, en = "无法打开数据库", "cannot open the database"
-        print(f"{en if cli_lang() == 'en' else zh}: {db or ''} ({type(exc).__name__}: {exc})", file=sys.stderr)
+        what = cli_text("无法打开数据库", "cannot open the database")
+        print(f"{what}: {db or ''} ({type(exc).__name__}: {exc})", file=sys.stderr)
         return None
 
 
@@ -65,7 +70,7 @@ def ingest_one(store: Store, file_arg: str, skip_bad_rows: bool, actor: str) -> 
     parsed = read_file(data, Path(file_arg).name)
 
     def on_wait(zh: str, en: str) -> None:
-        print(f"{Path(file_arg).name}: {en if cli_lang() == 'en' else zh}", file=sys.stderr, flush=True)
+        print(f"{Path(file_arg).name}: {cli_text(zh, en)}", file=sys.stderr, flush=True)
 
     return store.load(parsed, skip_bad_rows=skip_bad_rows, actor=actor, on_wait=on_wait)
 

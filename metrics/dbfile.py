@@ -100,6 +100,11 @@ def _file_identity(path: Path) -> tuple[int, int, int, int] | None:
     return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+def _wal(path: Path) -> Path:
+    """The write-ahead log DuckDB keeps beside a database file."""
+    return path.with_name(path.name + ".wal")
+
+
 def _unlink(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
@@ -161,6 +166,10 @@ class DbFile:
         self._current: _ReadHandle | None = None
         self._last_read = 0.0
         self._closer: threading.Thread | None = None
+
+    def has_content(self) -> bool:
+        """True once the file exists and is not empty (its schema was published)."""
+        return self.path.exists() and self.path.stat().st_size > 0
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -244,7 +253,7 @@ class DbFile:
             self._checkpoint_old_wal(_Wait(on_wait))
             draft_path = self.path.with_name(f"{self.draft_prefix}{os.getpid()}")
             try:
-                if self.path.exists() and self.path.stat().st_size > 0:
+                if self.has_content():
                     shutil.copyfile(self.path, draft_path)
                     shutil.copymode(self.path, draft_path)
                 con = duckdb.connect(str(draft_path))
@@ -268,7 +277,7 @@ class DbFile:
         try:
             draft.con.execute("CHECKPOINT")
             draft.con.close()
-            wal = draft.path.with_name(draft.path.name + ".wal")
+            wal = _wal(draft.path)
             if wal.exists() and wal.stat().st_size > 0:  # never expected after a checkpoint and a close
                 raise OSError(f"{wal.name} left after the checkpoint")
             _unlink(wal)
@@ -279,7 +288,7 @@ class DbFile:
             raise StoreError(PUBLISH_ZH + str(exc), PUBLISH_EN + str(exc)) from exc
 
     def _discard(self, draft_path: Path) -> None:
-        for path in (draft_path, draft_path.with_name(draft_path.name + ".wal")):
+        for path in (draft_path, _wal(draft_path)):
             _unlink(path)
 
     def remove_stale_drafts(self) -> list[Path]:
@@ -291,8 +300,7 @@ class DbFile:
 
     def _checkpoint_old_wal(self, wait: _Wait) -> None:
         """Fold a `<db>.wal` left by an older version (it wrote in place) into the file before copying it."""
-        wal = self.path.with_name(self.path.name + ".wal")
-        if not wal.exists():
+        if not _wal(self.path).exists():
             return
         self.drop_read_connection()
         while True:

@@ -343,6 +343,3 @@ def observations_export_frame(store) -> pd.DataFrame:
     for col in ("period_start", "period_end"):
         frame[col] = pd.to_datetime(frame[col]).to_numpy().astype("datetime64[D]").astype(object)
     return frame.reset_index(drop=True)
-
-
-observations_frame = observations_export_frame  # the name docs/ARCHITECTURE.md gives it

@@ -43,6 +43,10 @@ ENCRYPTED = (
     "工作簿已加密，请另存为未加密的文件后再上传",
     "the workbook is encrypted (password-protected); save an unencrypted copy and upload that",
 )
+XLSX_PARTS = frozenset({"[Content_Types].xml", "xl/workbook.xml"})  # zip members every workbook has
+OLE_ENCRYPTED_STREAMS = frozenset({"EncryptionInfo", "EncryptedPackage"})  # an encrypted .xlsx inside OLE2
+OLE_WORKBOOK_STREAMS = ("Workbook", "Book")  # BIFF8, then BIFF5
+
 CORRUPT_ZIP = (
     "文件已损坏或不完整（无法读取压缩结构），请重新导出后再上传",
     "the file is corrupt or truncated (its zip structure cannot be read); export it again",
@@ -58,15 +62,15 @@ def sniff_kind(data: bytes, file_name: str = "") -> str | None:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             return None
-        return "xlsx" if {"[Content_Types].xml", "xl/workbook.xml"} <= names else None
+        return "xlsx" if XLSX_PARTS <= names else None
     if data.startswith(OLE_MAGIC):
         try:
             streams = CompoundFile(data).stream_names()
         except CfbError:
             return None
-        if streams & {"EncryptionInfo", "EncryptedPackage"}:
+        if streams & OLE_ENCRYPTED_STREAMS:
             return None
-        return "xls" if streams & {"Workbook", "Book"} else None
+        return "xls" if streams & set(OLE_WORKBOOK_STREAMS) else None
     if _looks_like_text(data):
         return "csv"
     return None
@@ -118,6 +122,13 @@ def _mismatch(what_zh: str, what_en: str) -> Reason:
     )
 
 
+def _workbook_named_csv(extension: str) -> Reason:
+    return (
+        f"文件扩展名是 .csv，但内容是 Excel 工作簿，请把扩展名改为 {extension}",
+        f"the name says .csv but the content is an Excel workbook; rename it to {extension}",
+    )
+
+
 def _check_zip(data: bytes, expected: str, lim: Limits) -> Reason | None:
     count = _central_directory_entries(data)
     if count > MAX_ZIP_MEMBERS:
@@ -132,18 +143,13 @@ def _check_zip(data: bytes, expected: str, lim: Limits) -> Reason | None:
     if reason:
         return reason
     names = {i.filename for i in infos}
-    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+    if not XLSX_PARTS <= names:
         if "word/document.xml" in names:
             return _mismatch("Word 文档", "a Word document")
         if "ppt/presentation.xml" in names:
             return _mismatch("PowerPoint 演示文稿", "a PowerPoint presentation")
         return _mismatch("压缩包", "a zip archive")
-    if expected == "csv":
-        return (
-            "文件扩展名是 .csv，但内容是 Excel 工作簿，请把扩展名改为 .xlsx",
-            "the name says .csv but the content is an Excel workbook; rename it to .xlsx",
-        )
-    return None
+    return _workbook_named_csv(".xlsx") if expected == "csv" else None
 
 
 def _central_directory_entries(data: bytes) -> int:
@@ -231,18 +237,15 @@ def _check_ole(data: bytes, expected: str) -> Reason | None:
             "文件已损坏或不完整（无法读取 Excel 97-2003 结构），请重新导出后再上传",
             "the file is corrupt or truncated (its Excel 97-2003 structure cannot be read); export it again",
         )
-    if streams & {"EncryptionInfo", "EncryptedPackage"}:
+    if streams & OLE_ENCRYPTED_STREAMS:
         return ENCRYPTED
-    workbook = next((s for s in ("Workbook", "Book") if s in streams), None)
+    workbook = next((s for s in OLE_WORKBOOK_STREAMS if s in streams), None)
     if workbook is None:
         if "WordDocument" in streams:
             return _mismatch("Word 97-2003 文档", "a Word 97-2003 document")
         return _mismatch("Office 97-2003 文件", "an Office 97-2003 file")
     if expected == "csv":
-        return (
-            "文件扩展名是 .csv，但内容是 Excel 工作簿，请把扩展名改为 .xls",
-            "the name says .csv but the content is an Excel workbook; rename it to .xls",
-        )
+        return _workbook_named_csv(".xls")
     try:
         head = cfb.read_stream_head(workbook)
     except CfbError:

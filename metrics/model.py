@@ -75,25 +75,23 @@ class IngestReport:
     rows_unchanged: int = 0  # figures equal to the current value, left alone
 
     def as_contract(self) -> dict:
-        d = {
-            k: v
-            for k, v in asdict(self).items()
-            if k
-            in (
-                "file",
-                "status",
-                "rows_loaded",
-                "missing",
-                "totals_skipped",
-                "new_parks",
-                "skipped_sheets",
-                "ignored_columns",
-            )
-        }
-        d["errors"] = [p.as_contract() for p in self.errors]
-        if self.fatal:
-            d["errors"].insert(0, {"sheet": None, "row": None, "column": None, "value": None, "message": self.fatal})
+        """The CONTRACT §5 record: the fields above `errors`, then the errors (a fatal reason first)."""
+        d = {k: v for k, v in asdict(self).items() if k in _CONTRACT_FIELDS}
+        fatal = [Problem(None, None, None, None, self.fatal)] if self.fatal else []
+        d["errors"] = [p.as_contract() for p in fatal + self.errors]
         return d
+
+
+_CONTRACT_FIELDS = (
+    "file",
+    "status",
+    "rows_loaded",
+    "missing",
+    "totals_skipped",
+    "new_parks",
+    "skipped_sheets",
+    "ignored_columns",
+)
 
 
 # Columns of an observations frame, in CONTRACT §1 order, then the extensions.

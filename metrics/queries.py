@@ -156,13 +156,18 @@ def _period_of(start, end) -> Period:
     return Period(_as_date(start), _as_date(end))
 
 
-def resolve_period(store: Store, f: Filters, catalog: Catalog | None = None) -> Period | None:
-    """f.period, or the latest period with data in scope (latest end, then longest span); None if none."""
+def resolve_period(
+    store: Store, f: Filters, catalog: Catalog | None = None, periods: list[Period] | None = None
+) -> Period | None:
+    """f.period, or the latest period with data in scope (latest end, then longest span); None if none.
+
+    `periods` is available_periods(store) when the caller has it already (saves running it again).
+    """
     if f.period is not None:
         return f.period
     cat = catalog or default_catalog()
     params = _params(f, cat, scope_indicators(f, cat))
-    ends = sorted({p.end for p in available_periods(store)}, reverse=True)
+    ends = sorted({p.end for p in (available_periods(store) if periods is None else periods)}, reverse=True)
     if not ends:
         return None
     # The newest few period ends first (cheap: older row groups are skipped), then everything.
@@ -425,11 +430,12 @@ def trend(
     says nothing, and the query then returns a few series instead of all.
     """
     cat = catalog or default_catalog()
-    period = resolve_period(store, f, cat)
+    periods = available_periods(store)  # once: both the period in view and its series come from it
+    period = resolve_period(store, f, cat, periods)
     if period is None:
         return _result(None, TREND_COLUMNS, None)
     key = series_key(period)
-    series = sorted({p for p in available_periods(store) if series_key(p) == key} | {period})
+    series = sorted({p for p in periods if series_key(p) == key} | {period})
     earlier = [year_earlier(p) for p in series]
     # Year-earlier spans share the series key, so whenever they hold data they are in the series too.
     params = _params(f, cat, [indicator], lang=lang) | _period_params(series)

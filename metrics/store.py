@@ -32,7 +32,6 @@ from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
 
 SQL_DIR = Path(__file__).parent / "sql"
 SCHEMA_VERSION = 1
-KEY_COLUMNS = ("park", "chain", "period_start", "period_end", "indicator")
 PAUSE_ENV = "PARKDASH_TEST_PAUSE_IN_LOAD"  # test hook: seconds to sleep inside a load's transaction
 
 
@@ -106,7 +105,7 @@ class Store:
 
     def _ensure_schema(self) -> None:
         """Create the schema in a new file; an existing file is checked by its first write."""
-        if self.path.exists() and self.path.stat().st_size > 0:
+        if self._file.has_content():
             return
         with self._writing():
             pass  # _writing runs schema.sql

@@ -74,6 +74,12 @@ def _row_heights(height: int) -> list[float]:
     return [cards, cards, rest * 0.48, rest * 0.52]
 
 
+def _narrow(lang: str) -> dict:
+    """Tick settings for park names in the summary's two side-by-side bar charts: English names on two
+    smaller lines, so rows about 25 px high do not overlap."""
+    return {"width": 36, "tickfont": {"size": 11}} if lang == "en" else {}
+
+
 def _lead_indicator(kpi: pd.DataFrame) -> str:
     """The indicator of the key ranking chart: the first card (catalog order) that is not a rate."""
     for ind, unit in zip(kpi["indicator"], kpi["unit"], strict=True):
@@ -120,7 +126,9 @@ def summary_figure(
 
     families = _family_cards(kpi)
     cat = default_catalog()
-    lead_name, lead_unit = cat.indicator(lead).name(lang), cat.unit_label(cat.indicator(lead).unit, lang)
+    lead_name = cat.indicator(lead).name(lang)
+    # The ranking's unit as its chart shows it (亿元 / bn CNY for big money).
+    lead_unit = charts.money_scale(ranking["value"] if len(ranking) else [], cat.indicator(lead).unit, lang)[1]
     family_titles = []
     for cid, cards in families:
         name = cat.category(cid).name(lang)
@@ -158,12 +166,14 @@ def summary_figure(
             fig.add_trace(charts.kpi_indicator(card, lang), row=row, col=col)
     if len(composite):
         fig.add_trace(charts.composite_trace(composite, lang), row=3, col=1)
+        charts.park_axis(fig, composite.sort_values("rank", kind="stable")["park"], lang, **_narrow(lang), row=3, col=1)
         fig.update_xaxes(range=[0, 112], row=3, col=1)
     if len(ranking):
         bar = charts.ranking_bar(ranking, lead, "", lang).data[0]
         bar.marker.color = charts.COLORWAY[0]
         fig.add_trace(bar, row=3, col=3)
-        fig.update_xaxes(range=charts.value_range(ranking["value"], pad=0.18), row=3, col=3)
+        charts.park_axis(fig, ranking.sort_values("rank", kind="stable")["park"], lang, **_narrow(lang), row=3, col=3)
+        fig.update_xaxes(range=charts.value_range(bar.x, pad=0.18), row=3, col=3)
     fig.update_yaxes(autorange="reversed", row=3)
     if len(scores):
         # Indicators in catalog order, parks in composite-index order (best on top).
@@ -177,6 +187,7 @@ def summary_figure(
         heat.showscale = False
         heat.textfont = {"size": 12}
         fig.add_trace(heat, row=4, col=1)
+        charts.park_axis(fig, list(dict.fromkeys(scores["park"])), lang, row=4, col=1)
         fig.update_yaxes(autorange="reversed", row=4, col=1)
         fig.update_xaxes(tickangle=-30, tickfont={"size": 11}, row=4, col=1)
     label = resolved.label(lang) if resolved else ""

@@ -233,3 +233,54 @@ def test_garbage_in_the_url_falls_back_to_defaults(app_db):
     # Reported figures only: Dongying's illustrative 走访企业 is left out, so the view says "reported".
     assert "走访企业（家）" not in metrics(at)
     assert any("均为报告数据" in md.value for md in at.markdown if "badge" in md.value)
+
+
+def test_english_shows_catalog_parks_by_english_name_but_keeps_canonical_filters(app_db):
+    en = {
+        DY: "Dongying Economic and Technological Development Zone",
+        WF: "Weifang Binhai Economic and Technological Development Zone",
+    }
+    at = open_page("pages/parks.py", params={"lang": "en"})
+    at.sidebar.multiselect(key="w_parks").set_value([DY, WF]).run()
+    assert not at.exception
+    assert specs(at)[0]["data"][0]["y"] == [en[DY], en[WF]]
+    assert at.query_params["parks"] == [DY, WF]  # the link works in both languages
+    table = at.dataframe[0].value
+    assert set(table["Park"]) == set(en.values())
+    at.sidebar.segmented_control(key="w_lang").set_value("zh").run()
+    assert specs(at)[0]["data"][0]["y"] == [DY, WF] and at.query_params["parks"] == [DY, WF]
+
+
+def test_big_revenue_cards_read_in_yi_yuan(db_path):
+    from app_data import Y2023, Y2024
+    from parsed_factory import figure, parsed
+
+    from metrics.store import Store
+
+    figs = [figure(DY, "revenue", 39_715_876.0, period=Y2024), figure(DY, "revenue", 36_000_000.0, period=Y2023)]
+    assert Store(db_path).load(parsed("big.xlsx", figs), actor="test").status == "loaded"
+    at = open_page()
+    cards = metrics(at)
+    # 3,971.59亿元: the unit in the label, as on every card (a unit inside the value is cut in a narrow card).
+    assert cards["营业收入（亿元）"][0] == "3,971.59" and cards["营业收入（亿元）"][1] == "+10.3%"
+    revenue = next(m for m in at.metric if m.label == "营业收入（亿元）")
+    assert revenue.proto.help.endswith(" = 39,715,876万元")  # the stored figure, exact, on hover
+    at.sidebar.segmented_control(key="w_lang").set_value("en").run()
+    assert metrics(at)["Operating revenue (bn CNY)"][0] == "397.16"
+    at.switch_page("pages/trends.py").run()
+    assert "bn CNY" in specs(at)[0]["layout"]["yaxis"]["title"]["text"]
+    table = at.dataframe[0].value
+    # The table (and its CSV/Excel, built from the same frame) keeps the stored unit, 万元.
+    assert "Value (10k CNY)" in table.columns and "39,715,876" in set(table["Value (10k CNY)"])
+    assert 39_715_876.0 in set(table["Value (raw) (10k CNY)"])
+
+
+def test_exported_table_keeps_wan_yuan_and_stored_park_names():
+    import pandas as pd
+
+    from metrics.catalog import default_catalog
+    from ui.widgets import export_frame
+
+    df = pd.DataFrame({"park": [DY], "indicator": ["revenue"], "value": [39_715_876.0], "display": ["39,715,876"]})
+    out = export_frame("en", default_catalog(), df, "万元")
+    assert out["Value (raw) (10k CNY)"].tolist() == [39_715_876.0] and out["Park"].tolist() == [DY]

@@ -3,13 +3,11 @@
 # ruff: noqa: F811  (app_db is a fixture imported from app_data and requested by name)
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
-from app_data import DY, app_db  # noqa: F401
-from conftest import ROOT
-from openpyxl import Workbook
+from app_data import DY, app_db, open_page  # noqa: F401
+from ingest_support import xlsx_bytes
 from streamlit.testing.v1 import AppTest
 
 from metrics.auth import PASSWORD_ENV
@@ -19,15 +17,7 @@ NEW_PARK = "青岛新区示范园"
 
 
 def workbook(rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "2024年"
-    ws.append(["园区", "年份", "营业收入(万元)", "国家级创新平台(家)", "备注"])
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes({"2024年": [["园区", "年份", "营业收入(万元)", "国家级创新平台(家)", "备注"], *rows]})
 
 
 GOOD = workbook([[NEW_PARK, 2024, 1500, "20余", ""], [DY, 2024, 1150, 12, "同上"]])
@@ -45,12 +35,7 @@ def analyst(monkeypatch):
 
 
 def upload_page(params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params.update(params or {})
-    at.run()
-    at.switch_page("pages/upload.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/upload.py", params)
 
 
 def uploader(at):
@@ -149,11 +134,7 @@ def test_data_page_lists_loads_and_undoes_and_restores(app_db, analyst):
     from metrics.store import Store
 
     seed_replacement(Store(app_db))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params.update({"parks": [DY], "family": "revenue_growth"})
-    at.run()
-    at.switch_page("pages/data.py").run()
-    assert not at.exception, at.exception
+    at = open_page("pages/data.py", {"parks": [DY], "family": "revenue_growth"})
     loads = at.dataframe[0].value
     assert list(loads["文件"]) == ["replacement.xlsx", "fixture.xlsx"]
     assert DY in at.selectbox(key="figure_pick").options[0]

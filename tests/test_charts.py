@@ -311,3 +311,70 @@ def test_value_heatmap_is_darker_for_better_even_when_lower_is_better(tmp_path, 
     )
     z = [row[0] for row in charts.heatmap(rates, "zh").data[0].z]
     assert z == [100.0, 75.0, 50.0, 25.0, 0.0]  # the lowest rate is best here
+
+
+DY_ZH, DY_EN = "东营经济技术开发区", "Dongying Economic and Technological Development Zone"
+WH_ZH, WH_EN = "威海南海新区", "Weihai Nanhai New Area"
+
+
+def big_money_frame():
+    return pd.DataFrame(
+        {
+            "rank": [1, 2, 3],
+            "park": [DY_ZH, WH_ZH, "某新园区"],
+            "value": [39_715_876.0, 25_000.0, 800.0],
+            "qualifier": ["exact", "at_least", "approx"],
+            "display": ["39,715,876", "25,000余", "约800"],
+            "unit": ["万元"] * 3,
+        }
+    )
+
+
+def test_money_scale_and_card_text():
+    assert charts.card_value(39_715_876, "exact", "万元", "zh")[0] == "3,971.59亿元"
+    assert charts.card_value(39_715_876, "exact", "万元", "en")[0] == "397.16 bn CNY"
+    assert charts.card_value(39_715_876, "at_least", "万元", "zh")[0] == "3,971.59余亿元"
+    assert charts.card_value(39_715_876, "approx", "万元", "en")[0] == "~397.16 bn CNY"
+    assert charts.card_value(25_000, "exact", "万元", "en")[0] == "250 M CNY"
+    assert charts.card_value(9_999, "exact", "万元", "zh") == ("", "万元", 1.0)  # below 1亿元: as stored
+    assert charts.card_value(39_715_876, "exact", "家", "zh") == ("", "家", 1.0)  # only money is rescaled
+
+
+@pytest.mark.parametrize("lang, unit, divisor", [("zh", "亿元", 1e4), ("en", "bn CNY", 1e5)])
+def test_big_money_charts_scale_to_yi_yuan(lang, unit, divisor):
+    df = big_money_frame()
+    fig = charts.ranking_bar(df, "revenue", "2024", lang)
+    bar = fig.data[0]
+    assert list(bar.x) == pytest.approx([v / divisor for v in df["value"]])
+    assert bar.text[0] == ("3,971.59" if lang == "zh" else "397.16")
+    assert bar.text[1] == ("2.5余" if lang == "zh" else "0.25+")
+    assert unit in fig.layout.xaxis.title.text and unit in fig.layout.title.text
+    assert "万元" not in fig.layout.xaxis.title.text and "10k CNY" not in fig.layout.xaxis.title.text
+    assert list(df["value"]) == [39_715_876.0, 25_000.0, 800.0]  # the caller's frame is untouched
+    trend = df.assign(period_start=dt.date(2024, 1, 1), period_end=dt.date(2024, 12, 31), period_label="2024")
+    line = charts.trend_lines(trend, "revenue", lang)
+    assert unit in line.layout.yaxis.title.text and max(line.data[0].y) < 4_000
+    matrix = df.assign(indicator="revenue", name="营业收入")
+    grouped = charts.grouped_bars(matrix, lang)
+    assert grouped.layout.yaxis.title.text == unit and max(grouped.data[0].y) < 4_000
+    heat = charts.heatmap(matrix, lang)
+    assert unit in heat.data[0].x[0] and heat.data[0].text[0][0] == bar.text[0]
+
+
+def test_small_money_keeps_wan_yuan():
+    df = big_money_frame().iloc[1:].assign(value=[5_000.0, 800.0], display=["5,000", "约800"])
+    fig = charts.ranking_bar(df, "revenue", "2024", "zh")
+    assert list(fig.data[0].x) == [5_000.0, 800.0] and "万元" in fig.layout.xaxis.title.text
+
+
+def test_parks_by_english_name_in_english_only():
+    df = big_money_frame()
+    assert list(charts.ranking_bar(df, "revenue", "", "en").data[0].y) == [DY_EN, WH_EN, "某新园区"]
+    assert list(charts.ranking_bar(df, "revenue", "", "zh").data[0].y) == [DY_ZH, WH_ZH, "某新园区"]
+    assert charts.display_park(EVIL, "en") == EVIL and charts.park_label(EVIL, "en") == EVIL_ESCAPED
+    assert f"Park: {DY_EN}" in charts.filters_text("en", "2024", parks=[DY_ZH])
+    assert f"园区：{DY_ZH}" in charts.filters_text("zh", "2024", parks=[DY_ZH])
+    chains = df.assign(chain=["新材料", "海洋化工", "高端装备"])
+    assert set(charts.chain_heatmap(chains, "revenue", "en").data[0].y) == {DY_EN, WH_EN, "某新园区"}
+    assert DY_EN in charts.chain_treemap(chains, "revenue", "en").data[0].labels
+    assert {t.name for t in charts.chain_ranking_bar(chains, "revenue", "en").data} == {DY_EN, WH_EN, "某新园区"}

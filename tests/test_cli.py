@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import python_env
+from ingest_support import xlsx_bytes
 
 from metrics.model import OBS_COLUMNS
 from metrics.store import Store
@@ -37,12 +38,7 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
 
 
 def write_xlsx(path: Path, rows: list[list]) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "2024年"
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
+    path.write_bytes(xlsx_bytes({"2024年": rows}))
     return path
 
 

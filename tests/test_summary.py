@@ -83,7 +83,9 @@ def test_summary_figure_holds_cards_ranking_and_comparisons(store):
     assert list(ranking.y) == list(PARKS) and list(ranking.x) == [5000.0, 3200.0, 1800.0]
     cards = {t.title.text.split("<br>")[0]: t for t in fig.data if t.type == "indicator"}
     revenue = cards["营业收入"]
-    assert revenue.value == 10000.0 and revenue.delta.reference == pytest.approx(9000.0)
+    # 10,000 万元 is shown as 1亿元, the previous year (9,000 万元) at the same scale, so the delta agrees.
+    assert revenue.value == 1.0 and revenue.delta.reference == pytest.approx(0.9)
+    assert revenue.number.suffix == "亿元" and revenue.number.valueformat == ",.2~f"
     assert "同比 2023年" in revenue.title.text
     assert list(cards)[:2] == ["营业收入", "营业收入同比增长"]  # the first two of the family, catalog order
     assert "营业收入过亿元企业数" not in cards
@@ -95,9 +97,13 @@ def test_summary_figure_holds_cards_ranking_and_comparisons(store):
 def test_summary_figure_in_english_for_one_period_and_parks(store):
     fig = summary.summary_figure(store, "en", parse_period("2023"), parks=PARKS[1:])
     assert fig.layout.title.text == "Park Indicator Dashboard · 2023"
-    assert "Park: 潍坊滨海经济技术开发区, 威海南海新区" in fig.layout.title.subtitle.text
+    # Catalog parks by their English names on the image; the filter itself took the canonical names.
+    names = ("Weifang Binhai Economic and Technological Development Zone", "Weihai Nanhai New Area")
+    assert "Park: " + ", ".join(names) in fig.layout.title.subtitle.text
     bars = [t for t in fig.data if t.type == "bar"]
-    assert set(bars[0].y) == set(PARKS[1:])
+    assert set(bars[0].y) == set(names) and set(bars[1].y) == set(names)
+    heat = next(t for t in fig.data if t.type == "heatmap")
+    assert set(heat.y) == set(names)
     assert next(a.text for a in fig.layout.annotations[:4]) == "Revenue growth"
     revenue = next(t for t in fig.data if t.type == "indicator" and t.title.text.startswith("Operating revenue"))
     assert revenue.mode == "number"  # 2022 is not in the database: no comparison
@@ -226,3 +232,22 @@ def test_cli_no_data_for_the_period_exits_1_and_leaves_no_browser_files(small_db
         assert list(tmp.iterdir()) == []
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_summary_cards_show_big_money_in_yi_yuan(tmp_path):
+    from metrics.store import Store
+
+    store = Store(tmp_path / "big.duckdb")
+    figs = [figure(PARKS[0], "revenue", 39_715_876.0, period=Y24), figure(PARKS[1], "revenue", 2_000.0, period=Y24)]
+    figs += [figure(PARKS[0], "revenue", 30_000_000.0, period=Y23, qualifier="at_least")]
+    assert store.load(parsed("big.xlsx", figs)).status == "loaded"
+    for lang, unit, divisor in (("zh", "亿元", 1e4), ("en", " bn CNY", 1e5)):
+        fig = summary.summary_figure(store, lang)
+        card = next(t for t in fig.data if t.type == "indicator")
+        assert card.number.suffix == unit and card.value == pytest.approx(39_717_876.0 / divisor)
+        assert card.delta.reference == pytest.approx(30_000_000.0 / divisor)
+        ranking = [t for t in fig.data if t.type == "bar"][1]
+        assert list(ranking.x) == pytest.approx([39_715_876.0 / divisor, 2_000.0 / divisor])
+        assert ranking.text[0] == ("3,971.59" if lang == "zh" else "397.16")
+        assert unit.strip() in fig.layout.annotations[5].text  # the ranking's title names the unit shown
+    assert store.query("SELECT max(value) AS v FROM observations")["v"].iloc[0] == 39_715_876.0  # data in 万元

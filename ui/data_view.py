@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from metrics.charts import display_park
 from metrics.periods import Period
 from metrics.store import StoreError
 from ui import cache
@@ -85,7 +86,9 @@ def figure_picker(ctx) -> dict | None:
     cat = ctx.filters.category
     indicators = [i.id for i in (ctx.catalog.in_category(cat) if cat else ctx.catalog.indicators)]
     left, middle, right = st.columns(3)
-    park = left.selectbox(t("figure_park", ctx.lang), parks, key="figure_pick")
+    park = left.selectbox(
+        t("figure_park", ctx.lang), parks, key="figure_pick", format_func=lambda p: display_park(p, ctx.lang)
+    )
     # The sidebar's chain list (already cached), not a query per park: a chain the park lacks says so below.
     chains = [""] + list(ctx.filters.chains or ctx.look("available_chains", tuple(ctx.filters.parks)))
     whole = t("whole_park_short", ctx.lang)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.catalog import Catalog, default_catalog
+from metrics.charts import display_park
 from metrics.periods import Period
 from metrics.queries import Filters
 from metrics.store import Store
@@ -125,6 +126,7 @@ def _sidebar(ctx: Context) -> None:
         t("parks", lang),
         parks,
         key="w_parks",
+        format_func=lambda p: display_park(p, lang),  # the value (and the URL) keeps the canonical name
         placeholder=t("all_parks", lang),
         on_change=state.keep,
         args=("w_parks", "parks"),

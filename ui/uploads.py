@@ -56,7 +56,7 @@ def preview_frame(ctx, frame: pd.DataFrame) -> pd.DataFrame:
     head["display"] = [display_value(v, q, ctx.lang) for v, q in zip(head["value"], head["qualifier"], strict=True)]
     head["unit"] = [ctx.catalog.indicator(i).unit for i in head["indicator"]]
     cols = ["park", "chain", "period_label", "indicator", "display", "unit", "basis", "source"]
-    return localise(ctx, head[cols]).drop(columns=t("col_indicator", ctx.lang))
+    return localise(ctx, head[cols], park_names=False).drop(columns=t("col_indicator", ctx.lang))
 
 
 def errors_frame(ctx, report) -> pd.DataFrame:

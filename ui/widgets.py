@@ -125,10 +125,13 @@ def png_state(ctx) -> tuple[bool, str]:
         return False, str(exc)
 
 
-def localise(ctx, df: pd.DataFrame) -> pd.DataFrame:
-    """Column headers in the chosen language, indicator names from the catalog, `110余` kept as text."""
+def localise(ctx, df: pd.DataFrame, *, park_names: bool = True) -> pd.DataFrame:
+    """Column headers in the chosen language, indicator names from the catalog, `110余` kept as text;
+    `park_names`: catalog parks by their English names in English (screen; downloads keep the stored names)."""
     out = df.copy()
     out.attrs = {}  # queries may attach Periods there, which Arrow cannot serialise
+    if park_names and ctx.lang == "en" and "park" in out.columns:
+        out["park"] = [charts.display_park(p, "en") for p in out["park"]]
     if "indicator" in out.columns:
         names = {i.id: i.name(ctx.lang) for i in ctx.catalog.indicators}
         if "name" in out.columns:
@@ -194,14 +197,7 @@ def table_with_downloads(
     catalog = ctx.catalog
 
     def everything() -> pd.DataFrame:
-        whole = df if full is None else full()
-        out = localise(_Frame(lang, catalog), whole)
-        return out.rename(
-            columns={
-                t("col_" + c, lang) if "col_" + c in strings() else c: _header(_Frame(lang, catalog), c, unit)
-                for c in whole.columns
-            }
-        )
+        return export_frame(lang, catalog, df if full is None else full(), unit)
 
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
@@ -221,6 +217,16 @@ def table_with_downloads(
         icon=":material/table_view:",
         key=f"xlsx_{name}",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def export_frame(lang: str, catalog, whole: pd.DataFrame, unit: str | None = None) -> pd.DataFrame:
+    """A table as its CSV/Excel download holds it: headers in `lang`, figures in the stored unit (万元, not
+    亿元) and parks by their stored names (a downloaded file loads back as the same parks)."""
+    frame = _Frame(lang, catalog)
+    out = localise(frame, whole, park_names=False)
+    return out.rename(
+        columns={t("col_" + c, lang) if "col_" + c in strings() else c: _header(frame, c, unit) for c in whole.columns}
     )
 
 
@@ -247,15 +253,28 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
         cols = st.columns(columns)
         for n, card in enumerate(part.to_dict("records")):
             ind = ctx.catalog.indicator(card["indicator"])
+            # Big money (≥ 1亿元) in 亿元 / bn CNY, named in the label as every card names its unit (a unit
+            # inside the value is cut off in a narrow card); the stored 万元 figure stays in the help.
+            divisor, unit = charts.money_scale([card.get("value")], ind.unit, ctx.lang)
+            shown = str(card.get("display") if card.get("display") is not None else "–")
+            exact = ""
+            if divisor != 1:
+                shown = charts.scaled_text(card.get("value"), card.get("qualifier"), divisor, ctx.lang)
+                raw_unit = ctx.catalog.unit_label(ind.unit, ctx.lang)
+                exact = (
+                    f" = {card.get('display')} {raw_unit}"
+                    if ctx.lang == "en"
+                    else f" = {card.get('display')}{raw_unit}"
+                )
             delta, description = None, t("no_comparable", ctx.lang)
             if _is_num(card.get("change_pct")) and ind.unit != "%":
                 delta = f"{card['change_pct']:+.1f}%"
             elif _is_num(card.get("change")):
-                delta = f"{card['change']:+,.2f}".rstrip("0").rstrip(".") + (" pp" if ind.unit == "%" else "")
+                delta = f"{card['change'] / divisor:+,.2f}".rstrip("0").rstrip(".")
+                delta += " pp" if ind.unit == "%" else ""
             if delta is not None:
                 word = t(card["comparison"], ctx.lang) if card.get("comparison") in ("yoy", "mom") else ""
                 description = f"{word} {card.get('prev_label') or ''}".strip()
-            unit = ctx.catalog.unit_label(ind.unit, ctx.lang)
             label = (
                 ind.name(ctx.lang)
                 if not unit
@@ -266,12 +285,12 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
             )
             cols[n % columns].metric(
                 label,
-                str(card.get("display") if card.get("display") is not None else "–"),
+                shown,
                 delta=delta,
                 delta_description=description,
                 border=True,
                 delta_color="normal" if ind.direction == "higher" else "inverse",
-                help=f"{label}: {how}",  # the full name too: long labels are cut in a card
+                help=f"{label}: {how}{exact}",  # the full name too: long labels are cut in a card
             )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import duckdb
 import numpy as np
@@ -14,6 +15,10 @@ from metrics.ingest.values import NumericPass, is_blank
 
 # A plain number as Arrow casts it; anything else (1,234.5, 110余, +5, spaces inside) takes the slow path.
 PLAIN_NUMBER = r"^-?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?$"
+
+# Work done on other threads while this one waits on DuckDB or runs Python: counting the file's lines, and
+# encoding the key columns (Arrow and DuckDB free the GIL).
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ingest-body")
 
 
 class DuckBody:
@@ -36,6 +41,8 @@ class DuckBody:
             con.execute("SET enable_progress_bar = false")
             with os.fdopen(handle, "wb") as out:
                 out.write(payload)
+            # The lines are counted while DuckDB parses (it frees the GIL).
+            lines = _POOL.submit(_count_lines, payload)
             # auto_detect off: every column is text, so no cell is altered by type guessing; the order of
             # the rows is the file's (DuckDB preserves insertion order).
             self.table = con.sql(
@@ -48,27 +55,39 @@ class DuckBody:
             os.unlink(path)
         self.n = self.table.num_rows
         self.width = width
-        self.row_numbers = _row_numbers(payload, skip_lines, self.n)
-        self._codes: dict[int, tuple[np.ndarray, list]] = {}
+        self.row_numbers = _row_numbers(payload, skip_lines, self.n, lines.result())
+        self._codes: dict[int, tuple[np.ndarray, list] | Future] = {}
         self._numbers: dict[int, NumericPass] = {}
 
     def _column(self, j: int) -> pa.ChunkedArray:
         return self.table.column(f"c{j}")
 
+    def prefetch(self, columns: tuple[int, ...]) -> None:
+        """Start encoding these columns on other threads; `codes` waits for them."""
+        for j in columns:
+            if j not in self._codes and 0 <= j < self.width:
+                self._codes[j] = _POOL.submit(self._encode, j)
+
     def codes(self, column: int) -> tuple[np.ndarray, list]:
-        if column not in self._codes:
-            # Chunks are encoded one by one, each with its own dictionary: unify them to one list of cells.
-            encoded = pc.dictionary_encode(self._column(column)).unify_dictionaries()
-            dictionary = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], pa.string())
-            uniques = dictionary.to_pylist() + [""]  # the last code stands for empty (null) cells
-            indices = (
-                pa.chunked_array([c.indices for c in encoded.chunks], type=pa.int32())
-                if encoded.num_chunks
-                else pa.array([], pa.int32())
-            )
-            codes = indices.fill_null(len(uniques) - 1).to_numpy().astype(np.int64)
-            self._codes[column] = (codes, uniques)
-        return self._codes[column]
+        found = self._codes.get(column)
+        if isinstance(found, Future):
+            self._codes[column] = found = found.result()
+        if found is None:
+            self._codes[column] = found = self._encode(column)
+        return found
+
+    def _encode(self, column: int) -> tuple[np.ndarray, list]:
+        # Chunks are encoded one by one, each with its own dictionary: unify them to one list of cells.
+        encoded = pc.dictionary_encode(self._column(column)).unify_dictionaries()
+        dictionary = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], pa.string())
+        uniques = dictionary.to_pylist() + [""]  # the last code stands for empty (null) cells
+        indices = (
+            pa.chunked_array([c.indices for c in encoded.chunks], type=pa.int32())
+            if encoded.num_chunks
+            else pa.array([], pa.int32())
+        )
+        codes = indices.fill_null(len(uniques) - 1).to_numpy().astype(np.int64)
+        return codes, uniques
 
     def numbers(self, column: int) -> NumericPass:
         if column not in self._numbers:
@@ -98,9 +117,12 @@ class DuckBody:
         return [["" if c is None else c for c in row.values()] for row in taken]
 
 
-def _row_numbers(payload: bytes, skip_lines: int, n: int) -> np.ndarray:
+def _count_lines(payload: bytes) -> int:
+    return payload.count(b"\n") + (0 if payload.endswith(b"\n") else 1)
+
+
+def _row_numbers(payload: bytes, skip_lines: int, n: int, lines: int) -> np.ndarray:
     """Line number (1-based) of each table row; DuckDB leaves out empty lines, so count them back in."""
-    lines = payload.count(b"\n") + (0 if payload.endswith(b"\n") else 1)
     if lines - skip_lines == n:
         return skip_lines + 1 + np.arange(n)
     raw = np.frombuffer(payload, dtype=np.uint8)

@@ -39,6 +39,8 @@ KEY_OK, KEY_EMPTY, KEY_TOTAL, KEY_BAD = 0, 1, 2, 3
 # From this many body rows on, the `file!sheet!row` texts of all rows are built in Arrow on a second thread
 # (Arrow frees the GIL) while this one resolves keys and values; the figures' texts are then one take.
 EARLY_SOURCE_ROWS = 100_000
+# From this many body rows on, the key columns of a CSV are encoded on other threads (see DuckBody.prefetch).
+PREFETCH_ROWS = 100_000
 _BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-source")
 
 
@@ -94,6 +96,11 @@ class _Sheet:
         roles = layout.roles
         self.value_columns = [roles["value"]] if layout.is_long else layout.indicators
         self.body = grid.body(layout.body_start, tuple(c.index for c in self.value_columns))
+        if hasattr(self.body, "prefetch") and self.body.n >= PREFETCH_ROWS:
+            # The key columns are encoded on other threads while this one splits the value column.
+            first = roles["indicator" if layout.is_long else "park"]
+            others = [c for r, c in roles.items() if r != "value" and c is not first]
+            self.body.prefetch(tuple(c.index for c in [first, *others]))
         self.row_numbers = self.body.row_numbers
         self.indicator_ids = list(ctx.catalog.ids)
         self.indicator_code = {iid: k for k, iid in enumerate(ctx.catalog.ids)}
@@ -237,7 +244,8 @@ class _Sheet:
         park_col = self.layout.roles["park"]
         chain_col = self.layout.roles.get("chain")
         self.new_parks: set[str] = set()
-        park_kind, park = self._resolve(park_col, rows, self._park)
+        self.new_park_at: dict[int, str] = {}  # distinct park cell (its index) -> the new park it names
+        park_kind, park = self._resolve(park_col, rows, resolve_all=self._parks)
         if chain_col is not None:
             chain_kind, chain = self._resolve(chain_col, rows, self._chain)
             # A park written once above its chains (blank cells below it) covers them.
@@ -259,37 +267,52 @@ class _Sheet:
             used = np.zeros(len(uniques) + 1, dtype=bool)
             used[(codes if len(rows) == self.body.n else codes[rows])[~totals]] = True
             for k in np.flatnonzero(used[:-1]):
-                name = unquote(text_of(uniques[k])).strip("\u3000 ")
-                if name in self.new_parks:
+                # Cells naming the same new park have the same text, so all of them resolved to it.
+                name = self.new_park_at.get(int(k))
+                if name is not None:
                     self.ctx.report.new_park(name)
         state = np.where(totals, -1, np.where(park_kind == KEY_EMPTY, 1, 0))
         return park, chain, state
 
-    def _resolve(self, column: Column, rows: np.ndarray, resolve) -> tuple[np.ndarray, Coded]:
+    def _resolve(self, column: Column, rows: np.ndarray, resolve=None, resolve_all=None) -> tuple[np.ndarray, Coded]:
         """Resolve each distinct cell of a column once; per row its kind, and the results as codes."""
         codes, uniques = self.body.codes(column.index)
-        resolved = [resolve(u) for u in uniques]
+        resolved = resolve_all(uniques) if resolve_all is not None else [resolve(u) for u in uniques]
         kinds = np.array([k for k, _ in resolved] + [KEY_EMPTY], dtype=np.int8)
         table = np.empty(len(resolved) + 1, dtype=object)
         table[:] = [n for _, n in resolved] + [None]
         at = codes if len(rows) == self.body.n else codes[rows]
         return kinds[at], Coded(at, table)
 
-    def _park(self, cell: object) -> tuple[int, str | None]:
-        text = unquote(text_of(cell))
-        if not text:
-            return KEY_EMPTY, None
-        key = _SPACES.sub("", text)
-        canonical = self.ctx.parks.get(key)
-        if canonical is not None:
-            return KEY_OK, canonical
-        if len(key) <= 16:
-            word = unicodedata.normalize("NFKC", key).casefold()
-            if word in TOTAL_WORDS or word.endswith(("合计", "总计")):
-                return KEY_TOTAL, None
-        name = text.strip("\u3000 ")
-        self.new_parks.add(name)
-        return KEY_OK, name
+    def _parks(self, uniques: list) -> list[tuple[int, str | None]]:
+        """`_park` over the distinct cells of a park column in one loop (tens of thousands in a big file),
+        noting which cells name new parks."""
+        parks, spaces, new_at, out = self.ctx.parks, _SPACES.sub, self.new_park_at, []
+        for k, cell in enumerate(uniques):
+            if type(cell) is str:  # text_of and unquote, inline
+                text = cell.strip()
+                if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+                    text = text[1:]
+            else:
+                text = unquote(text_of(cell))
+            if not text:
+                out.append((KEY_EMPTY, None))
+                continue
+            key = spaces("", text)
+            canonical = parks.get(key)
+            if canonical is not None:
+                out.append((KEY_OK, canonical))
+                continue
+            if len(key) <= 16:
+                word = unicodedata.normalize("NFKC", key).casefold()
+                if word in TOTAL_WORDS or word.endswith(("合计", "总计")):
+                    out.append((KEY_TOTAL, None))
+                    continue
+            name = text.strip("\u3000 ")
+            self.new_parks.add(name)
+            new_at[k] = name
+            out.append((KEY_OK, name))
+        return out
 
     @staticmethod
     def _chain(cell: object) -> tuple[int, str | None]:
@@ -492,8 +515,6 @@ class _Sheet:
                     rows[i], ind_col, cell, "未知指标（不在指标目录中）", "unknown indicator (not in the catalog)"
                 )
         n = len(rows)
-        values, qualifiers = np.full(n, np.nan), np.zeros(n, dtype=np.int8)
-        indicator = np.zeros(n, dtype=np.int16)
         # One group per (indicator, written unit): each is read with one unit and one factor. The group
         # code names its indicator and unit (code = indicator code x units + unit code), so the plain
         # numbers of every group are scaled in one vectorised pass; only the few cells that are not plain
@@ -505,8 +526,9 @@ class _Sheet:
         valid = group >= 0
         present = np.flatnonzero(np.bincount(group[valid])) if valid.any() else []
         n_groups = int(present[-1]) + 1 if len(present) else 0
-        factor_of = np.full(n_groups, np.nan)
-        code_of = np.zeros(n_groups, dtype=np.int16)
+        # Per group its factor and indicator; one more entry (NaN, 0) for code -1, the rows of no group.
+        factor_of = np.full(n_groups + 1, np.nan)
+        code_of = np.zeros(n_groups + 1, dtype=np.int16)
         info: dict[int, tuple] = {}
         for g in present:  # bincount, not unique: the groups are few small numbers, no sort needed
             ind_id, bracket_unit = ind_info.table[g // n_units]
@@ -527,31 +549,28 @@ class _Sheet:
                     )
                 continue
             factor_of[g], code_of[g] = factor, self.indicator_code[ind_id]
-        if n_groups:
-            ok = valid & ~np.isnan(factor_of[np.where(valid, group, 0)])
-            at = group[ok]
-            multiplier = factor_of[at]
-            percent = self._percent_rows(value_col.index, rows)
-            if percent is not None:
-                multiplier = np.where(percent[ok], 100.0, multiplier)
-            whole = len(rows) == self.body.n
-            sel = rows[ok]
-            plain = first_pass.values if whole and ok.all() else first_pass.values[sel]
-            values[ok] = plain * multiplier
-            indicator[ok] = code_of[at]
-            empty = first_pass.empty[sel]
-            self.ctx.report.report.missing += int(empty.sum())
-            slow_at = np.flatnonzero(ok)[first_pass.slow[sel] & ~empty]
-            slow_group = group[slow_at]
-            for g in np.flatnonzero(np.bincount(slow_group, minlength=n_groups)) if len(slow_at) else []:
-                ind_id, ind, factor = info[int(g)]
-                pos = slow_at[slow_group == g]
-                sub = rows[pos]
-                parsed = read_values(
-                    first_pass.take(sub), ind.unit, factor, percent[pos] if percent is not None else None
-                )
-                self._collect(rows, value_col, ind_id, pos, parsed, None)
-                values[pos], qualifiers[pos] = parsed.values, parsed.qualifiers
+        multiplier = factor_of[group]  # NaN where the row belongs to no group that can be read
+        ok = ~np.isnan(multiplier)
+        percent = self._percent_rows(value_col.index, rows)
+        if percent is not None:
+            multiplier = np.where(percent & ok, 100.0, multiplier)
+        whole = n == self.body.n
+        # NaN (no figure) stays NaN, and so does every row of no readable group.
+        values = (first_pass.values if whole else first_pass.values[rows]) * multiplier
+        qualifiers = np.zeros(n, dtype=np.int8)
+        indicator = code_of[group]
+        empty = first_pass.empty if whole else first_pass.empty[rows]
+        self.ctx.report.report.missing += int(np.count_nonzero(empty & ok))
+        slow_at = np.flatnonzero((first_pass.slow if whole else first_pass.slow[rows]) & ~empty & ok)
+        slow_group = group[slow_at]
+        for g in np.flatnonzero(np.bincount(slow_group)) if len(slow_at) else []:
+            ind_id, ind, factor = info[int(g)]
+            pos = slow_at[slow_group == g]
+            parsed = read_values(
+                first_pass.take(rows[pos]), ind.unit, factor, percent[pos] if percent is not None else None
+            )
+            self._collect(rows, value_col, ind_id, pos, parsed, None)
+            values[pos], qualifiers[pos] = parsed.values, parsed.qualifiers
         yield indicator, np.arange(n), values, qualifiers, None
 
 
