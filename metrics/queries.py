@@ -486,6 +486,24 @@ def available_periods(store: Store) -> list[Period]:
     return [_period_of(s, e) for s, e in zip(df["period_start"], df["period_end"], strict=True)]
 
 
+def period_coverage(store: Store) -> list[tuple[Period, int]]:
+    """Every period with data and its number of figures, newest first."""
+    df = store.query(sql("q_available_periods"), {})
+    return [
+        (_period_of(s, e), int(n))
+        for s, e, n in zip(df["period_start"], df["period_end"], df["n_observations"], strict=True)
+    ]
+
+
+def default_period(coverage: list[tuple[Period, int]]) -> Period | None:
+    """The period a view opens on: the newest holding at least half as many figures as the fullest one,
+    so that a year with three early figures does not open as an almost empty view."""
+    if not coverage:
+        return None
+    enough = max(n for _, n in coverage) / 2
+    return next(p for p, n in coverage if n >= enough)
+
+
 def period_kinds_available(store: Store) -> list[str]:
     """Kinds of period with data (year, half, quarter, ytd, month, custom), most recent kind first."""
     kinds: dict[str, None] = {}

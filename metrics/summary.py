@@ -104,8 +104,11 @@ def summary_figure(
     """The summary as one Plotly figure; SummaryUnavailable when there is nothing to show."""
     if store.is_empty():
         raise SummaryUnavailable(*_T["empty_db"])
-    f = queries.Filters(period=period, parks=tuple(parks))
+    f = queries.Filters(period=period or queries.default_period(queries.period_coverage(store)), parks=tuple(parks))
     kpi = queries.kpi_cards(store, f, lang)
+    if kpi.empty and period is None:  # the parks asked for have nothing in the usual period: their latest one
+        f = queries.Filters(period=None, parks=tuple(parks))
+        kpi = queries.kpi_cards(store, f, lang)
     if kpi.empty:
         periods = queries.available_periods(store)[:8]
         raise SummaryUnavailable(

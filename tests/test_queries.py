@@ -577,3 +577,10 @@ def test_latest_period_follows_the_filters(db_path):
         )
     )
     assert q.resolve_period(store, q.Filters(parks=("old",))) == Period(*years[0])  # beyond the newest three
+
+
+def test_default_period_is_the_newest_well_covered_one():
+    y = [Period(dt.date(year, 1, 1), dt.date(year, 12, 31)) for year in (2025, 2024, 2023)]
+    assert q.default_period([(y[0], 3), (y[1], 100), (y[2], 90)]) == y[1]
+    assert q.default_period([(y[0], 60), (y[1], 100)]) == y[0]
+    assert q.default_period([]) is None

@@ -61,11 +61,11 @@ def lookup(name: str, store_: Store, version, *args):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _coverage(path: str, version, _store):
-    return queries.run(_store, "q_available_periods", {})
+    return queries.period_coverage(_store)
 
 
 def period_coverage(store_: Store, version):
-    """Every period with data and its figure count (period_start, period_end, n_observations), newest first."""
+    """Every period with data and its number of figures, newest first (cached)."""
     return _coverage(str(db_path()), version, store_)
 
 

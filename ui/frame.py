@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-import pandas as pd
 import streamlit as st
 
+from metrics import queries
 from metrics.catalog import Catalog, default_catalog
 from metrics.charts import display_park
 from metrics.periods import Period
@@ -182,15 +182,6 @@ def _keep_lang() -> None:
 
 
 def _periods(ctx: Context) -> tuple[list[Period], Period | None]:
-    """Periods with data, newest first, and the default: the newest one holding at least half as many
-    figures as the fullest period (so a year with three early figures does not open as an empty view)."""
-    cover = cache.period_coverage(ctx.store, ctx.version)
-    periods = [
-        Period(pd.Timestamp(s).date(), pd.Timestamp(e).date())
-        for s, e in zip(cover["period_start"], cover["period_end"], strict=True)
-    ]
-    if not periods:
-        return [], None
-    enough = cover["n_observations"].max() / 2
-    default = next(p for p, n in zip(periods, cover["n_observations"], strict=True) if n >= enough)
-    return periods, default
+    """Periods with data, newest first, and the one a view opens on (queries.default_period)."""
+    coverage = cache.period_coverage(ctx.store, ctx.version)
+    return [p for p, _ in coverage], queries.default_period(coverage)
