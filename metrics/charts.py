@@ -375,6 +375,20 @@ def _bar_height(n: int, parks: Iterable[object] = (), lang: str = "zh") -> int:
     return max(360, 140 + (46 if wrapped else 34) * n)
 
 
+def _indicator_values(
+    df: pd.DataFrame, indicator: str, lang: str, positive_only: bool = False
+) -> tuple[pd.DataFrame, str, str]:
+    """The rows of a one-indicator frame that have a value (money scaled to 亿元 when large), its name and unit."""
+    name, unit, _ = _indicator_meta(indicator, lang)
+    if len(df):
+        df = df.dropna(subset=["value"])
+    if positive_only and len(df):
+        df = df[df["value"] > 0]
+    if len(df):
+        df, unit = _scaled(df, indicator, lang)
+    return df, name, unit
+
+
 def ranking_bar(
     ranking_df: pd.DataFrame,
     indicator: str,
@@ -385,9 +399,7 @@ def ranking_bar(
     subtitle: str | None = None,
 ) -> go.Figure:
     """Horizontal bars of one indicator by park, best on top, labelled with `display` (e.g. 110余)."""
-    name, unit, _ = _indicator_meta(indicator, lang)
-    df = ranking_df.dropna(subset=["value"]) if len(ranking_df) else ranking_df
-    df, unit = _scaled(df, indicator, lang) if len(df) else (df, unit)
+    df, name, unit = _indicator_values(ranking_df, indicator, lang)
     title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('ranking', lang)}"
     subtitle = period_label if subtitle is None else subtitle
     fig = go.Figure()
@@ -633,9 +645,7 @@ def chain_heatmap(
     chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh", *, title: str | None = None, subtitle: str = ""
 ) -> go.Figure:
     """Parks × industrial chains for one indicator, labelled with `display`."""
-    name, unit, _ = _indicator_meta(indicator, lang)
-    df = chain_matrix_df.dropna(subset=["value"]) if len(chain_matrix_df) else chain_matrix_df
-    df, unit = _scaled(df, indicator, lang) if len(df) else (df, unit)
+    df, name, unit = _indicator_values(chain_matrix_df, indicator, lang)
     title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_heat', lang)}"
     fig = go.Figure()
     if not len(df):
@@ -666,10 +676,7 @@ def chain_treemap(
     chain_matrix_df: pd.DataFrame, indicator: str, lang: str = "zh", *, title: str | None = None, subtitle: str = ""
 ) -> go.Figure:
     """Park → chain treemap sized by one indicator (positive values only; a treemap cannot show others)."""
-    name, unit, _ = _indicator_meta(indicator, lang)
-    df = chain_matrix_df.dropna(subset=["value"]) if len(chain_matrix_df) else chain_matrix_df
-    df = df[df["value"] > 0] if len(df) else df
-    df, unit = _scaled(df, indicator, lang) if len(df) else (df, unit)
+    df, name, unit = _indicator_values(chain_matrix_df, indicator, lang, positive_only=True)
     title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_tree', lang)}"
     fig = go.Figure()
     if not len(df):
@@ -724,9 +731,7 @@ def chain_ranking_bar(
     top: int | None = 20,
 ) -> go.Figure:
     """Chains across parks ranked on one indicator, best on top, coloured by park."""
-    name, unit, _ = _indicator_meta(indicator, lang)
-    df = chain_ranking_df.dropna(subset=["value"]) if len(chain_ranking_df) else chain_ranking_df
-    df, unit = _scaled(df, indicator, lang) if len(df) else (df, unit)
+    df, name, unit = _indicator_values(chain_ranking_df, indicator, lang)
     title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('chain_rank', lang)}"
     fig = go.Figure()
     if not len(df):
@@ -762,9 +767,7 @@ def trend_lines(
     trend_df: pd.DataFrame, indicator: str, lang: str = "zh", *, title: str | None = None, subtitle: str = ""
 ) -> go.Figure:
     """One line per park over periods of one kind; growth_pct on hover and, when known, in a lower panel."""
-    name, unit, _ = _indicator_meta(indicator, lang)
-    df = trend_df.dropna(subset=["value"]) if len(trend_df) else trend_df
-    df, unit = _scaled(df, indicator, lang) if len(df) else (df, unit)
+    df, name, unit = _indicator_values(trend_df, indicator, lang)
     title = title or f"{_with_unit(name, unit, lang)}{SEP}{t('trend', lang)}"
     if not len(df):
         return apply_layout(_empty(go.Figure(), lang), title, subtitle, lang, legend=False)
