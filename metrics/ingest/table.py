@@ -124,6 +124,12 @@ class _Sheet:
             self.grid.sheet, int(self.row_numbers[pos]), column.text if column else None, value, zh, en
         )
 
+    def refuse_cells(self, rows: np.ndarray, bad: np.ndarray, column: Column, zh: str, en: str) -> None:
+        """Mark the rows where `bad` holds as errors, each reported with the cell's text and one message."""
+        for i in np.flatnonzero(bad):
+            self.bad[i] = True
+            self.problem(rows[i], column, self.cell(column, rows[i]), zh, en)
+
     def figures(self) -> Block | None:
         roles = self.layout.roles
         rows = self._data_rows()
@@ -378,15 +384,13 @@ class _Sheet:
             return (KEY_OK, code) if code is not None else (KEY_BAD, -1)
 
         kinds, codes = self._resolve(col, rows, resolve)
-        for i in np.flatnonzero(kinds == KEY_BAD):
-            self.bad[i] = True
-            self.problem(
-                rows[i],
-                col,
-                self.cell(col, rows[i]),
-                "数值限定应为 exact、at_least 或 approx",
-                "qualifier must be exact, at_least or approx",
-            )
+        self.refuse_cells(
+            rows,
+            kinds == KEY_BAD,
+            col,
+            "数值限定应为 exact、at_least 或 approx",
+            "qualifier must be exact, at_least or approx",
+        )
         return np.array([-1 if c is None else c for c in codes.table], dtype=np.int8)[codes.codes]
 
     def _date_columns(self, rows: np.ndarray) -> tuple[Coded, Coded]:
@@ -395,9 +399,7 @@ class _Sheet:
         for role in ("period_start", "period_end"):
             col = self.layout.roles[role]
             kinds, dates = self._resolve(col, rows, _date_of)
-            for i in np.flatnonzero(kinds != KEY_OK):
-                self.bad[i] = True
-                self.problem(rows[i], col, self.cell(col, rows[i]), "无法识别的日期", "not a date")
+            self.refuse_cells(rows, kinds != KEY_OK, col, "无法识别的日期", "not a date")
             coded.append(dates)
         return coded[0], coded[1]
 
@@ -423,15 +425,13 @@ class _Sheet:
             return (KEY_OK, word) if word else (KEY_BAD, None)
 
         kinds, names = self._resolve(col, rows, resolve)
-        for i in np.flatnonzero(kinds == KEY_BAD):
-            self.bad[i] = True
-            self.problem(
-                rows[i],
-                col,
-                self.cell(col, rows[i]),
-                "数据性质应为“报告”或“示意”",
-                "basis must be 报告/reported or 示意/illustrative",
-            )
+        self.refuse_cells(
+            rows,
+            kinds == KEY_BAD,
+            col,
+            "数据性质应为“报告”或“示意”",
+            "basis must be 报告/reported or 示意/illustrative",
+        )
         return names
 
     def _reference(self, rows: np.ndarray) -> Coded:
