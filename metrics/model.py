@@ -13,6 +13,9 @@ QUALIFIERS = ("exact", "at_least", "approx")
 BASES = ("reported", "illustrative")  # reported = from a published source; illustrative = made up to show trends
 
 
+_OPTIONAL_TEXT = ("chain", "reference")
+
+
 @dataclass(frozen=True)
 class Observation:
     park: str
@@ -115,7 +118,9 @@ class ParsedFile:
 
     `frame` holds only figures from rows without errors; rows with an error are named in
     `report.errors` and counted in `report.skipped_rows`. Columnar because a file may hold
-    millions of figures, too many for one Python object each.
+    millions of figures, too many for one Python object each: columns repeating a few values
+    are Categoricals, and an empty chain or reference is missing (NaN), not None;
+    `observations` gives records with None.
     """
 
     frame: pandas.DataFrame
@@ -126,4 +131,8 @@ class ParsedFile:
     @property
     def observations(self) -> list[Observation]:
         """The figures as records (for tests and small files)."""
-        return [Observation(**row) for row in self.frame.to_dict("records")]
+        # chain and reference are Categoricals whose missing entries are NaN: a record says None.
+        return [
+            Observation(**{k: (None if v != v else v) if k in _OPTIONAL_TEXT else v for k, v in row.items()})
+            for row in self.frame.to_dict("records")
+        ]

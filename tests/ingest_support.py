@@ -42,4 +42,4 @@ def read_xlsx(sheets: dict[str, list[list]], name: str = "test.xlsx", **kwargs):
 
 def figures(parsed) -> dict[tuple, tuple]:
     """(park, chain, indicator) -> (value, qualifier) for a parsed file with one period."""
-    return {(r.park, r.chain, r.indicator): (r.value, r.qualifier) for r in parsed.frame.itertuples()}
+    return {(r.park, r.chain, r.indicator): (r.value, r.qualifier) for r in parsed.observations}

@@ -63,7 +63,11 @@ def test_long_csv():
     assert parsed.report.errors == []
     frame = parsed.frame.sort_values(["indicator", "period_start"])
     assert frame.value.tolist() == [15000, 25000, 88]
-    assert frame.chain.tolist() == ["新材料", "新材料", None]
+    assert [o.chain for o in sorted(parsed.observations, key=lambda o: (o.indicator, o.period_start))] == [
+        "新材料",
+        "新材料",
+        None,
+    ]
 
 
 def test_blank_lines_keep_row_numbers_as_the_file_has_them():
@@ -80,6 +84,23 @@ def test_ragged_rows_and_quoted_line_breaks_are_still_read():
     assert parsed.report.errors == []
     assert sorted(parsed.frame.value) == [1, 2]
     assert parsed.report.missing == 1
+
+
+def test_rows_after_a_value_spanning_lines_are_numbered_as_excel_shows_them():
+    # Excel shows the quoted two-line note as one row (row 2), so 潍坊滨海区 is row 3 and the bad value row 4.
+    text = (
+        '园区,年份,走访企业,备注\n东营经开区,2024,1,"第一行\n第二行"\n潍坊滨海区,2024,"1,200",\n威海南海新区,2024,x,\n'
+    )
+    parsed = read_file(text.encode(), "m.csv")
+    assert [(p.row, p.value) for p in parsed.report.errors] == [(4, "x")]
+    assert sorted(parsed.frame.source) == ["m.csv!!2", "m.csv!!3"]
+
+
+def test_quoted_thousands_and_blank_lines_keep_the_fast_path_numbering():
+    text = '园区,年份,走访企业\n\n东营经开区,2024,"1,300"\n\n潍坊滨海区,2024,x\n\n'
+    parsed = read_file(text.encode(), "q.csv")
+    assert [(p.row, p.value) for p in parsed.report.errors] == [(5, "x")]
+    assert list(parsed.frame.source) == ["q.csv!!3"] and list(parsed.frame.value) == [1300]
 
 
 def test_export_layout_reads_back_dates_qualifiers_and_quoted_formulas():

@@ -34,7 +34,7 @@ def test_statistics_office_export(fixtures_dir):
     assert got[(WH, None, "revenue_yoy")] == (6.5, "exact")  # text 6.5%
     rows = parsed.frame[(parsed.frame.park == DY) & (parsed.frame.indicator == "revenue")]
     assert rows.source.tolist() == [f"{name}!主要指标!6"]
-    assert rows.basis.tolist() == ["reported"] and rows.reference.tolist() == [None]
+    assert rows.basis.tolist() == ["reported"] and rows.reference.isna().tolist() == [True]
 
 
 def test_two_row_header_without_merges_and_group_after_child():

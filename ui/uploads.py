@@ -49,6 +49,7 @@ def _progress(bar, lang: str, name: str):
 def preview_frame(ctx, frame: pd.DataFrame) -> pd.DataFrame:
     """The first figures as they would be stored, with display names, periods and `110余`."""
     head = frame.head(PREVIEW_ROWS).copy()
+    head["chain"] = head["chain"].astype(object).where(head["chain"].notna(), None)  # NaN shows as "nan"
     head["period_label"] = [
         period_label(pd.Timestamp(s).date(), pd.Timestamp(e).date(), ctx.lang)
         for s, e in zip(head["period_start"], head["period_end"], strict=True)

@@ -19,6 +19,7 @@ from metrics.config import limits as current_limits
 from metrics.ingest.budget import LimitExceeded, SheetBudget
 from metrics.ingest.csvfile import UndecodableText, csv_grid
 from metrics.ingest.grid import Block, Context
+from metrics.ingest.memory import small_pages
 from metrics.ingest.report import ReportBuilder
 from metrics.ingest.table import read_grid
 from metrics.ingest.xlsx import workbook_grids
@@ -64,7 +65,7 @@ def read_file(
     notify = progress or (lambda fraction, message: None)
     name = PurePosixPath(file_name.replace("\\", "/")).name or file_name
     builder = ReportBuilder(name)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool, small_pages():
         # hashlib releases the GIL on large buffers: the digest costs nothing while the file is read.
         digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
         parsed = _read(data, name, catalog, limits, notify, builder)

@@ -11,7 +11,7 @@ from metrics.ingest.values import NumericPass, numeric_pass
 
 
 class Body(Protocol):
-    """What reading a table needs from its rows; `ArrayBody` in memory, `DuckBody` for large CSV."""
+    """What reading a table needs from its rows; `ArrayBody` in memory, `CsvBody` for CSV."""
 
     n: int
     row_numbers: np.ndarray  # spreadsheet row number (1-based, as Excel shows it) of each body row

@@ -7,12 +7,11 @@ import csv
 import io
 from collections import Counter
 
-import duckdb
 import numpy as np
 
 from metrics.ingest.body import ArrayBody, Body
 from metrics.ingest.budget import SheetBudget
-from metrics.ingest.duckbody import DuckBody
+from metrics.ingest.csvbody import CsvBody, RaggedRows
 from metrics.ingest.grid import Grid
 from metrics.ingest.layout import HEADER_SEARCH_ROWS
 
@@ -70,7 +69,7 @@ def rows_grid(rows: list[list[str]]) -> np.ndarray:
 
 
 def detect_encoding(head: bytes) -> str:
-    """Encoding judged from the head of the file; DuckDB checks the rest of a UTF-8 file as it reads."""
+    """Encoding judged from the head of the file; Arrow checks the rest of a UTF-8 file as it reads."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -83,7 +82,7 @@ def detect_encoding(head: bytes) -> str:
 
 
 def csv_grid(data: bytes, budget: SheetBudget) -> Grid:
-    """The head of a CSV as a grid (to find the header); the rows below it load through DuckDB."""
+    """The head of a CSV as a grid (to find the header); the rows below it load through Arrow (csvbody)."""
     encoding = detect_encoding(data[:HEAD_BYTES])
     text = data[:HEAD_BYTES].decode(encoding, "ignore") if encoding.startswith("utf-8") else decode(data)[0]
     delimiter = sniff_delimiter(text)
@@ -94,17 +93,17 @@ def csv_grid(data: bytes, budget: SheetBudget) -> Grid:
     def load_body(start: int, value_columns: tuple[int, ...] = ()) -> Body:
         payload = data if encoding.startswith("utf-8") else text.encode("utf-8")
         try:
-            body = DuckBody(payload, start, width, delimiter, value_columns)
-        except duckdb.Error:
+            body = CsvBody(payload, start, width, delimiter, value_columns)
+        except RaggedRows:
             full, found = decode(data)
             body = None
             if not found.startswith("utf-8"):
                 try:  # UTF-8 only in its head: GB18030 after all
-                    body = DuckBody(full.encode("utf-8"), start, width, delimiter, value_columns)
-                except duckdb.Error:
+                    body = CsvBody(full.encode("utf-8"), start, width, delimiter, value_columns)
+                except RaggedRows:
                     pass
             if body is None:
-                # Ragged rows, quotes spanning lines...: Python's csv module reads what DuckDB refuses.
+                # Ragged rows, stray quotes...: Python's csv module reads what Arrow refuses.
                 cells = rows_grid(list(csv.reader(io.StringIO(full), delimiter=delimiter)))
                 body = ArrayBody(cells[start:], start + 1)
         budget.take(body.n, width)

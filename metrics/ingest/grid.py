@@ -63,25 +63,17 @@ class Block:
 class Coded:
     """A column per row as codes into a small table of results; code -1 means the table's last entry."""
 
-    codes: np.ndarray  # int64, one per row
+    codes: np.ndarray  # integers, one per row
     table: np.ndarray  # object
 
     @classmethod
     def constant(cls, n: int, value: object) -> Coded:
         table = np.empty(2, dtype=object)
         table[:] = [value, None]
-        return cls(np.zeros(n, dtype=np.int64), table)
+        return cls(np.zeros(n, dtype=np.int8), table)
 
     def take(self, keep: np.ndarray) -> Coded:
         return Coded(self.codes[keep], self.table)
-
-    def at(self, pos: np.ndarray) -> np.ndarray:
-        """The results at the given positions, as an object array (one take, no Python loop)."""
-        if all(v is None for v in self.table):
-            return np.empty(len(pos), dtype=object)  # already all None: no take at all
-        if len(pos) > len(self.codes):  # a wide table: objects per row first, then one take per figure
-            return self.table[self.codes][pos]
-        return self.table[self.codes[pos]]
 
     def categorical(self, pos: np.ndarray) -> pd.Categorical:
         """The results at the given positions as a pandas Categorical: codes only, no object per row."""

@@ -36,11 +36,11 @@ _TITLE_UNIT = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
 
 KEY_OK, KEY_EMPTY, KEY_TOTAL, KEY_BAD = 0, 1, 2, 3
 
-# From this many body rows on, the `file!sheet!row` texts of all rows are built in Arrow on a second thread
-# (Arrow frees the GIL) while this one resolves keys and values; the figures' texts are then one take.
+# From this many body rows on, the `file!sheet!row` texts are built in Arrow on a second thread (Arrow frees
+# the GIL) while this one resolves keys and values. A wide table formats every body row (each is taken once
+# per indicator column); a table with one value column formats the rows whose value is not empty, which
+# are its figures unless a row has an error (then the figures' texts are taken from them).
 EARLY_SOURCE_ROWS = 100_000
-# From this many body rows on, the key columns of a CSV are encoded on other threads (see DuckBody.prefetch).
-PREFETCH_ROWS = 100_000
 _BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-source")
 
 
@@ -96,11 +96,6 @@ class _Sheet:
         roles = layout.roles
         self.value_columns = [roles["value"]] if layout.is_long else layout.indicators
         self.body = grid.body(layout.body_start, tuple(c.index for c in self.value_columns))
-        if hasattr(self.body, "prefetch") and self.body.n >= PREFETCH_ROWS:
-            # The key columns are encoded on other threads while this one splits the value column.
-            first = roles["indicator" if layout.is_long else "park"]
-            others = [c for r, c in roles.items() if r != "value" and c is not first]
-            self.body.prefetch(tuple(c.index for c in [first, *others]))
         self.row_numbers = self.body.row_numbers
         self.indicator_ids = list(ctx.catalog.ids)
         self.indicator_code = {iid: k for k, iid in enumerate(ctx.catalog.ids)}
@@ -108,9 +103,13 @@ class _Sheet:
         m = _TITLE_UNIT.search(layout.title_text.replace(" ", ""))
         self.title_unit = m[1] if m else None
         self.source_prefix = f"{ctx.file_name}!{grid.sheet}!"
-        self.early_source: Future | None = None
-        if self.body.n >= EARLY_SOURCE_ROWS:
-            self.early_source = _BACKGROUND.submit(_source_texts, self.source_prefix, self.row_numbers)
+        self.early_source: tuple[np.ndarray, Future] | None = None
+        if self.body.n >= EARLY_SOURCE_ROWS and len(self.value_columns) > 1:
+            self.start_source(np.arange(self.body.n))
+
+    def start_source(self, at: np.ndarray) -> None:
+        """Format the texts of the body rows `at` on the background thread."""
+        self.early_source = (at, _BACKGROUND.submit(_source_texts, self.source_prefix, self.row_numbers[at]))
 
     def cell(self, column: Column, pos: int) -> object:
         """The cell as written at body row `pos` (for messages)."""
@@ -133,6 +132,8 @@ class _Sheet:
     def figures(self) -> Block | None:
         roles = self.layout.roles
         rows = self._data_rows()
+        if self.early_source is None and len(rows) >= EARLY_SOURCE_ROWS:
+            self.start_source(rows[~self.values_empty[rows]])
         park, chain, park_state = self._keys(rows)
         # Totals rows are dropped here, and rows whose only content was a blank-looking park cell.
         keep = (park_state >= 0) & ~((park_state == 1) & self.values_empty[rows])
@@ -160,8 +161,8 @@ class _Sheet:
                 pos, values, quals = pos[m], values[m], quals[m]
             codes = ind if isinstance(ind, np.ndarray) else np.full(len(pos), ind, dtype=np.int16)
             kept.append((codes, pos, values, quals, period))
-        pos = np.concatenate([k[1] for k in kept])
-        indicator = np.concatenate([k[0] for k in kept])
+        pos = _joined([k[1] for k in kept])
+        indicator = _joined([k[0] for k in kept])
         source = self._source(rows, pos, single_pass=len(kept) == 1)
         if any(k[4] is not None for k in kept):
             # Columns with their own period (a period written in the header) replace the row's period.
@@ -177,20 +178,20 @@ class _Sheet:
             period_end = Coded(np.concatenate(codes), end_table).categorical(whole)
         else:
             period_start, period_end = starts.categorical(pos), ends.categorical(pos)
-        # Columns repeating a few values are Categoricals (codes, no object per figure); chain and
-        # reference stay object arrays because their empty value is None.
+        # Columns repeating a few values are Categoricals (codes, no object per figure); an empty chain
+        # or reference is a missing category (NaN), stored as NULL.
         return Block(
             {
                 "park": park.categorical(pos),
-                "chain": chain.at(pos),
+                "chain": chain.categorical(pos),
                 "period_start": period_start,
                 "period_end": period_end,
                 "indicator": pd.Categorical.from_codes(indicator, categories=self.indicator_ids),
-                "value": np.concatenate([k[2] for k in kept]),
-                "qualifier": pd.Categorical.from_codes(np.concatenate([k[3] for k in kept]), categories=QUALIFIERS),
+                "value": _joined([k[2] for k in kept]),
+                "qualifier": pd.Categorical.from_codes(_joined([k[3] for k in kept]), categories=QUALIFIERS),
                 "source": source,
                 "basis": basis.categorical(pos),
-                "reference": reference.at(pos),
+                "reference": reference.categorical(pos),
             }
         )
 
@@ -199,11 +200,12 @@ class _Sheet:
         (pandas' "str" dtype, so that pandas need not copy it)."""
         pool = pa.system_memory_pool()
         if self.early_source is not None:
-            texts = self.early_source.result()  # every body row's text, built while the rest was read
+            formatted, texts = self.early_source[0], self.early_source[1].result()
             at = rows[pos]
-            if single_pass and len(at) == len(texts):
-                return texts  # one pass holds sorted distinct rows: as many as all of them are all of them
-            return pc.take(texts, pa.array(at), memory_pool=pool)
+            if len(at) == len(formatted) and (at == formatted).all():
+                return texts
+            # `formatted` is ascending and holds every figure's row
+            return pc.take(texts, pa.array(np.searchsorted(formatted, at)), memory_pool=pool)
         # A wide table repeats each row once per indicator column: format every row once, then take.
         # A long table has one figure per row at most: format the figures' rows directly.
         numbers = self.row_numbers[rows[pos]] if single_pass else self.row_numbers[rows]
@@ -277,7 +279,7 @@ class _Sheet:
                 name = self.new_park_at.get(int(k))
                 if name is not None:
                     self.ctx.report.new_park(name)
-        state = np.where(totals, -1, np.where(park_kind == KEY_EMPTY, 1, 0))
+        state = np.where(totals, np.int8(-1), (park_kind == KEY_EMPTY).astype(np.int8))
         return park, chain, state
 
     def _resolve(self, column: Column, rows: np.ndarray, resolve=None, resolve_all=None) -> tuple[np.ndarray, Coded]:
@@ -572,6 +574,11 @@ class _Sheet:
             self._collect(rows, value_col, ind_id, pos, parsed, None)
             values[pos], qualifiers[pos] = parsed.values, parsed.qualifiers
         yield indicator, np.arange(n), values, qualifiers, None
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The parts as one array; a single part as it is (np.concatenate would copy it)."""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _source_texts(prefix: str, numbers: np.ndarray) -> pa.Array:

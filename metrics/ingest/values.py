@@ -140,6 +140,26 @@ def parse_cell(cell: object, unit: str, header_factor: float = 1.0, percent_cell
     return Parsed(error=("不是数值（日期或时间）", "not a number (date or time)"))
 
 
+class SlowCells:
+    """The cells of a column at a few positions (those not plain numbers), without an object per row."""
+
+    def __init__(self, positions: np.ndarray, texts: np.ndarray):
+        self.positions = positions  # ascending row positions
+        self.texts = texts  # object, aligned with positions
+
+    def __getitem__(self, i: int) -> object:
+        k = int(np.searchsorted(self.positions, i))
+        return self.texts[k] if k < len(self.positions) and self.positions[k] == i else None
+
+    def take(self, rows: np.ndarray) -> SlowCells:
+        """The cells at `rows`, renumbered 0..len(rows)-1 as numpy's take would."""
+        if not len(self.positions):
+            return SlowCells(self.positions[:0], self.texts[:0])
+        at = np.minimum(np.searchsorted(self.positions, rows), len(self.positions) - 1)
+        found = self.positions[at] == rows
+        return SlowCells(np.flatnonzero(found), self.texts[at[found]])
+
+
 @dataclass
 class NumericPass:
     """A column's cells split cheaply: plain numbers read, the rest marked for the slow path."""
@@ -147,10 +167,10 @@ class NumericPass:
     values: np.ndarray  # float64; NaN where the cell is not a plain number
     slow: np.ndarray  # bool; cells needing `parse_cell` (text, empty, bool...)
     empty: np.ndarray  # bool; empty cells (None, "", spaces)
-    cells: np.ndarray  # object; the cells as written, at least where `slow`
+    cells: np.ndarray | SlowCells  # the cells as written, at least where `slow`
 
     def take(self, rows: np.ndarray) -> NumericPass:
-        return NumericPass(self.values[rows], self.slow[rows], self.empty[rows], self.cells[rows])
+        return NumericPass(self.values[rows], self.slow[rows], self.empty[rows], self.cells.take(rows))
 
 
 _PLAIN_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "decimal", "empty"})
