@@ -127,6 +127,10 @@ class ParsedFile:
     report: IngestReport
     content_sha256: str = ""
     data: bytes | None = None  # the original bytes, kept beside the database when loaded
+    # True when read_file checked that no key (park, chain, period, indicator) is in `frame` twice
+    # (a figure written again later in the file replaces the earlier one, which is reported): the
+    # store need not look for duplicates itself.
+    keys_unique: bool = False
 
     @property
     def observations(self) -> list[Observation]:
