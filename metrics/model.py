@@ -56,6 +56,43 @@ class Problem:
         }
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A figure written twice in one file: the earlier one is dropped, the later one kept."""
+
+    park: str
+    chain: str | None
+    period_start: dt.date
+    period_end: dt.date
+    indicator: str
+    dropped_source: str
+    dropped_value: float
+    dropped_qualifier: str
+    kept_source: str
+    kept_value: float
+    kept_qualifier: str
+
+    @property
+    def conflicting(self) -> bool:
+        """The two figures differ (a typo or a revised figure), not just the same figure twice."""
+        return (self.dropped_value, self.dropped_qualifier) != (self.kept_value, self.kept_qualifier)
+
+    def as_contract(self) -> dict:
+        return {
+            "park": self.park,
+            "chain": self.chain,
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "indicator": self.indicator,
+            "dropped": {
+                "source": self.dropped_source,
+                "value": self.dropped_value,
+                "qualifier": self.dropped_qualifier,
+            },
+            "kept": {"source": self.kept_source, "value": self.kept_value, "qualifier": self.kept_qualifier},
+        }
+
+
 @dataclass
 class IngestReport:
     """What reading one file found; `status` is set by the store when it loads (or refuses) it."""
@@ -72,6 +109,10 @@ class IngestReport:
     fatal: str | None = None  # why nothing at all could be read (zh); None when readable
     fatal_en: str | None = None
     skipped_rows: int = 0  # rows left out by --skip-bad-rows / "load valid rows only"
+    # Extensions to the CONTRACT §5 record (added, never renamed): figures whose key came again later
+    # in the file (dropped; the later figure is kept), and the first of them with their replacements.
+    duplicate_figures: int = 0
+    duplicates: list[Duplicate] = field(default_factory=list)
     # Set by Store.load (not part of the CONTRACT §5 JSON):
     load_id: int | None = None
     rows_replaced: int = 0  # figures that replaced a different current value
@@ -82,6 +123,8 @@ class IngestReport:
         d = {k: v for k, v in asdict(self).items() if k in _CONTRACT_FIELDS}
         fatal = [Problem(None, None, None, None, self.fatal)] if self.fatal else []
         d["errors"] = [p.as_contract() for p in fatal + self.errors]
+        d["duplicate_figures"] = self.duplicate_figures
+        d["duplicates"] = [dup.as_contract() for dup in self.duplicates]
         return d
 
 

@@ -178,3 +178,20 @@ def test_preview_names_whole_park_figures_and_units_in_the_chosen_language(app_d
     chain, unit_col = preview.columns[1], preview.columns[5]
     assert set(preview[chain]) == {whole}  # a missing chain is the whole park, never "None"
     assert unit in set(preview[unit_col])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_figure_given_twice_is_named_before_loading(app_db, lang):
+    twice = workbook([[NEW_PARK, 2024, 1500, 20, ""], [NEW_PARK, 2024, 1600, 20, "更正"]])
+    at = upload_page({"lang": lang})
+    uploader(at).upload("twice.xlsx", twice, XLSX).run()
+    assert not at.exception, at.exception
+    [notice] = at.warning
+    expected = "有 2 条数据在文件中出现了两次" if lang == "zh" else "2 figures appear twice in the file"
+    assert expected in notice.value and ("其中 1 条数值不同" in notice.value or "1 of them" in notice.value)
+    listed = at.dataframe[-1].value
+    dropped, kept = ("较早的位置", "较晚的位置") if lang == "zh" else ("Earlier at", "Later at")
+    revenue = listed[listed[dropped] == "twice.xlsx!2024年!2"]
+    assert revenue.shape[0] == 2 and set(revenue[kept]) == {"twice.xlsx!2024年!3"}
+    differ = "数值不同" if lang == "zh" else "Values differ"
+    assert sorted(listed[differ]) == [False, True]

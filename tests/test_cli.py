@@ -72,7 +72,8 @@ def test_ingest_json_then_unchanged_on_second_run(db_path, good_files):
         (str(good_files[0]), "loaded", 6),
         (str(good_files[1]), "loaded", 2),
     ]
-    assert set(records[0]) == {
+    # CONTRACT §5 fields in their order, then the extensions (added, never renamed).
+    assert list(records[0]) == [
         "file",
         "status",
         "rows_loaded",
@@ -82,7 +83,9 @@ def test_ingest_json_then_unchanged_on_second_run(db_path, good_files):
         "skipped_sheets",
         "ignored_columns",
         "errors",
-    }
+        "duplicate_figures",
+        "duplicates",
+    ]
     assert records[0]["totals_skipped"] == 1
     assert sorted(records[0]["new_parks"]) == sorted([SCRIPT_PARK, HOSTILE_PARK])
     again = cli(db_path, "ingest", *map(str, good_files), "--json")

@@ -49,7 +49,6 @@ def _progress(bar, lang: str, name: str):
 def preview_frame(ctx, frame: pd.DataFrame) -> pd.DataFrame:
     """The first figures as they would be stored, with display names, periods and `110余`."""
     head = frame.head(PREVIEW_ROWS).copy()
-    head["chain"] = head["chain"].astype(object).where(head["chain"].notna(), None)  # NaN shows as "nan"
     head["period_label"] = [
         period_label(pd.Timestamp(s).date(), pd.Timestamp(e).date(), ctx.lang)
         for s, e in zip(head["period_start"], head["period_end"], strict=True)
@@ -73,6 +72,26 @@ def errors_frame(ctx, report) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows, columns=["sheet", "row", "column", "value", "message"])
     return frame.rename(columns={c: t("err_" + c, ctx.lang) for c in frame.columns})
+
+
+def duplicates_frame(ctx, report) -> pd.DataFrame:
+    """The figures given twice: the key, the earlier (dropped) and the later (loaded) value and place."""
+    rows = [
+        {
+            "park": d.park,
+            "chain": d.chain,
+            "period_label": period_label(d.period_start, d.period_end, ctx.lang),
+            "indicator": d.indicator,
+            "dropped": display_value(d.dropped_value, d.dropped_qualifier, ctx.lang),
+            "dropped_source": d.dropped_source,
+            "kept": display_value(d.kept_value, d.kept_qualifier, ctx.lang),
+            "kept_source": d.kept_source,
+            "conflicting": d.conflicting,
+        }
+        for d in report.duplicates
+    ]
+    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["park", "chain", "indicator"])
+    return localise(ctx, frame, park_names=False).drop(columns=t("col_indicator", ctx.lang))
 
 
 def show_report(ctx, parsed) -> None:
@@ -105,6 +124,12 @@ def show_report(ctx, parsed) -> None:
         if r.errors:
             st.warning(t("has_errors", ctx.lang, n=len(r.errors)))
             st.dataframe(errors_frame(ctx, r), hide_index=True)
+        if r.duplicate_figures:
+            conflicting = sum(d.conflicting for d in r.duplicates)
+            notice = st.warning if conflicting else st.info
+            notice(t("has_duplicates", ctx.lang, n=r.duplicate_figures, conflicting=conflicting))
+            st.caption(t("dup_listed", ctx.lang, n=len(r.duplicates)))
+            st.dataframe(duplicates_frame(ctx, r), hide_index=True)
 
 
 def store_all(ctx, parsed_files: list, skip_bad_rows: bool, actor: str) -> dict:

@@ -18,6 +18,7 @@ from metrics.config import Limits
 from metrics.config import limits as current_limits
 from metrics.ingest.budget import LimitExceeded, SheetBudget
 from metrics.ingest.csvfile import UndecodableText, csv_grid
+from metrics.ingest.duplicates import drop_earlier_duplicates
 from metrics.ingest.grid import Block, Context
 from metrics.ingest.memory import small_pages
 from metrics.ingest.report import ReportBuilder
@@ -106,7 +107,9 @@ def _read(
         return parsed
     notify(0.95, "正在整理数据")
     if blocks:
-        parsed.frame = _frame(blocks)
+        frame = _frame(blocks)
+        parsed.frame, builder.report.duplicate_figures, builder.report.duplicates = drop_earlier_duplicates(frame)
+        parsed.keys_unique = True
     if len(parsed.frame) == 0 and not builder.report.errors:
         builder.fatal(*(NO_DATA if tables else NO_TABLE))
     builder.finish(len(parsed.frame))
