@@ -105,11 +105,12 @@ class _Sheet:
         self.source_prefix = f"{ctx.file_name}!{grid.sheet}!"
         self.early_source: tuple[np.ndarray, Future] | None = None
         if self.body.n >= EARLY_SOURCE_ROWS and len(self.value_columns) > 1:
-            self.start_source(np.arange(self.body.n))
+            self.start_source(None)
 
-    def start_source(self, at: np.ndarray) -> None:
-        """Format the texts of the body rows `at` on the background thread."""
-        self.early_source = (at, _BACKGROUND.submit(_source_texts, self.source_prefix, self.row_numbers[at]))
+    def start_source(self, at: np.ndarray | None) -> None:
+        """Format the texts of the body rows `at` (None: all of them) on the background thread."""
+        numbers = self.row_numbers if at is None else self.row_numbers[at]
+        self.early_source = (at, _BACKGROUND.submit(_source_texts, self.source_prefix, numbers))
 
     def cell(self, column: Column, pos: int) -> object:
         """The cell as written at body row `pos` (for messages)."""
@@ -133,7 +134,8 @@ class _Sheet:
         roles = self.layout.roles
         rows = self._data_rows()
         if self.early_source is None and len(rows) >= EARLY_SOURCE_ROWS:
-            self.start_source(rows[~self.values_empty[rows]])
+            # One value column: its figures are the rows whose cell is neither empty nor a missing marker.
+            self.start_source(rows[~self.body.numbers(self.value_columns[0].index).no_figure()[rows]])
         park, chain, park_state = self._keys(rows)
         # Totals rows are dropped here, and rows whose only content was a blank-looking park cell.
         keep = (park_state >= 0) & ~((park_state == 1) & self.values_empty[rows])
@@ -202,6 +204,8 @@ class _Sheet:
         if self.early_source is not None:
             formatted, texts = self.early_source[0], self.early_source[1].result()
             at = rows[pos]
+            if formatted is None:
+                return pc.take(texts, pa.array(at), memory_pool=pool)
             if len(at) == len(formatted) and (at == formatted).all():
                 return texts
             # `formatted` is ascending and holds every figure's row

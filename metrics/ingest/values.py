@@ -79,11 +79,15 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("−", "-")
 
 
+def is_missing_marker(text: str) -> bool:
+    return text.strip() in MISSING_MARKERS or _normalise(text) in MISSING_MARKERS
+
+
 def parse_text(text: str, unit: str, header_factor: float = 1.0) -> Parsed:
     """A text cell as a figure in `unit` (the indicator's unit); `header_factor` scales plain numbers."""
-    norm = _normalise(text)
-    if norm in MISSING_MARKERS or text.strip() in MISSING_MARKERS:
+    if is_missing_marker(text):
         return MISSING
+    norm = _normalise(text)
     m = _VALUE.fullmatch(norm)
     if not m:
         return Parsed(error=("无法识别的数值", "not a number"))
@@ -171,6 +175,14 @@ class NumericPass:
 
     def take(self, rows: np.ndarray) -> NumericPass:
         return NumericPass(self.values[rows], self.slow[rows], self.empty[rows], self.cells.take(rows))
+
+    def no_figure(self) -> np.ndarray:
+        """Cells that give no figure whatever their column: empty, or a missing marker (—, N/A...)."""
+        marked = self.empty.copy()
+        for i in np.flatnonzero(self.slow & ~self.empty):
+            cell = self.cells[i]
+            marked[i] = isinstance(cell, str) and is_missing_marker(cell)
+        return marked
 
 
 _PLAIN_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "decimal", "empty"})

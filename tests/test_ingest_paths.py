@@ -1,0 +1,43 @@
+"""Paths taken only by large files give the same figures as the plain paths (thresholds lowered here)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from ingest_support import xlsx_bytes
+
+import metrics.ingest.table as table
+from metrics.ingest import read_file
+
+LONG = (
+    "园区,产业链,年份,指标,数值\n"
+    "东营经开区,新材料,2024,走访企业,12\n"
+    "\n"
+    "东营经开区,,2024,走访企业,—\n"
+    "潍坊滨海区,,2024,营业收入,abc\n"
+    "潍坊滨海区,,2024,营业收入,1.5亿\n"
+    "威海南海新区,,2024,满意度,95%\n"
+    "\n"
+    "威海南海新区,,2024,引进院士团队,3余\n"
+)
+WIDE = xlsx_bytes(
+    {
+        "2024年": [
+            ["园区", "营业收入(亿元)", "国家级创新平台", "满意度(%)"],
+            ["东营经开区", 1.5, "—", 90],
+            ["潍坊滨海区", None, 8, "x"],
+            [None, None, None, None],
+            ["威海南海新区", 2, "5余", 88.5],
+        ]
+    }
+)
+
+
+@pytest.mark.parametrize(("data", "name"), [(LONG.encode(), "long.csv"), (WIDE, "wide.xlsx")])
+def test_early_source_texts_match_the_plain_path(monkeypatch, data, name):
+    plain = read_file(data, name)
+    monkeypatch.setattr(table, "EARLY_SOURCE_ROWS", 1)
+    early = read_file(data, name)
+    assert len(plain.frame) >= 4
+    pd.testing.assert_frame_equal(early.frame, plain.frame)
+    assert [p.row for p in early.report.errors] == [p.row for p in plain.report.errors]
