@@ -155,6 +155,10 @@ class SlowCells:
         k = int(np.searchsorted(self.positions, i))
         return self.texts[k] if k < len(self.positions) and self.positions[k] == i else None
 
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        """The cells at `rows` (each one of `positions`), in one search."""
+        return self.texts[np.searchsorted(self.positions, rows)]
+
     def take(self, rows: np.ndarray) -> SlowCells:
         """The cells at `rows`, renumbered 0..len(rows)-1 as numpy's take would."""
         if not len(self.positions):
@@ -162,6 +166,11 @@ class SlowCells:
         at = np.minimum(np.searchsorted(self.positions, rows), len(self.positions) - 1)
         found = self.positions[at] == rows
         return SlowCells(np.flatnonzero(found), self.texts[at[found]])
+
+
+def cells_at(cells: np.ndarray | SlowCells, rows: np.ndarray) -> np.ndarray:
+    """The cells at `rows` of a full column or of a column's slow cells."""
+    return cells.at(rows) if isinstance(cells, SlowCells) else cells[rows]
 
 
 @dataclass
@@ -179,9 +188,8 @@ class NumericPass:
     def no_figure(self) -> np.ndarray:
         """Cells that give no figure whatever their column: empty, or a missing marker (—, N/A...)."""
         marked = self.empty.copy()
-        for i in np.flatnonzero(self.slow & ~self.empty):
-            cell = self.cells[i]
-            marked[i] = isinstance(cell, str) and is_missing_marker(cell)
+        at = np.flatnonzero(self.slow & ~self.empty)
+        marked[at] = [isinstance(c, str) and is_missing_marker(c) for c in cells_at(self.cells, at)]
         return marked
 
 
@@ -243,8 +251,8 @@ def read_values(
     missing = first.empty.copy()
     errors: dict[int, tuple[object, tuple[str, str]]] = {}
     cache: dict[object, Parsed] = {}
-    for i in np.flatnonzero(first.slow & ~first.empty):
-        cell = cells[i]
+    slow_at = np.flatnonzero(first.slow & ~first.empty)
+    for i, cell in zip(slow_at, cells_at(cells, slow_at), strict=True):
         key = (type(cell), cell)
         parsed = cache.get(key)
         if parsed is None:
