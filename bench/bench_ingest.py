@@ -234,8 +234,9 @@ STEPS = {
 
 
 def run_step(name: str, path: Path, repeat: int) -> dict:
-    """Best time of `repeat` fresh interpreters, with the peak resident memory of that run."""
+    """Best time of `repeat` fresh interpreters, with the peak resident memory of that run, and the median."""
     best = None
+    times = []
     # The generated CSV is larger than the upload limit (50 MB); the benchmark measures reading, not refusing.
     env = {**os.environ, "PARKDASH_MAX_FILE_MB": "2000"}
     for _ in range(repeat):
@@ -250,15 +251,17 @@ def run_step(name: str, path: Path, repeat: int) -> dict:
         if out.returncode != 0:
             return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
         result = json.loads(out.stdout.strip().splitlines()[-1])
+        times.append(result["seconds"])
         if best is None or result["seconds"] < best["seconds"]:
             best = result
+    best["median"] = sorted(times)[len(times) // 2]
     return best
 
 
 def main() -> int:
     quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
     n = int(os.environ.get("BENCH_ROWS") or (20_000 if quick else 200_000))
-    repeat = int(os.environ.get("BENCH_REPEAT", "1"))
+    repeat = int(os.environ.get("BENCH_REPEAT", "1" if quick else "3"))
     OUT.mkdir(parents=True, exist_ok=True)
     xlsx, csv = OUT / f"wide_{n}.xlsx", OUT / f"long_{10 * n}.csv"
     if not xlsx.exists():
@@ -275,12 +278,14 @@ def main() -> int:
     if has_store:
         plan.append(("xlsx", "ours_store", xlsx))
     plan += [("csv", "ours", csv), ("csv", "duckdb_csv", csv)]
+    if has_store:
+        plan.append(("csv", "ours_store", csv))
     results = {}
     print(
         f"rows: {n:,} (xlsx, 8 indicator columns), {10 * n:,} (csv, long); best of {repeat}; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
-    print(f"{'file':<26}{'reader':<34}{'seconds':>9}{'cpu s':>8}{'peak MB':>9}{'grew MB':>9}  result")
+    print(f"{'file':<26}{'reader':<34}{'seconds':>9}{'median':>8}{'cpu s':>8}{'peak MB':>9}{'grew MB':>9}  result")
     labels = {
         "ours": "read_file (ours)",
         "ours_store": "read_file + Store.load (ours)",
@@ -292,14 +297,14 @@ def main() -> int:
         r = run_step(step, path, repeat)
         results[(kind, step)] = r
         if "error" in r:
-            print(f"{path.name:<26}{labels[step]:<34}{'-':>9}{'-':>8}{'-':>9}{'-':>9}  {r['error']}")
+            print(f"{path.name:<26}{labels[step]:<34}{'-':>9}{'-':>8}{'-':>8}{'-':>9}{'-':>9}  {r['error']}")
             continue
         r["grew_mb"] = r["peak_mb"] - r["base_mb"]
         extra = ", ".join(
-            f"{k}={v}" for k, v in r.items() if k not in ("seconds", "cpu", "peak_mb", "base_mb", "grew_mb")
+            f"{k}={v}" for k, v in r.items() if k not in ("seconds", "median", "cpu", "peak_mb", "base_mb", "grew_mb")
         )
         print(
-            f"{path.name:<26}{labels[step]:<34}{r['seconds']:>9.2f}{r['cpu']:>8.2f}{r['peak_mb']:>9.0f}"
+            f"{path.name:<26}{labels[step]:<34}{r['seconds']:>9.2f}{r['median']:>8.2f}{r['cpu']:>8.2f}{r['peak_mb']:>9.0f}"
             f"{r['grew_mb']:>9.0f}  {extra}"
         )
     print()
@@ -312,6 +317,11 @@ def main() -> int:
         ("xlsx: pandas+openpyxl / ours", (("xlsx", "ours"), ("xlsx", "pandas_openpyxl")), ">=", 5.0),
         ("xlsx: ours / raw calamine", (("xlsx", "calamine"), ("xlsx", "ours")), "<=", 1.5),
         ("csv: ours / raw duckdb", (("csv", "duckdb_csv"), ("csv", "ours")), "<=", 2.0),
+    ]
+    # Counted end to end (read_file + Store.load into a new database): printed, not a target of its own.
+    informational = [
+        ("xlsx end to end / raw calamine", (("xlsx", "calamine"), ("xlsx", "ours_store"))),
+        ("csv end to end / raw duckdb", (("csv", "duckdb_csv"), ("csv", "ours_store"))),
     ]
     print(f"{'ratio':<34}{'wall':>8}{'cpu':>8}   target")
     ok = True
@@ -327,6 +337,11 @@ def main() -> int:
             f"{k} {'met' if m else 'NOT met'}" for k, (_, m) in zip(("wall", "cpu"), shown, strict=True)
         )
         print(f"{label:<34}{cells}   {op} {bound:g}x: {verdict}")
+    for label, (a, b) in informational:
+        cells = "".join(
+            f"{v:>7.2f}x" if (v := ratio(a, b, key)) is not None else f"{'n/a':>8}" for key in ("seconds", "cpu")
+        )
+        print(f"{label:<34}{cells}   (no target of its own)")
     grew = ratio(("xlsx", "calamine"), ("xlsx", "ours"), "grew_mb")
     if grew is not None:
         print(
