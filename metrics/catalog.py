@@ -11,6 +11,8 @@ from pathlib import Path
 HERE = Path(__file__).parent
 ALLOWED_UNITS = {"万元", "%", "家", "项", "个", "名", "人次", "场", "支"}
 INDICATOR_KEYS = {"id", "name_zh", "name_en", "aliases", "unit", "category", "direction", "weight"}
+INDICATOR_OPTIONAL_KEYS = {"short_en"}
+SHORT_EN_MAX = 22  # characters of an English KPI-card label (name_en when shorter); a longer one is cut in a card
 UNIT_KEYS = {"id", "zh", "en"}
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -43,9 +45,14 @@ class Indicator:
     category: str
     direction: str  # "higher" or "lower" is better
     weight: float
+    short_en: str = ""  # the English label on a KPI card, when name_en is too long for one
 
     def name(self, lang: str = "zh") -> str:
         return self.name_en if lang == "en" else self.name_zh
+
+    def short_name(self, lang: str = "zh") -> str:
+        """The name on a KPI card: short_en (or name_en) in English, name_zh in Chinese."""
+        return (self.short_en or self.name_en) if lang == "en" else self.name_zh
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,11 @@ class Catalog:
     indicators: tuple[Indicator, ...]
     parks: tuple[Park, ...]
     units: tuple[UnitLabel, ...] = ()
+    illustrative_parks: tuple[Park, ...] = ()  # made-up sample parks: English display names only
+
+    def park_name_en(self, name: str) -> str | None:
+        """The English name of a catalog or illustrative park (display only); None for others."""
+        return self._english_park_names.get(name)
 
     def unit_label(self, unit: str, lang: str = "zh") -> str:
         """The unit as shown in `lang` (万元 -> "10k CNY"); the unit itself when the catalog has no label."""
@@ -120,6 +132,10 @@ class Catalog:
         return index
 
     @cached_property
+    def _english_park_names(self) -> dict[str, str]:
+        return {p.name: p.name_en for p in (*self.parks, *self.illustrative_parks) if p.name_en}
+
+    @cached_property
     def _park_index(self) -> dict[str, str]:
         index = {}
         for park in self.parks:
@@ -128,10 +144,10 @@ class Catalog:
         return index
 
 
-def _key_problems(where: str, entry: dict, keys: set[str]) -> list[str]:
+def _key_problems(where: str, entry: dict, keys: set[str], optional: set[str] = frozenset()) -> list[str]:
     """Unknown and missing keys of one catalog entry."""
     problems = []
-    if unknown := set(entry) - keys:
+    if unknown := set(entry) - keys - optional:
         problems.append(f"{where}: unknown keys {sorted(unknown)}")
     if missing := keys - set(entry):
         problems.append(f"{where}: missing keys {sorted(missing)}")
@@ -145,7 +161,11 @@ def _validate(ind_doc: dict, park_doc: dict, ind_path: Path, park_path: Path) ->
     seen_names: dict[str, tuple[int, str]] = {}
     for n, entry in enumerate(ind_doc.get("indicator", []), start=1):
         where = f"{ind_path.name}: indicator #{n} ({entry.get('id', '?')})"
-        problems += _key_problems(where, entry, INDICATOR_KEYS)
+        problems += _key_problems(where, entry, INDICATOR_KEYS, INDICATOR_OPTIONAL_KEYS)
+        if "short_en" in entry:
+            short = entry["short_en"]
+            if not isinstance(short, str) or not short.strip() or len(short) > SHORT_EN_MAX:
+                problems.append(f"{where}: short_en must be text of 1 to {SHORT_EN_MAX} characters")
         iid = entry.get("id", "")
         if not ID_PATTERN.match(str(iid)):
             problems.append(f"{where}: id must be snake_case")
@@ -169,6 +189,12 @@ def _validate(ind_doc: dict, park_doc: dict, ind_path: Path, park_path: Path) ->
                 problems.append(f"{where}: name or alias {text!r} also used by {seen_names[key][1]}")
             else:
                 seen_names[key] = (n, iid)
+    card_labels: dict[str, str] = {}
+    for entry in ind_doc.get("indicator", []):
+        label = str(entry.get("short_en") or entry.get("name_en", ""))
+        if label in card_labels and label:
+            problems.append(f"{ind_path.name}: card label {label!r} used by {card_labels[label]} and {entry.get('id')}")
+        card_labels.setdefault(label, str(entry.get("id", "?")))
     seen_units: set[str] = set()
     for n, entry in enumerate(ind_doc.get("unit", []), start=1):
         where = f"{ind_path.name}: unit #{n} ({entry.get('id', '?')})"
@@ -196,6 +222,16 @@ def _validate(ind_doc: dict, park_doc: dict, ind_path: Path, park_path: Path) ->
             if text in seen_parks and seen_parks[text] != entry.get("name"):
                 problems.append(f"{where}: name or alias {text!r} also used by {seen_parks[text]}")
             seen_parks[text] = entry.get("name")
+    for n, entry in enumerate(park_doc.get("illustrative_park", []), start=1):
+        where = f"{park_path.name}: illustrative park #{n} ({entry.get('name', '?')})"
+        problems += _key_problems(where, entry, {"name", "name_en"})
+        name = entry.get("name", "")
+        if not all(isinstance(entry.get(k, ""), str) for k in ("name", "name_en")) or not name:
+            problems.append(f"{where}: name and name_en must be non-empty text")
+        elif name in seen_parks:
+            problems.append(f"{where}: name {name!r} also used by {seen_parks[name]}")
+        else:
+            seen_parks[name] = name
     return problems
 
 
@@ -219,6 +255,9 @@ def load_catalog(indicators_path: Path | None = None, parks_path: Path | None = 
             for p in park_doc.get("park", [])
         ),
         units=tuple(UnitLabel(**u) for u in ind_doc.get("unit", [])),
+        illustrative_parks=tuple(
+            Park(name=p["name"], name_en=p["name_en"], aliases=()) for p in park_doc.get("illustrative_park", [])
+        ),
     )
 
 

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from metrics.catalog import Catalog, default_catalog
+from metrics.catalog import default_catalog
 from metrics.queries import display_value, format_number
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
@@ -242,21 +242,12 @@ def _scaled(df: pd.DataFrame, indicator: str, lang: str) -> tuple[pd.DataFrame, 
     )
 
 
-_PARK_NAMES: dict[int, tuple[Catalog, dict[str, str]]] = {}
-
-
 def display_park(name: object, lang: str = "zh") -> object:
-    """A park as shown on screen and in images: a catalog park's English name in English, otherwise the name
-    as stored. Display only: data, filters and URLs keep the canonical (Chinese) name."""
+    """A park as shown on screen and in images: a catalog (or illustrative sample) park's English name in
+    English, otherwise the name as stored. Display only: data, filters and URLs keep the canonical name."""
     if lang != "en" or not isinstance(name, str):
         return name
-    cat = default_catalog()
-    entry = _PARK_NAMES.get(id(cat))
-    if entry is None or entry[0] is not cat:
-        entry = (cat, {p.name: p.name_en for p in cat.parks if p.name_en})
-        _PARK_NAMES.clear()
-        _PARK_NAMES[id(cat)] = entry
-    return entry[1].get(name, name)
+    return default_catalog().park_name_en(name) or name
 
 
 def park_label(name: object, lang: str = "zh") -> str:

@@ -33,7 +33,7 @@ PARKS = (
     ParkProfile("东营经济技术开发区", ("新材料", "海上风电", "数字经济", "石油装备"), 1.0, 6_800_000),
     ParkProfile("潍坊滨海经济技术开发区", ("新医药", "新材料", "精细化工", "海洋装备", "农化植保"), 1.15, 9_200_000),
     ParkProfile("威海南海新区", ("海洋装备", "新材料", "数字经济"), 0.35, 1_300_000),
-    # Made up: no real park is meant by these names.
+    # Made up: no real park is meant by these names. English display names: metrics/parks.toml [[illustrative_park]].
     ParkProfile("北湾经济开发区", ("精细化工", "新能源", "海洋装备"), 0.6, 3_100_000),
     ParkProfile("东岚高新技术产业开发区", ("数字经济", "新医药", "智能制造"), 0.75, 4_200_000),
     ParkProfile("南屿临港产业园", ("海上风电", "新材料", "冷链食品"), 0.45, 2_000_000),

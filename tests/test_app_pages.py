@@ -73,7 +73,7 @@ def test_language_switch_changes_labels(app_db):
     assert "Operating revenue (10k CNY)" in metrics(at)
     assert [link.proto.label for link in at.sidebar.get("page_link")][:2] == ["Overview", "Parks"]
     assert at.query_params["lang"] == "en"
-    assert metrics(at)["National innovation platforms (units)"][0] == "127+"
+    assert metrics(at)["National platforms (units)"][0] == "127+"
 
 
 def test_query_params_open_the_same_view(app_db):
@@ -284,3 +284,44 @@ def test_exported_table_keeps_wan_yuan_and_stored_park_names():
     df = pd.DataFrame({"park": [DY], "indicator": ["revenue"], "value": [39_715_876.0], "display": ["39,715,876"]})
     out = export_frame("en", default_catalog(), df, "万元")
     assert out["Value (raw) (10k CNY)"].tolist() == [39_715_876.0] and out["Park"].tolist() == [DY]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_trend_table_shows_a_dash_where_there_is_no_year_earlier_figure(app_db, lang):
+    import math
+
+    from ui.i18n import t
+
+    at = open_page("pages/trends.py", params={"lang": lang})
+    element = at.dataframe[0]
+    table, on_screen = element.value, list(element.proto.column_order)
+    prev = next(c for c in on_screen if c.startswith(t("col_prev_value", lang)))
+    growth = t("col_growth_pct", lang)
+    first = table[table[t("col_period_label", lang)] == ("2023年" if lang == "zh" else "2023")]
+    later = table[table[t("col_period_label", lang)] == ("2024年" if lang == "zh" else "2024")]
+    # 2023 is the first year: no previous figure, no growth; shown as the app's dash, never "None".
+    assert set(first[prev]) == {"–"} and set(first[growth]) == {"–"}
+    assert "1,000" in set(later[prev]) and "10.0" in set(later[growth])  # Dongying 1000 -> 1100
+    for column in on_screen:
+        assert not any(v is None or (isinstance(v, float) and math.isnan(v)) for v in table[column]), column
+
+
+def test_english_shows_the_made_up_sample_parks_by_english_name(db_path):
+    beiwan, beiwan_en = "北湾经济开发区", "Beiwan Economic Development Zone"
+    at = open_page("pages/parks.py", params={"lang": "en"})  # an empty database: the sample is loaded
+    ranking = specs(at)[0]["data"][0]["y"]
+    assert beiwan_en in ranking
+    assert not any("\u4e00" <= ch <= "\u9fff" for name in ranking for ch in name), ranking
+    assert beiwan_en in set(at.dataframe[0].value["Park"])
+    at.sidebar.multiselect(key="w_parks").set_value([beiwan]).run()  # the value stays the stored name
+    assert not at.exception
+    assert at.query_params["parks"] in (beiwan, [beiwan]) and set(at.dataframe[0].value["Park"]) == {beiwan_en}
+
+
+def test_english_cards_carry_short_labels_and_the_full_name_on_hover(app_db):
+    at = open_page(params={"lang": "en"})
+    talents = next(m for m in at.metric if m.label == "National experts (persons)")
+    assert talents.value == "~50"
+    assert talents.proto.help.startswith("National talent-programme experts (persons): ")
+    zh = next(m for m in open_page().metric if m.label == "国家级人才工程专家（名）")
+    assert zh.proto.help.startswith("国家级人才工程专家（名）: ")

@@ -124,3 +124,60 @@ def test_unit_labels_are_validated(tmp_path):
     text = " | ".join(err.value.problems)
     for fragment in ("duplicate unit", "unit '斤' not in", "unknown keys ['note']", "unit '项' has no [[unit]] label"):
         assert fragment in text, fragment
+
+
+def test_made_up_sample_parks_have_english_names_but_stay_new_on_ingest(catalog):
+    assert catalog.park_name_en("北湾经济开发区") == "Beiwan Economic Development Zone"
+    assert catalog.park_name_en("东营经济技术开发区") == "Dongying Economic and Technological Development Zone"
+    assert catalog.park_name_en("不存在园区") is None
+    # A display name only: ingest does not know the made-up parks (they load as new parks, by their name).
+    assert catalog.canonical_park("北湾经济开发区") is None
+
+
+def test_illustrative_parks_are_validated(tmp_path):
+    parks = tmp_path / "parks.toml"
+    parks.write_text(
+        '[[park]]\nname="甲园"\naliases=["甲"]\n'
+        '[[illustrative_park]]\nname="甲"\nname_en="Jia"\n'
+        '[[illustrative_park]]\nname="乙园"\n'
+        '[[illustrative_park]]\nname="丙园"\nname_en="Bing"\naliases=["丙"]\n',
+        encoding="utf-8",
+    )
+    ind = tmp_path / "ind.toml"
+    ind.write_text(UNIT_BASE, encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        load_catalog(ind, parks)
+    text = " | ".join(err.value.problems)
+    for fragment in ("illustrative park #1 (甲): name '甲' also used by 甲园", "#2 (乙园): missing keys ['name_en']",
+                     "#3 (丙园): unknown keys ['aliases']"):  # fmt: skip
+        assert fragment in text, fragment
+
+
+def test_every_card_label_is_short_in_both_languages(catalog):
+    from metrics.catalog import SHORT_EN_MAX
+
+    for ind in catalog.indicators:
+        assert 0 < len(ind.short_name("en")) <= SHORT_EN_MAX, ind.id
+        assert ind.short_name("zh") == ind.name_zh
+    assert len({i.short_name("en") for i in catalog.indicators}) == len(catalog.indicators)
+    assert catalog.indicator("national_talents").short_name("en") == "National experts"
+    assert catalog.indicator("revenue").short_name("en") == "Operating revenue"  # short already: name_en
+
+
+def test_short_labels_are_validated(tmp_path):
+    parks = tmp_path / "parks.toml"
+    parks.write_text('[[park]]\nname="甲园"\naliases=[]\n', encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    for a_short, b_short, problem in (
+        ("A label far too long for a card", "Bee", "indicator #1 (a): short_en must be text of 1 to 22 characters"),
+        (" ", "Bee", "indicator #1 (a): short_en must be text of 1 to 22 characters"),
+        ("Ay", "Ay", "card label 'Ay' used by a and b"),
+    ):
+        text = UNIT_BASE.replace('name_en="A"', f'name_en="A"\nshort_en="{a_short}"')
+        bad.write_text(text.replace('name_en="B"', f'name_en="B"\nshort_en="{b_short}"'), encoding="utf-8")
+        with pytest.raises(CatalogError) as err:
+            load_catalog(bad, parks)
+        assert problem in " | ".join(err.value.problems)
+    ok = tmp_path / "ok.toml"
+    ok.write_text(UNIT_BASE.replace('name_en="B"', 'name_en="B"\nshort_en="Bee"'), encoding="utf-8")
+    assert load_catalog(ok, parks).indicator("b").short_name("en") == "Bee"

@@ -202,3 +202,21 @@ def test_a_db_that_is_not_a_database_is_a_usage_error(tmp_path, good_files):
     not_db.write_text("just text, not a database")
     result = cli(not_db, "ingest", str(good_files[1]), "--json")
     assert result.returncode == 2 and "无法打开数据库" in result.stderr.decode()
+
+
+def test_ingest_loads_an_old_excel_xls_file(db_path, fixtures_dir):
+    xls = fixtures_dir / "ingest" / "statistics_office_2024q3.xls"
+    result = cli(db_path, "ingest", str(xls), "--json")
+    assert result.returncode == 0, result.stderr.decode() + result.stdout.decode()
+    [record] = json_lines(result)
+    assert (record["status"], record["rows_loaded"], record["totals_skipped"]) == ("loaded", 18, 1)
+    assert record["errors"] == [] and record["new_parks"] == ["新园区"]
+    frame = Store(db_path).observations_frame()
+    dongying = frame[frame["park"] == "东营经济技术开发区"].set_index("indicator")
+    assert dongying.loc["revenue", "value"] == 12_345_000  # 1234.5 亿元
+    assert dongying.loc["revenue_yoy", "value"] == pytest.approx(8.2)  # percent-formatted 0.082
+    assert (dongying.loc["provincial_platforms", "value"], dongying.loc["provincial_platforms", "qualifier"]) == (
+        110,
+        "at_least",
+    )
+    assert [p.suffix for p in (db_path.parent / f"{db_path.stem}_files").iterdir()] == [".xls"]

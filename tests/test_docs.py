@@ -12,7 +12,9 @@ def readme_indicator_rows() -> list[tuple[str, ...]]:
     section = text.split("## Indicators", 1)[1].split("\n## ", 1)[0]
     rows = []
     for line in section.splitlines():
-        m = re.match(r"\|\s*(.+?)\s*\|\s*`(\w+)`\s*\|\s*(.+?)\s*\|\s*(.+?)\s*\|\s*(.+?)\s*\|\s*(.+?)\s*\|", line)
+        m = re.match(
+            r"\|\s*(.+?)\s*\|\s*`(\w+)`\s*\|\s*(.+?)\s*\|\s*(.+?)\s*\|\s*(.+?)\s*\|\s*(.+?)\s*\|\s*(.+?)\s*\|", line
+        )
         if m:
             rows.append(m.groups())
     return rows
@@ -20,7 +22,7 @@ def readme_indicator_rows() -> list[tuple[str, ...]]:
 
 def test_readme_indicator_table_matches_catalog(catalog):
     expected = [
-        (catalog.category(i.category).name_en, i.id, i.name_zh, i.name_en, i.unit, f"{i.weight:g}")
+        (catalog.category(i.category).name_en, i.id, i.name_zh, i.name_en, i.unit, f"{i.weight:g}", i.short_name("en"))
         for i in catalog.indicators
     ]
     assert readme_indicator_rows() == expected

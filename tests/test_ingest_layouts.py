@@ -13,9 +13,11 @@ DY, WF, WH = "东营经济技术开发区", "潍坊滨海经济技术开发区",
 Q1_Q3 = (dt.date(2024, 1, 1), dt.date(2024, 9, 30))
 
 
-def test_statistics_office_export(fixtures_dir):
-    """Title row, merged two-row header, units, 合计, 注：, 110余, — : the whole expected result."""
-    name = "statistics_office_2024q3.xlsx"
+@pytest.mark.parametrize("name", ["statistics_office_2024q3.xlsx", "statistics_office_2024q3.xls"])
+def test_statistics_office_export(fixtures_dir, name):
+    """Title row, merged two-row header, units, 合计, 注：, 110余, — : the whole expected result.
+
+    The .xls (Excel 97-2003, written by tests/fixtures/make_xls.py) holds the same cells as the .xlsx."""
     parsed = read_file((fixtures_dir / "ingest" / name).read_bytes(), name)
     rep = parsed.report
     assert rep.fatal is None and rep.errors == []

@@ -36,6 +36,11 @@ def test_illustrative_csv_is_what_make_illustrative_writes():
     assert (SAMPLE / "illustrative_series.csv").read_bytes() == module.csv_bytes(module.generate())
 
 
+def test_every_illustrative_park_has_an_english_name(catalog):
+    for profile in generator("make_illustrative").PARKS:  # catalog parks and the made-up ones alike
+        assert catalog.park_name_en(profile.name) not in (None, profile.name), profile.name
+
+
 def test_every_illustrative_row_is_flagged_and_says_so():
     illustrative = rows(SAMPLE / "illustrative_series.csv")
     assert illustrative and {r["数据性质"] for r in illustrative} == {"示意"}

@@ -9,6 +9,7 @@ import streamlit as st
 
 from metrics import charts
 from metrics.export import table_csv_bytes, table_xlsx_bytes
+from metrics.queries import format_number
 from ui import cache
 from ui.i18n import strings, t
 
@@ -18,6 +19,9 @@ HIDDEN_ON_SCREEN = ("value", "qualifier", "indicator", "period_start", "period_e
 TOP_N = 12  # parks in a chart when none are selected: a chart of hundreds of parks is unreadable
 PAGE_ROWS = 200  # rows a table shows on screen; its downloads hold every row
 DOWNLOAD_ERRORS = "_pd_download_errors"  # session key: why a lazy download failed, shown on the next run
+MISSING = "–"  # an empty cell on screen, as on the KPI cards and the data page
+ONE_DECIMAL = ("index", "score", "growth_pct", "change_pct")
+AS_DISPLAY = ("prev_value", "change")  # numbers written like `display`: 4,543,799, -3.83
 
 
 def top_parks(ctx, ranked: pd.DataFrame, n: int = TOP_N) -> tuple[str, ...]:
@@ -183,17 +187,8 @@ def table_with_downloads(
     elif len(df) > PAGE_ROWS:
         st.caption(t("table_page", lang, n=PAGE_ROWS, total=f"{len(df):,}"))
     on_screen = [headers[c] for c in df.columns if c not in hidden]
-    one_decimal = {
-        headers[c]: st.column_config.NumberColumn(format="%.1f")
-        for c in ("index", "score", "growth_pct", "change_pct")
-        if c in df.columns
-    }
-    one_decimal |= {
-        headers[c]: st.column_config.NumberColumn(format="localized")  # 4,543,799 like `display`
-        for c in ("prev_value", "change")
-        if c in df.columns
-    }
-    st.dataframe(shown, hide_index=True, column_order=on_screen, column_config=one_decimal, key=f"table_{name}")
+    shown, config = _screen_columns(shown, {headers[c]: c for c in df.columns if c not in hidden})
+    st.dataframe(shown, hide_index=True, column_order=on_screen, column_config=config, key=f"table_{name}")
     catalog = ctx.catalog
 
     def everything() -> pd.DataFrame:
@@ -220,6 +215,30 @@ def table_with_downloads(
     )
 
 
+def _screen_columns(shown: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.DataFrame, dict]:
+    """Number formats of the on-screen columns (`columns`: header -> column id), and MISSING in every gap:
+    Streamlit prints "None" in an empty cell and no option changes that, so a number column with a gap
+    is shown as right-aligned text (it then sorts as text; downloads keep the numbers and empty cells)."""
+    out, config = shown.copy(), {}
+    for header, column in columns.items():
+        values = out[header]
+        if column in ONE_DECIMAL or column in AS_DISPLAY:
+            if values.isna().any():
+                write = (lambda x: f"{x:.1f}") if column in ONE_DECIMAL else format_number
+                out[header] = [MISSING if not _is_num(v) else write(float(v)) for v in values]
+                config[header] = st.column_config.TextColumn(alignment="right")
+            else:  # localized = 4,543,799 like `display`
+                config[header] = st.column_config.NumberColumn(format="%.1f" if column in ONE_DECIMAL else "localized")
+            continue
+        if column == "display":
+            config[header] = st.column_config.TextColumn(alignment="right")  # a number, aligned as numbers are
+        if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+            present = [v for v in values if not _missing_text(v)]
+            if len(present) < len(values) and all(isinstance(v, str) for v in present):
+                out[header] = [MISSING if _missing_text(v) else v for v in values]
+    return out, config
+
+
 def export_frame(lang: str, catalog, whole: pd.DataFrame, unit: str | None = None) -> pd.DataFrame:
     """A table as its CSV/Excel download holds it: headers in `lang`, figures in the stored unit (万元, not
     亿元) and parks by their stored names (a downloaded file loads back as the same parks)."""
@@ -243,7 +262,8 @@ def _is_num(x) -> bool:
 
 def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
     """st.metric cards per indicator family: value as reported (110余), change vs the comparable period.
-    Three to a row in English, whose indicator names are about twice as long (a card cuts its label)."""
+    Labels are the catalog's card names (`short_en` in English), the full name in the help; three to a
+    row in English, whose labels are still about twice as wide (a card cuts its label)."""
     columns = columns or (3 if ctx.lang == "en" else 4)
     for cat in ctx.catalog.categories:
         part = cards[cards["category"] == cat.id]
@@ -256,7 +276,7 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
             # Big money (≥ 1亿元) in 亿元 / bn CNY, named in the label as every card names its unit (a unit
             # inside the value is cut off in a narrow card); the stored 万元 figure stays in the help.
             divisor, unit = charts.money_scale([card.get("value")], ind.unit, ctx.lang)
-            shown = str(card.get("display") if card.get("display") is not None else "–")
+            shown = str(card.get("display") if card.get("display") is not None else MISSING)
             exact = ""
             if divisor != 1:
                 shown = charts.scaled_text(card.get("value"), card.get("qualifier"), divisor, ctx.lang)
@@ -275,11 +295,7 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
             if delta is not None:
                 word = t(card["comparison"], ctx.lang) if card.get("comparison") in ("yoy", "mom") else ""
                 description = f"{word} {card.get('prev_label') or ''}".strip()
-            label = (
-                ind.name(ctx.lang)
-                if not unit
-                else (f"{ind.name(ctx.lang)}（{unit}）" if ctx.lang != "en" else f"{ind.name('en')} ({unit})")
-            )
+            label, full = (_with_unit(n, unit, ctx.lang) for n in (ind.short_name(ctx.lang), ind.name(ctx.lang)))
             how = t(
                 "n_parks_mean" if card.get("aggregation") == "mean" else "n_parks", ctx.lang, n=card.get("n_parks") or 0
             )
@@ -290,8 +306,14 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
                 delta_description=description,
                 border=True,
                 delta_color="normal" if ind.direction == "higher" else "inverse",
-                help=f"{label}: {how}{exact}",  # the full name too: long labels are cut in a card
+                help=f"{full}: {how}{exact}",  # the full name: the label may be the catalog's short one
             )
+
+
+def _with_unit(name: str, unit: str, lang: str) -> str:
+    if not unit:
+        return name
+    return f"{name} ({unit})" if lang == "en" else f"{name}（{unit}）"
 
 
 def data_badges(ctx, cards: pd.DataFrame) -> None:
@@ -305,8 +327,8 @@ def data_badges(ctx, cards: pd.DataFrame) -> None:
         t(
             "freshness",
             ctx.lang,
-            loaded=f"{loaded:%Y-%m-%d %H:%M} UTC" if loaded else "–",
-            latest=latest.label(ctx.lang) if latest else "–",
+            loaded=f"{loaded:%Y-%m-%d %H:%M} UTC" if loaded else MISSING,
+            latest=latest.label(ctx.lang) if latest else MISSING,
             n=f"{status.get('n_observations', 0):,}",
         )
     )

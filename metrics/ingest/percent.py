@@ -23,7 +23,7 @@ _REL = re.compile(
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
-def _is_percent(format_code: str) -> bool:
+def is_percent_format(format_code: str) -> bool:
     return "%" in _QUOTED.sub("", format_code)
 
 
@@ -37,7 +37,7 @@ def _unescape(raw: bytes) -> str:
 def percent_styles(styles_xml: bytes) -> list[int]:
     """Indices of cell styles (the `s` attribute of a cell) whose number format shows a percent."""
     formats = {int(i): _unescape(code) for i, code in _NUM_FMT.findall(styles_xml)}
-    percent_ids = BUILTIN_PERCENT_FORMATS | {i for i, code in formats.items() if _is_percent(code)}
+    percent_ids = BUILTIN_PERCENT_FORMATS | {i for i, code in formats.items() if is_percent_format(code)}
     block = _CELL_XFS.search(styles_xml)
     if not block:
         return []

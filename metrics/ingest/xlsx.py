@@ -1,4 +1,5 @@
-"""Workbooks (.xlsx, .xls) into grids: calamine for values, the raw XML for percent number formats."""
+"""Workbooks (.xlsx, .xls) into grids: calamine for values; percent number formats from the raw XML
+(.xlsx) or the BIFF8 records (.xls), which calamine does not expose."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import python_calamine
 from metrics.ingest.budget import SheetBudget
 from metrics.ingest.grid import Grid
 from metrics.ingest.percent import percent_cells
+from metrics.ingest.xls_percent import xls_percent_cells
 
 
 def _rectangle(rows: list[list]) -> np.ndarray:
@@ -31,14 +33,14 @@ def _rectangle(rows: list[list]) -> np.ndarray:
 
 def workbook_grids(data: bytes, kind: str, budget: SheetBudget) -> Iterator[tuple[int, int, Grid | None, str]]:
     """(index, count, grid, sheet name) per worksheet; grid None for an empty sheet."""
-    # Percent formats come from a second look at the sheet XML; calamine parses without the GIL, so
-    # that look runs beside it (wall time) instead of after it.
+    # Percent formats come from a second look at the file (sheet XML, or BIFF records); calamine parses
+    # without the GIL, so that look runs beside it (wall time) instead of after it.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(percent_cells, data) if kind == "xlsx" else None
+        pending = pool.submit(percent_cells if kind == "xlsx" else xls_percent_cells, data)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
         first = book.get_sheet_by_name(sheets[0]) if sheets else None
-        percents = pending.result() if pending is not None else {}
+        percents = pending.result()
     for k, name in enumerate(sheets):
         sheet = first if k == 0 else book.get_sheet_by_name(name)
         first = None
