@@ -10,7 +10,6 @@ and `python -m metrics summary` as a new process). BENCH_QUICK=1: 5 / 2 / 1 runs
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import os
 import statistics
@@ -88,9 +87,7 @@ def small_db(path: Path) -> None:
                 )
     frame = pd.DataFrame(rows, columns=list(OBS_COLUMNS))
     data = repr(rows).encode()
-    parsed = ParsedFile(
-        frame=frame, report=IngestReport(file="bench.csv"), content_sha256=hashlib.sha256(data).hexdigest(), data=data
-    )
+    parsed = ParsedFile(frame=frame, report=IngestReport(file="bench.csv"), data=data)
     report = Store(path).load(parsed)
     if report.status != "loaded":
         raise RuntimeError(f"bench database not loaded: {report}")

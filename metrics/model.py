@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
@@ -168,12 +169,20 @@ class ParsedFile:
 
     frame: pandas.DataFrame
     report: IngestReport
-    content_sha256: str = ""
     data: bytes | None = None  # the original bytes, kept beside the database when loaded
     # True when read_file checked that no key (park, chain, period, indicator) is in `frame` twice
     # (a figure written again later in the file replaces the earlier one, which is reported): the
     # store need not look for duplicates itself.
     keys_unique: bool = False
+    _digest: str = field(default="", repr=False)
+
+    @property
+    def content_sha256(self) -> str:
+        """SHA-256 of the original bytes ("" without them): computed when first asked (by the store),
+        not while the file is read, where it would take a core from the parse."""
+        if not self._digest and self.data:
+            self._digest = hashlib.sha256(self.data).hexdigest()
+        return self._digest
 
     @property
     def observations(self) -> list[Observation]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 import pandas as pd
 
@@ -44,7 +43,7 @@ def parsed(
     if data is None:
         data = repr(sorted((str(k), str(v)) for f in figures for k, v in f.items() if k != "source")).encode()
     report = IngestReport(file=file_name, errors=list(errors or []), fatal=fatal, fatal_en=fatal and "fatal")
-    return ParsedFile(frame=frame, report=report, content_sha256=hashlib.sha256(data).hexdigest(), data=data)
+    return ParsedFile(frame=frame, report=report, data=data)
 
 
 def bad_row(row: int = 3) -> Problem:

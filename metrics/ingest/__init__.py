@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import PurePosixPath
 
 import numpy as np
@@ -66,12 +64,8 @@ def read_file(
     notify = progress or (lambda fraction, message: None)
     name = PurePosixPath(file_name.replace("\\", "/")).name or file_name
     builder = ReportBuilder(name)
-    with ThreadPoolExecutor(max_workers=1) as pool, small_pages():
-        # hashlib releases the GIL on large buffers: the digest costs nothing while the file is read.
-        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
-        parsed = _read(data, name, catalog, limits, notify, builder)
-        parsed.content_sha256 = digest.result()
-    return parsed
+    with small_pages():
+        return _read(data, name, catalog, limits, notify, builder)
 
 
 def _read(
