@@ -7,6 +7,7 @@ import hashlib
 import io
 import zipfile
 
+import pytest
 from ingest_support import figures, read_xlsx, xlsx_bytes
 
 from metrics.config import limits
@@ -76,7 +77,7 @@ def test_fatal_files_say_why():
     assert "空" in _fatal(b"", "a.csv")
     assert "数据表" in _fatal(xlsx_bytes({"说明": [["只有文字"]]}), "a.xlsx")
     assert "没有数据" in _fatal(xlsx_bytes({"2024": [["园区", "走访企业"]]}), "a.xlsx")
-    assert "没有数据" in _fatal(xlsx_bytes({"2024": [["园区", "走访企业"], [DY, "—"]]}), "a.xlsx")
+    assert "都是空的或为缺失标记" in _fatal(xlsx_bytes({"2024": [["园区", "走访企业"], [DY, "—"]]}), "a.xlsx")
     assert _fatal(b"\x89PNG\r\n\x1a\n" + bytes(200), "a.xlsx")
 
 
@@ -120,3 +121,20 @@ def test_contract_json_shape():
     assert d["errors"] == [
         {"sheet": "2024", "row": 2, "column": "走访企业", "value": "x", "message": parsed.report.errors[0].message}
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "zh", "en"),
+    [
+        ("园区,年份,走访企业\n合计,2024,12\n总计,2024,12\n", "只有合计行（2 行", "only total rows (2,"),
+        (
+            "园区,年份,走访企业,满意度\n东营经开区,2024,—,\n潍坊滨海区,2024,,N/A\n",
+            "4 个数值单元格都是空的",
+            "all 4 value cells",
+        ),
+        ("园区,年份,走访企业\n", "表头下没有数据", "no data below the header"),
+    ],
+)
+def test_a_file_without_figures_says_why(text, zh, en):
+    report = read_file(text.encode(), "nothing.csv").report
+    assert zh in report.fatal and en in report.fatal_en

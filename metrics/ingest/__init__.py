@@ -34,6 +34,14 @@ NO_TABLE = (
     "no table found: no sheet has a header row with a park column (园区/park)",
 )
 NO_DATA = ("文件中没有可读取的数值：表头下没有数据", "no figures could be read: there is no data below the header")
+ONLY_TOTALS = (
+    "文件中没有可读取的数值：表头下只有合计行（{n} 行，按规则不导入）",
+    "no figures could be read: below the header there are only total rows ({n}, which are never loaded)",
+)
+ONLY_MISSING = (
+    "文件中没有可读取的数值：{n} 个数值单元格都是空的或为缺失标记（如“—”）",
+    "no figures could be read: all {n} value cells are empty or missing markers (such as “—”)",
+)
 UNREADABLE = (
     "无法识别的文件格式，请上传 .xlsx、.xls 或 .csv 文件",
     "not a spreadsheet this tool reads; upload .xlsx, .xls or .csv",
@@ -105,10 +113,21 @@ def _read(
         parsed.frame, builder.report.duplicate_figures, builder.report.duplicates = drop_earlier_duplicates(frame)
         parsed.keys_unique = True
     if len(parsed.frame) == 0 and not builder.report.errors:
-        builder.fatal(*(NO_DATA if tables else NO_TABLE))
+        builder.fatal(*_why_nothing(builder.report, tables))
     builder.finish(len(parsed.frame))
     notify(1.0, "读取完成")
     return parsed
+
+
+def _why_nothing(report, tables: int) -> tuple[str, str]:
+    """Why a readable file gave no figure, as precisely as the report tells."""
+    if not tables:
+        return NO_TABLE
+    if report.missing:
+        return tuple(m.format(n=report.missing) for m in ONLY_MISSING)
+    if report.totals_skipped:
+        return tuple(m.format(n=report.totals_skipped) for m in ONLY_TOTALS)
+    return NO_DATA
 
 
 def _read_blocks(data: bytes, kind: str, ctx: Context, limits: Limits, notify: Progress) -> tuple[list[Block], int]:
