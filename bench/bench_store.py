@@ -22,12 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from metrics.catalog import default_catalog
 from metrics.export import observations_export_frame, table_csv_bytes
-from metrics.model import IngestReport, ParsedFile
+from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
 from metrics.store import Store
 
 
 def synthetic(n: int, scale: float, name: str) -> ParsedFile:
-    """n figures with distinct keys: parks x chains x months x indicators (a third whole-park)."""
+    """n figures with distinct keys: parks x chains x months x indicators (a third whole-park),
+    in the columns `read_file` gives (Categoricals, Arrow-backed source texts, keys_unique)."""
     ids = default_catalog().ids
     i = np.arange(n)
     months = pd.period_range("2000-01", periods=400, freq="M")
@@ -47,7 +48,27 @@ def synthetic(n: int, scale: float, name: str) -> ParsedFile:
             "reference": None,
         }
     )
-    return ParsedFile(frame=frame, report=IngestReport(file=name), data=f"{name}{n}{scale}".encode())
+    frame = frame.astype({c: "category" for c in OBS_COLUMNS if c not in ("value", "source")})
+    frame["source"] = frame["source"].astype(pd.StringDtype("pyarrow", na_value=np.nan))
+    data = f"{name}{n}{scale}".encode()
+    return ParsedFile(frame=frame, report=IngestReport(file=name), data=data, keys_unique=True)
+
+
+def variant(parsed: ParsedFile, tag: bytes, frame: pd.DataFrame | None = None, keys_unique: bool = True) -> ParsedFile:
+    """Another file (other bytes) with the same or the given figures."""
+    return ParsedFile(
+        frame=parsed.frame if frame is None else frame,
+        report=IngestReport(file=parsed.report.file),
+        data=tag + parsed.data,
+        keys_unique=keys_unique,
+    )
+
+
+def renamed_parks(parsed: ParsedFile) -> ParsedFile:
+    """The same figures for parks of other names (new keys, none meeting a current figure)."""
+    frame = parsed.frame.copy()
+    frame["park"] = frame["park"].cat.rename_categories(lambda park: f"新{park}")
+    return variant(parsed, b"renamed", frame)
 
 
 def timed(label: str, fn, repeat: int = 1) -> object:
@@ -69,6 +90,11 @@ def bench_size(n: int) -> None:
         print(f"--- {n:,} figures ---")
         report = timed("load into an empty database", lambda: store.load(first))
         assert report.status == "loaded" and report.rows_loaded == n, report
+        other = Store(Path(tmp) / "other.duckdb")
+        unknown, renamed = variant(first, b"u", keys_unique=False), renamed_parks(first)
+        assert timed("  the same, keys not known unique", lambda: other.load(unknown)).status == "loaded"
+        new_parks = timed("  the same, new parks into a non-empty database", lambda: other.load(renamed))
+        assert (new_parks.status, new_parks.rows_loaded) == ("loaded", n), new_parks
         assert timed("reload the same file (unchanged)", lambda: store.load(first)).status == "unchanged"
         replaced = timed("load a file replacing every value", lambda: store.load(second))
         assert replaced.rows_replaced == n

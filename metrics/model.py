@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -121,7 +121,8 @@ class IngestReport:
 
     def as_contract(self) -> dict:
         """The CONTRACT §5 record: the fields above `errors`, then the errors (a fatal reason first)."""
-        d = {k: v for k, v in asdict(self).items() if k in _CONTRACT_FIELDS}
+        # Shallow copies (asdict would deep-copy every name of a long new_parks list, one by one).
+        d = {k: (list(v) if isinstance(v, list) else v) for k in _CONTRACT_FIELDS for v in [getattr(self, k)]}
         fatal = [Problem(None, None, None, None, self.fatal)] if self.fatal else []
         d["errors"] = [p.as_contract() for p in fatal + self.errors]
         d["duplicate_figures"] = self.duplicate_figures
@@ -174,7 +175,7 @@ class ParsedFile:
     # (a figure written again later in the file replaces the earlier one, which is reported): the
     # store need not look for duplicates itself.
     keys_unique: bool = False
-    _digest: str = field(default="", repr=False)
+    _digest: str = field(default="", init=False, repr=False)  # not copied by dataclasses.replace
 
     @property
     def content_sha256(self) -> str:

@@ -48,6 +48,11 @@ def _chain_or_none(chain) -> str | None:
     return chain if isinstance(chain, str) and chain != "" else None
 
 
+def _value_type(arrow_type: pa.DataType) -> pa.DataType:
+    """The type of the values: a dictionary's value type, else the type itself."""
+    return arrow_type.value_type if pa.types.is_dictionary(arrow_type) else arrow_type
+
+
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
@@ -203,26 +208,29 @@ class Store:
             same_file = con.execute(sql["same_file_loaded"], {"sha256": sha256}).fetchall()
             if same_file:  # the very same bytes are loaded: nothing to compare
                 return self._unchanged(report, same_file[0][1])
+        # The draft connection is closed after this transaction: the registered tables go with it.
         con.register("incoming", table)
-        try:
-            con.execute(sql["latest_per_key"])
-            keys = con.execute("SELECT count(*) FROM latest").fetchall()[0][0]
-            if keys == table.num_rows:  # the usual case: no key twice, no need to copy the file's rows
-                con.register("incoming_latest", table)
-            else:
-                con.execute(sql["keep_latest"])
+        keys = self._register_latest(con, sql, table, self._keys_distinct(con, sql, parsed.keys_unique))
+        con.execute(sql["incoming_rows"])
+        all_new = self._all_new(con, sql)
+        if all_new:  # nothing to compare with
+            new, replaced, unchanged = keys, 0, 0
+        else:
             con.execute(sql["stage"])
-        finally:
-            con.unregister("incoming")
-        new, replaced, unchanged = con.execute(sql["counts"]).fetchall()[0]
+            new, replaced, unchanged = con.execute(sql["counts"]).fetchall()[0]
         counts = {"rows_loaded": new + replaced + unchanged, "rows_replaced": replaced, "rows_unchanged": unchanged}
         if new == 0 and replaced == 0:
             return dataclasses.replace(report, status="unchanged", load_id=None, **counts)
         load_id = con.execute(sql["next_load_id"]).fetchall()[0][0]
         now = _utc_now()
-        con.execute(sql["keep_replaced"], {"now": now, "load_id": load_id})
-        con.execute(sql["drop_replaced"])
-        con.execute(sql["insert_figures"], {"load_id": load_id})
+        if all_new:
+            con.execute(sql["insert_new_figures"], {"load_id": load_id})
+        else:
+            if replaced:
+                con.execute(sql["collect_replaced"])
+                self._insert_history(con, sql["keep_replaced"], {"now": now, "load_id": load_id})
+                con.execute(sql["drop_replaced"])
+            con.execute(sql["insert_figures"], {"load_id": load_id})
         out = dataclasses.replace(report, status="loaded", load_id=load_id, **counts)
         kept = self._keep_file(parsed, sha256)
         con.execute(
@@ -246,6 +254,41 @@ class Store:
             print(f"{PAUSE_ENV}: paused inside the load transaction", file=sys.stderr, flush=True)
             time.sleep(float(pause))
         return out
+
+    @staticmethod
+    def _insert_history(con, statement: str, params: dict) -> int:
+        """Run an INSERT INTO observation_history numbering its rows `$first_id - 1 + row_number()`
+        (nextval per row would run it on one thread), then move the sequence past the ids taken."""
+        sql = _statements("store_load.sql")
+        first_id = con.execute(sql["next_history_id"]).fetchall()[0][0]
+        inserted = con.execute(statement, {**params, "first_id": first_id}).fetchall()[0][0]
+        if inserted > 1:
+            con.execute(sql["skip_history_ids"], {"count": inserted - 1}).fetchall()
+        return inserted
+
+    @staticmethod
+    def _keys_distinct(con, sql: dict[str, str], keys_unique: bool) -> bool:
+        """True when no key is in the file twice: read_file checked it, or the keys' hashes all differ."""
+        return keys_unique or con.execute(sql["keys_distinct"]).fetchall()[0][0]
+
+    @staticmethod
+    def _all_new(con, sql: dict[str, str]) -> bool:
+        """True when no current figure shares a park with the file's: every figure of the file is new."""
+        return not (
+            con.execute(sql["any_current"]).fetchall()[0][0] and con.execute(sql["park_current"]).fetchall()[0][0]
+        )
+
+    @staticmethod
+    def _register_latest(con, sql: dict[str, str], table: pa.Table, keys_distinct: bool) -> int:
+        """Make `incoming_latest` the file's last figure of each key; return how many keys the file has."""
+        if keys_distinct:
+            con.register("incoming_latest", table)  # no need to copy the file's rows
+            return table.num_rows
+        numbered = table.append_column("seq", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+        con.register("incoming", numbered)  # seq: the row order, the last figure of a key wins
+        con.execute(sql["latest_per_key"])
+        con.execute(sql["keep_latest"])
+        return con.execute("SELECT count(*) FROM incoming_latest").fetchall()[0][0]
 
     def _same_file_loaded(self, sha256: str) -> list[tuple]:
         with self._reading() as con:
@@ -275,10 +318,12 @@ class Store:
             now = _utc_now()
             con.execute(sql["undo_collect"], {"load_id": load_id})
             removed = con.execute("SELECT count(*) FROM undone").fetchall()[0][0]
-            con.execute(sql["undo_keep_removed"], {"now": now})
+            con.execute(sql["undo_collect_brought_back"], {"load_id": load_id})
+            if removed:
+                self._insert_history(con, sql["undo_keep_removed"], {"now": now})
             con.execute(sql["undo_remove"], {"load_id": load_id})
-            con.execute(sql["undo_bring_back"], {"load_id": load_id})
-            brought_back = con.execute(sql["undo_mark_brought_back"], {"load_id": load_id}).fetchall()[0][0]
+            con.execute(sql["undo_bring_back"])
+            brought_back = con.execute(sql["undo_mark_brought_back"]).fetchall()[0][0]
             con.execute(sql["undo_mark_load"], {"load_id": load_id})
             detail = {"load_id": load_id, "file": rows[0][1], "removed": removed, "brought_back": brought_back}
             self._audit(con, actor, "undo", detail, now)
@@ -325,19 +370,28 @@ class Store:
 
     @staticmethod
     def _incoming_frame(frame: pd.DataFrame) -> pa.Table:
-        """The file's figures as an Arrow table (OBS_COLUMNS + seq), dates as date32; no per-row Python."""
+        """The file's figures as an Arrow table (OBS_COLUMNS); no per-row Python and few copies.
+
+        Categoricals become dictionary arrays (a date category stays a dictionary of date32);
+        a float64 value column is shared, not copied: a NaN in it is refused like a missing value.
+        """
         n = len(frame)
         columns = {}
         for col in OBS_COLUMNS:
-            series = frame[col] if col in frame.columns else pd.Series([None] * n, dtype=object)
-            if col in ("period_start", "period_end"):
-                series = pd.to_datetime(series).astype("datetime64[ms]") if series.dtype == object else series
-            columns[col] = pa.Array.from_pandas(series.reset_index(drop=True))
-        columns["seq"] = pa.array(np.arange(n, dtype=np.int64))
-        table = pa.table(columns)
-        for col in ("period_start", "period_end"):
-            table = table.set_column(table.schema.get_field_index(col), col, table[col].cast(pa.date32()))
-        return table
+            if col not in frame.columns:
+                columns[col] = pa.nulls(n)
+                continue
+            series = frame[col]
+            if col in ("period_start", "period_end") and series.dtype == object:
+                series = pd.to_datetime(series).astype("datetime64[ms]")
+            if col == "value" and series.dtype == np.float64:
+                columns[col] = pa.array(series.to_numpy(), from_pandas=False)
+                continue
+            array = pa.Array.from_pandas(series)
+            if col in ("period_start", "period_end") and _value_type(array.type) != pa.date32():
+                array = array.cast(pa.date32())
+            columns[col] = array
+        return pa.table(columns)
 
     def _frame_problem(self, table: pa.Table) -> tuple[str, str] | None:
         """Why a parsed frame cannot be stored (a bug upstream, not a user error), or None."""

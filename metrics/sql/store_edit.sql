@@ -12,19 +12,19 @@ CREATE OR REPLACE TEMP TABLE undone AS
 SELECT * FROM observations WHERE load_id = $load_id;
 
 -- name: undo_keep_removed
+-- History ids from $first_id, as in store_load.sql `keep_replaced`.
 INSERT INTO observation_history
-SELECT nextval('history_id_seq'), park, chain, period_start, period_end, indicator,
+SELECT $first_id - 1 + row_number() OVER (), park, chain, period_start, period_end, indicator,
        value, qualifier, source, basis, reference, load_id, $now, NULL, 'undo', false
 FROM undone;
 
 -- name: undo_remove
 DELETE FROM observations WHERE load_id = $load_id;
 
--- name: undo_bring_back
+-- name: undo_collect_brought_back
 -- What the load replaced comes back, unless it came from a load that was undone itself.
-INSERT INTO observations
-SELECT h.park, h.chain, h.period_start, h.period_end, h.indicator, h.value, h.qualifier,
-       h.source, h.basis, h.reference, h.load_id
+CREATE OR REPLACE TEMP TABLE brought_back AS
+SELECT h.history_id
 FROM observation_history AS h
 SEMI JOIN undone AS u
        ON h.park = u.park AND h.chain IS NOT DISTINCT FROM u.chain
@@ -33,14 +33,14 @@ SEMI JOIN undone AS u
 WHERE h.replaced_by_load = $load_id AND NOT h.restored
   AND NOT EXISTS (SELECT 1 FROM loads AS l WHERE l.load_id = h.load_id AND l.status = 'undone');
 
+-- name: undo_bring_back
+INSERT INTO observations
+SELECT park, chain, period_start, period_end, indicator, value, qualifier, source, basis, reference, load_id
+FROM observation_history
+WHERE history_id IN (SELECT history_id FROM brought_back);
+
 -- name: undo_mark_brought_back
-UPDATE observation_history AS h SET restored = true
-FROM undone AS u
-WHERE h.park = u.park AND h.chain IS NOT DISTINCT FROM u.chain
-  AND h.period_start = u.period_start AND h.period_end = u.period_end
-  AND h.indicator = u.indicator
-  AND h.replaced_by_load = $load_id AND NOT h.restored
-  AND NOT EXISTS (SELECT 1 FROM loads AS l WHERE l.load_id = h.load_id AND l.status = 'undone');
+UPDATE observation_history SET restored = true WHERE history_id IN (SELECT history_id FROM brought_back);
 
 -- name: undo_mark_load
 UPDATE loads SET status = 'undone' WHERE load_id = $load_id;

@@ -1,5 +1,12 @@
 -- Statements of Store.load, run in order inside one transaction. `incoming` is the registered
--- Arrow table of the file (OBS_COLUMNS + seq, the row order).
+-- Arrow table of the file (OBS_COLUMNS; `latest_per_key` adds seq, the row order).
+
+-- name: keys_distinct
+-- True when no key is in the file twice: distinct hashes prove distinct keys (equal hashes prove
+-- nothing, then `latest_per_key` decides). Cheaper than grouping by the five key columns.
+SELECT count(DISTINCT hash(CAST(park AS VARCHAR), NULLIF(CAST(chain AS VARCHAR), ''), CAST(period_start AS DATE),
+                           CAST(period_end AS DATE), CAST(indicator AS VARCHAR))) = count(*)
+FROM incoming;
 
 -- name: latest_per_key
 -- The last row of each key (a key written twice in one file keeps its last figure).
@@ -13,27 +20,38 @@ GROUP BY CAST(park AS VARCHAR), NULLIF(CAST(chain AS VARCHAR), ''), CAST(period_
 CREATE OR REPLACE TEMP TABLE incoming_latest AS
 SELECT i.* FROM incoming AS i SEMI JOIN latest USING (seq);
 
+-- name: incoming_rows
+-- The file's figures (one per key, from `incoming_latest`) with the columns and types of `observations`.
+CREATE OR REPLACE TEMP VIEW incoming_rows AS
+SELECT CAST(park AS VARCHAR)                         AS park,
+       NULLIF(CAST(chain AS VARCHAR), '')            AS chain,
+       CAST(period_start AS DATE)                    AS period_start,
+       CAST(period_end AS DATE)                      AS period_end,
+       CAST(indicator AS VARCHAR)                    AS indicator,
+       CAST(value AS DOUBLE)                         AS value,
+       coalesce(CAST(qualifier AS VARCHAR), 'exact') AS qualifier,
+       coalesce(CAST(source AS VARCHAR), '')         AS source,
+       coalesce(CAST(basis AS VARCHAR), 'reported')  AS basis,
+       NULLIF(CAST(reference AS VARCHAR), '')        AS reference
+FROM incoming_latest;
+
+-- name: any_current
+SELECT EXISTS (FROM observations);
+
+-- name: park_current
+-- Whether a current figure could have the key of one of the file's: it would share its park.
+-- When none does (new parks only), every figure of the file is new.
+SELECT EXISTS (FROM observations WHERE park IN (SELECT DISTINCT park FROM incoming_rows));
+
 -- name: stage
--- The file's figures (one per key, from `incoming_latest`), each marked new, changed or equal.
+-- The file's figures, each marked new, changed or equal, with the row of the current figure it meets.
 CREATE OR REPLACE TEMP TABLE staged AS
-WITH incoming_rows AS (
-    SELECT CAST(park AS VARCHAR)                         AS park,
-           NULLIF(CAST(chain AS VARCHAR), '')            AS chain,
-           CAST(period_start AS DATE)                    AS period_start,
-           CAST(period_end AS DATE)                      AS period_end,
-           CAST(indicator AS VARCHAR)                    AS indicator,
-           CAST(value AS DOUBLE)                         AS value,
-           coalesce(CAST(qualifier AS VARCHAR), 'exact') AS qualifier,
-           coalesce(CAST(source AS VARCHAR), '')         AS source,
-           coalesce(CAST(basis AS VARCHAR), 'reported')  AS basis,
-           NULLIF(CAST(reference AS VARCHAR), '')        AS reference
-    FROM incoming_latest
-)
 SELECT i.*,
        CASE WHEN o.park IS NULL THEN 'new'
             WHEN o.value = i.value AND o.qualifier = i.qualifier AND o.basis = i.basis
                  AND o.reference IS NOT DISTINCT FROM i.reference THEN 'equal'
-            ELSE 'changed' END AS change
+            ELSE 'changed' END AS change,
+       o.rowid AS current_rowid
 FROM incoming_rows AS i
 LEFT JOIN observations AS o
        ON o.park = i.park AND o.chain IS NOT DISTINCT FROM i.chain
@@ -54,25 +72,28 @@ ORDER BY load_id DESC LIMIT 1;
 -- name: next_load_id
 SELECT nextval('load_id_seq');
 
+-- name: next_history_id
+SELECT nextval('history_id_seq');
+
+-- name: skip_history_ids
+-- Advance the sequence past ids an insert took as `$first_id - 1 + row_number()`.
+SELECT max(nextval('history_id_seq')) FROM range($count);
+
+-- name: collect_replaced
+-- The current figures the file replaces, found by rowid (stable within the transaction).
+CREATE OR REPLACE TEMP TABLE replaced AS
+SELECT * FROM observations WHERE rowid IN (SELECT current_rowid FROM staged WHERE change = 'changed');
+
 -- name: keep_replaced
+-- History ids $first_id, $first_id + 1, ... (Store._insert_history): nextval per row would run
+-- the insert on one thread; numbering the rows of a join would be slower still.
 INSERT INTO observation_history
-SELECT nextval('history_id_seq'), o.park, o.chain, o.period_start, o.period_end, o.indicator,
-       o.value, o.qualifier, o.source, o.basis, o.reference, o.load_id,
-       $now, $load_id, 'load', false
-FROM observations AS o
-SEMI JOIN staged AS s
-       ON s.change = 'changed'
-      AND o.park = s.park AND o.chain IS NOT DISTINCT FROM s.chain
-      AND o.period_start = s.period_start AND o.period_end = s.period_end
-      AND o.indicator = s.indicator;
+SELECT $first_id - 1 + row_number() OVER (), park, chain, period_start, period_end, indicator,
+       value, qualifier, source, basis, reference, load_id, $now, $load_id, 'load', false
+FROM replaced;
 
 -- name: drop_replaced
-DELETE FROM observations AS o
-USING staged AS s
-WHERE s.change = 'changed'
-  AND o.park = s.park AND o.chain IS NOT DISTINCT FROM s.chain
-  AND o.period_start = s.period_start AND o.period_end = s.period_end
-  AND o.indicator = s.indicator;
+DELETE FROM observations WHERE rowid IN (SELECT current_rowid FROM staged WHERE change = 'changed');
 
 -- name: insert_figures
 INSERT INTO observations
@@ -80,6 +101,13 @@ SELECT park, chain, period_start, period_end, indicator, value, qualifier, sourc
        $load_id
 FROM staged
 WHERE change <> 'equal';
+
+-- name: insert_new_figures
+-- Every figure of the file is new (no current figure shares a park with it): straight from the file.
+INSERT INTO observations
+SELECT park, chain, period_start, period_end, indicator, value, qualifier, source, basis, reference,
+       $load_id
+FROM incoming_rows;
 
 -- name: record_load
 INSERT INTO loads VALUES ($load_id, $file_name, $sha256, $kept_path, $now, $actor, 'loaded',
