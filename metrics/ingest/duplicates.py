@@ -11,6 +11,7 @@ from metrics.model import Duplicate
 KEY_COLUMNS = ("park", "chain", "period_start", "period_end", "indicator")
 # Keys are checked with one mark per possible key when that table stays this small (bytes); past it, by hashing.
 MAX_MARKS = 1 << 27
+MAX_PAIR_MARKS = 1 << 20
 MAX_LISTED = 200
 
 
@@ -32,21 +33,32 @@ def drop_earlier_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, lis
 
 def _combined_key(frame: pd.DataFrame) -> tuple[np.ndarray, int] | None:
     """One integer per figure naming its key (mixed radix over the category codes), and the key count."""
-    parts = []
+    codes = {}
     for col in KEY_COLUMNS:
         series = frame[col]
         if not isinstance(series.dtype, pd.CategoricalDtype):
             return None
-        parts.append((series.cat.codes.to_numpy(), len(series.cat.categories) + 1))  # +1: code -1 (missing)
+        codes[col] = (series.cat.codes.to_numpy(), len(series.cat.categories) + 1)  # +1: code -1 (missing)
+    # A period's start and end come in few pairs: one dense code per pair keeps the key space small.
+    (starts, n_starts), (ends, n_ends) = codes.pop("period_start"), codes.pop("period_end")
+    pair = (starts.astype(np.int64) + 1) * n_ends + (ends + 1)  # 0 .. n_starts * n_ends - 1
+    if n_starts * n_ends <= MAX_PAIR_MARKS:
+        seen = np.zeros(n_starts * n_ends, dtype=np.bool_)
+        seen[pair] = True
+        dense = np.cumsum(seen, dtype=np.int32) - 1  # each pair seen -> 0, 1, 2...
+        codes["period"] = (dense[pair], int(dense[-1]) + 2)
+    else:
+        dense, pairs = pd.factorize(pair)
+        codes["period"] = (dense, len(pairs) + 1)
     size = 1
-    for _, radix in parts:
+    for _, radix in codes.values():
         size *= radix
     if size >= 2**62:
         return None
     key = np.zeros(len(frame), dtype=np.int64)
-    for codes, radix in parts:
+    for part, radix in codes.values():
         key *= radix
-        key += codes
+        key += part
         key += 1
     return key, size
 

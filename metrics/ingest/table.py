@@ -30,7 +30,6 @@ BASIS_WORDS = {
     "示意": "illustrative",
     "illustrative": "illustrative",
 }
-_SPACES = re.compile(r"\s+")
 QUALIFIER_WORDS = {q: k for k, q in enumerate(QUALIFIERS)}
 _TITLE_UNIT = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
 
@@ -299,7 +298,7 @@ class _Sheet:
     def _parks(self, uniques: list) -> list[tuple[int, str | None]]:
         """`_park` over the distinct cells of a park column in one loop (tens of thousands in a big file),
         noting which cells name new parks."""
-        parks, spaces, new_at, out = self.ctx.parks, _SPACES.sub, self.new_park_at, []
+        parks, new_at, out = self.ctx.parks, self.new_park_at, []
         for k, cell in enumerate(uniques):
             if type(cell) is str:  # text_of and unquote, inline
                 text = cell.strip()
@@ -310,7 +309,7 @@ class _Sheet:
             if not text:
                 out.append((KEY_EMPTY, None))
                 continue
-            key = spaces("", text)
+            key = "".join(text.split())  # without any whitespace (faster than a regex)
             canonical = parks.get(key)
             if canonical is not None:
                 out.append((KEY_OK, canonical))
@@ -530,7 +529,8 @@ class _Sheet:
         group[ind_kind != KEY_OK] = -1
         first_pass = self.body.numbers(value_col.index)
         valid = group >= 0
-        present = np.flatnonzero(np.bincount(group[valid])) if valid.any() else []
+        all_valid = valid.all()
+        present = np.flatnonzero(np.bincount(group if all_valid else group[valid])) if valid.any() else []
         n_groups = int(present[-1]) + 1 if len(present) else 0
         # Per group its factor and indicator; one more entry (NaN, 0) for code -1, the rows of no group.
         factor_of = np.full(n_groups + 1, np.nan)
