@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS observations (
     indicator     VARCHAR NOT NULL,
     value         DOUBLE  NOT NULL,
     qualifier     VARCHAR NOT NULL DEFAULT 'exact',
-    source        VARCHAR NOT NULL DEFAULT '',
+    source        VARCHAR NOT NULL DEFAULT '' USING COMPRESSION zstd,  -- unique per figure: zstd writes it faster and smaller
     basis         VARCHAR NOT NULL DEFAULT 'reported',
     reference     VARCHAR,
     load_id       BIGINT,
