@@ -41,3 +41,23 @@ def test_early_source_texts_match_the_plain_path(monkeypatch, data, name):
     assert len(plain.frame) >= 4
     pd.testing.assert_frame_equal(early.frame, plain.frame)
     assert [p.row for p in early.report.errors] == [p.row for p in plain.report.errors]
+
+
+def test_short_long_and_note_rows_are_read_without_the_slow_reader(monkeypatch):
+    import metrics.ingest.csvfile as csvfile
+
+    def slow_reader(*args):
+        raise AssertionError("read by Python's csv module")
+
+    monkeypatch.setattr(csvfile, "ArrayBody", slow_reader)
+    text = "园区,年份,走访企业,满意度\n东营经开区,2024,1,90,多余\n潍坊滨海区,2024,2\n\n威海南海新区,2024,3,88\n注：数据来源于统计局\n"
+    parsed = read_file(text.encode(), "ragged.csv")
+    assert parsed.report.errors == [] and parsed.report.missing == 1
+    got = sorted(zip(parsed.frame.source, parsed.frame.indicator, parsed.frame.value, strict=True))
+    assert got == [
+        ("ragged.csv!!2", "enterprises_visited", 1.0),
+        ("ragged.csv!!2", "satisfaction", 90.0),
+        ("ragged.csv!!3", "enterprises_visited", 2.0),
+        ("ragged.csv!!5", "enterprises_visited", 3.0),
+        ("ragged.csv!!5", "satisfaction", 88.0),
+    ]

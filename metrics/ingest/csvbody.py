@@ -7,7 +7,9 @@ distinct cell is resolved once from its dictionary; value columns are cast to nu
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -31,7 +33,7 @@ _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csv-lines")
 
 
 class RaggedRows(Exception):
-    """Arrow refused the rows (a row with more or fewer fields than the header, bad UTF-8...)."""
+    """Neither Arrow nor DuckDB read the rows (bad UTF-8, a quoted value spanning lines in a ragged file...)."""
 
 
 class CsvBody:
@@ -68,9 +70,12 @@ class CsvBody:
                     ),
                     memory_pool=pa.system_memory_pool(),
                 )
-        except pa.ArrowInvalid as exc:
-            lines.cancel()
-            raise RaggedRows(str(exc)) from exc
+        except pa.ArrowInvalid:
+            try:  # rows with fewer or more fields than the header (a note line below the table...)
+                self.table = _lenient_table(memoryview(payload)[offset:], names, delimiter)
+            except duckdb.Error as exc:
+                lines.cancel()
+                raise RaggedRows(str(exc)) from exc
         if quoted and _spans_lines(self.table):
             # Row numbers count lines; Excel shows such a record as one row. Python's csv module
             # numbers records as Excel does (a rare file, read the slow way).
@@ -117,6 +122,26 @@ class CsvBody:
         taken = self.table.take(pa.array(np.asarray(positions, dtype=np.int64)))
         text = pa.table({name: taken.column(name).cast(pa.string()) for name in taken.column_names})
         return [["" if c is None else c for c in row.values()] for row in text.to_pylist()]
+
+
+def _lenient_table(body: memoryview, names: list[str], delimiter: str) -> pa.Table:
+    """The rows as text, short rows padded with nulls and extra fields left out (DuckDB's reader, which
+    takes a file): slower than Arrow's, faster than Python's csv module by far."""
+    handle, path = tempfile.mkstemp(suffix=".csv")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(body)
+        con = _caster().cursor()
+        try:
+            return con.sql(
+                "SELECT * FROM read_csv($path, header = false, delim = $delim, quote = '\"', escape = '\"', "
+                "auto_detect = false, columns = $columns, null_padding = true, strict_mode = false)",
+                params={"path": path, "delim": delimiter, "columns": dict.fromkeys(names, "VARCHAR")},
+            ).to_arrow_table()
+        finally:
+            con.close()
+    finally:
+        os.unlink(path)
 
 
 def _cast_numbers(table: pa.Table, columns: list[int]) -> dict[int, pa.ChunkedArray]:
