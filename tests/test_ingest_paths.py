@@ -61,3 +61,14 @@ def test_short_long_and_note_rows_are_read_without_the_slow_reader(monkeypatch):
         ("ragged.csv!!5", "enterprises_visited", 3.0),
         ("ragged.csv!!5", "satisfaction", 88.0),
     ]
+
+
+def test_huge_page_setting_comes_back_after_reads_in_several_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from numpy._core.multiarray import _get_madvise_hugepage
+
+    before = _get_madvise_hugepage()
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda k: read_file(LONG.encode(), f"t{k}.csv"), range(8)))
+    assert _get_madvise_hugepage() == before

@@ -8,6 +8,7 @@ pages and a steady 0.11 s without. `small_pages` turns the request off while a f
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,14 +18,27 @@ except ImportError:  # pragma: no cover - other numpy layouts
     _set_madvise_hugepage = None
 
 
+_lock = threading.Lock()
+_readers = 0  # files being read now, in any thread
+_before: list[bool] = []  # numpy's setting before the first of them started
+
+
 @contextmanager
 def small_pages() -> Iterator[None]:
-    """No huge-page requests for numpy arrays allocated inside the block (process-wide while it runs)."""
+    """No huge-page requests for numpy arrays allocated inside the block (process-wide while any
+    thread is inside it; the setting from before comes back when the last one leaves)."""
+    global _readers
     if _set_madvise_hugepage is None:
         yield
         return
-    before = _set_madvise_hugepage(False)
+    with _lock:
+        if _readers == 0:
+            _before[:] = [_set_madvise_hugepage(False)]
+        _readers += 1
     try:
         yield
     finally:
-        _set_madvise_hugepage(before)
+        with _lock:
+            _readers -= 1
+            if _readers == 0:
+                _set_madvise_hugepage(_before[0])
