@@ -30,8 +30,8 @@ __all__ = ["empty_frame", "read_file"]
 Progress = Callable[[float, str], None]
 
 NO_TABLE = (
-    "文件中没有找到数据表：没有任何工作表含有“园区”等表头",
-    "no table found: no sheet has a header row with a park column (园区/park)",
+    "文件中没有找到数据表：没有任何工作表含有“园区”等表头，也没有以园区命名的工作表",
+    "no table found: no sheet has a header row with a park column (园区/park), nor is a sheet named after a park",
 )
 NO_DATA = ("文件中没有可读取的数值：表头下没有数据", "no figures could be read: there is no data below the header")
 ONLY_TOTALS = (

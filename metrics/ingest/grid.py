@@ -41,12 +41,14 @@ class Context:
     report: ReportBuilder
     file_period: Period | None
     parks: dict[str, str] = field(default_factory=dict)  # name or alias without spaces -> canonical name
+    catalog_park_names: frozenset[str] = frozenset()
 
     def __post_init__(self):
         # Catalog.canonical_park hashes the whole catalog per call; one index per file is enough.
         for park in self.catalog.parks:
             for text in (park.name, *park.aliases):
                 self.parks[re.sub(r"\s+", "", text)] = park.name
+        self.catalog_park_names = frozenset(park.name for park in self.catalog.parks)
 
 
 @dataclass

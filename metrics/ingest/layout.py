@@ -31,10 +31,23 @@ class Layout:
     indicators: list[Column] = field(default_factory=list)
     ignored: list[Column] = field(default_factory=list)
     problems: list[tuple[Column, str, str]] = field(default_factory=list)  # header problems (zh, en)
+    sheet_park: str | None = None  # the park of every row, when the table has no park column (a sheet per park)
 
     @property
     def is_long(self) -> bool:
         return "indicator" in self.roles and "value" in self.roles
+
+    @property
+    def key_column(self) -> Column:
+        """The column that names what a row is about: park, else (long) indicator, else chain or period,
+        else the first indicator column. Blank rows and notes are found there."""
+        for role in ("indicator", "park") if self.is_long else ("park",):
+            if role in self.roles:
+                return self.roles[role]
+        for role in ("chain", "period"):
+            if role in self.roles:
+                return self.roles[role]
+        return self.indicators[0]
 
 
 def is_empty(cell: object) -> bool:
@@ -52,20 +65,25 @@ def text_of(cell: object) -> str:
     return str(cell).strip()
 
 
-def find_layout(cells: np.ndarray, catalog: Catalog) -> Layout | None:
-    """The table on a sheet, or None when the sheet holds no table (no park column header)."""
+def find_layout(cells: np.ndarray, catalog: Catalog, sheet_park: str | None = None) -> Layout | None:
+    """The table on a sheet, or None when the sheet holds no table. A table has a park column header;
+    given `sheet_park` (the sheet's park, from its name or title), a header without one will do."""
     n_rows = cells.shape[0]
     header = None
     for r in range(min(n_rows, HEADER_SEARCH_ROWS)):
         if any(isinstance(c, str) and role_of(c) == "park" for c in cells[r]):
             header = r
             break
+    if header is None and sheet_park is not None:
+        header = next((r for r in range(min(n_rows, HEADER_SEARCH_ROWS)) if _parkless_header(cells[r], catalog)), None)
     if header is None:
         return None
     top = [text_of(c) for c in cells[header]]
     sub = _sub_header(cells, header, top, catalog)
     title = " ".join(dict.fromkeys(text_of(c) for row in cells[:header] for c in row if not is_empty(c)))
     layout = Layout(header_row=header, body_start=header + (2 if sub else 1), title_text=title)
+    if not any(t and role_of(t) == "park" for t in top):
+        layout.sheet_park = sheet_park
     groups = _fill_groups(top) if sub else top
     seen: dict[tuple, Column] = {}
     for j in range(cells.shape[1]):
@@ -96,7 +114,21 @@ def find_layout(cells: np.ndarray, catalog: Catalog) -> Layout | None:
             continue
         seen[key] = col
         layout.indicators.append(col)
+    if layout.sheet_park is not None and not layout.indicators and not layout.is_long:
+        return None  # a row that looked like a header but names no figure
     return layout
+
+
+def _parkless_header(row: np.ndarray, catalog: Catalog) -> bool:
+    """A header row without a park column: two or more text cells (none a number) naming a chain or
+    period column, two indicators, or the indicator and value columns of a long table."""
+    filled = [c for c in row if not is_empty(c)]
+    if len(filled) < 2 or not all(isinstance(c, str) for c in filled):
+        return False
+    roles = {role_of(c) for c in filled}
+    if roles & {"chain", "period"} or {"indicator", "value"} <= roles:
+        return True
+    return sum(1 for c in filled if match_column(catalog, "", text_of(c))) >= 2
 
 
 def _fill_groups(top: list[str]) -> list[str]:
@@ -116,8 +148,9 @@ def _sub_header(cells: np.ndarray, header: int, top: list[str], catalog: Catalog
     if header + 1 >= cells.shape[0]:
         return None
     below = [text_of(c) for c in cells[header + 1]]
-    park_col = next(j for j, t in enumerate(top) if t and role_of(t) == "park")
-    if below[park_col] and clean(below[park_col]) != clean(top[park_col]):
+    # Under the key column (park, else chain or period) a second header row is empty or repeats it.
+    anchor = next((j for j, t in enumerate(top) if t and role_of(t) in ("park", "chain", "period")), None)
+    if anchor is not None and below[anchor] and clean(below[anchor]) != clean(top[anchor]):
         return None
     new_cells = [(j, t) for j, t in enumerate(below) if t and clean(t) != clean(top[j])]
     if not new_cells:

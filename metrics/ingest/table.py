@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import PurePosixPath
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,11 @@ QUALIFIER_WORDS = {q: k for k, q in enumerate(QUALIFIERS)}
 _TITLE_UNIT = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
 
 KEY_OK, KEY_EMPTY, KEY_TOTAL, KEY_BAD = 0, 1, 2, 3
+# A sheet named like this is one park's (the table below has no park column).
+PARK_SUFFIXES = ("园区", "开发区", "新区", "高新区", "经开区", "产业园", "工业园", "示范区", "保税区", "产业基地")
+TITLE_ROWS = 5  # title lines looked at for a park's name
+# Sheets that explain a workbook: never one park's figures, whatever the file is called.
+NOT_DATA_SHEETS = frozenset({"说明", "填报说明", "填表说明", "目录", "封面", "备注", "notes", "readme", "instructions"})
 
 # From this many body rows on, the `file!sheet!row` texts are built in Arrow on a second thread (Arrow frees
 # the GIL) while this one resolves keys and values. A wide table formats every body row (each is taken once
@@ -67,6 +73,9 @@ def read_grid(grid: Grid, ctx: Context) -> Block | None:
     """The figures of one sheet; None (and the sheet named as skipped) when it holds no table."""
     fill_merged(grid)
     layout = find_layout(grid.cells, ctx.catalog)
+    if layout is None:  # no park column: a sheet (or file) per park names its park itself
+        park = sheet_park(grid, ctx)
+        layout = find_layout(grid.cells, ctx.catalog, sheet_park=park) if park else None
     label = grid.sheet or ctx.file_name
     if layout is None or (not layout.indicators and not layout.is_long):
         ctx.report.skipped_sheet(label)
@@ -79,6 +88,33 @@ def read_grid(grid: Grid, ctx: Context) -> Block | None:
     block = _Sheet(grid, layout, ctx).figures()
     _sort_errors(ctx.report.report.errors, first_error, layout)
     return block
+
+
+def sheet_park(grid: Grid, ctx: Context) -> str | None:
+    """The park of a sheet whose table has no park column: its sheet name when that names a catalog
+    park or reads as a park's name (东营经开区, XX高新区), else a catalog park that a title line at the top
+    of the sheet starts with, or that the file name holds."""
+    name = "".join(grid.sheet.split())
+    if name.casefold() in NOT_DATA_SHEETS:
+        return None
+    if name:
+        if name in ctx.parks:
+            return ctx.parks[name]
+        if name.endswith(PARK_SUFFIXES) and len(name) > 3 and find_period(name) is None:
+            return grid.sheet.strip()
+    titles = [
+        "".join(text_of(row[0]).split())
+        for row in grid.cells[:TITLE_ROWS]
+        if len(row) and sum(not is_empty(c) for c in row) == 1 and not is_empty(row[0])
+    ]
+    # A report title starts with its park (东营经开区2024年主要指标); a file name may hold it anywhere.
+    for title in titles:
+        found = [alias for alias in ctx.parks if title.startswith(alias)]
+        if found:
+            return ctx.parks[max(found, key=len)]
+    stem = "".join(PurePosixPath(ctx.file_name).stem.split())
+    found = [alias for alias in ctx.parks if alias in stem]
+    return ctx.parks[max(found, key=len)] if found else None
 
 
 def _sort_errors(errors: list, start: int, layout: Layout) -> None:
@@ -220,7 +256,7 @@ class _Sheet:
         passes = [self.body.numbers(c.index) for c in self.value_columns]
         values_empty = self.values_empty = np.logical_and.reduce([p.empty for p in passes])
         no_number = np.logical_and.reduce([p.slow for p in passes])
-        key = self.layout.roles["indicator" if self.layout.is_long else "park"].index
+        key = self.layout.key_column.index
         codes, uniques = self.body.codes(key)
         blank = np.array([is_empty(u) for u in uniques] + [True], dtype=bool)
         noted = np.array([text_of(u).startswith(NOTE_PREFIXES) for u in uniques] + [False], dtype=bool)
@@ -252,11 +288,16 @@ class _Sheet:
 
     def _keys(self, rows: np.ndarray) -> tuple[Coded, Coded, np.ndarray]:
         """Park and chain per row, and per row: -1 a totals row (counted), 1 park empty, 0 fine."""
-        park_col = self.layout.roles["park"]
+        park_col = self.layout.roles.get("park")
         chain_col = self.layout.roles.get("chain")
         self.new_parks: set[str] = set()
         self.new_park_at: dict[int, str] = {}  # distinct park cell (its index) -> the new park it names
-        park_kind, park = self._resolve(park_col, rows, resolve_all=self._parks)
+        if park_col is None:  # one park for the whole sheet
+            park_kind, park = np.zeros(len(rows), dtype=np.int8), Coded.constant(len(rows), self.layout.sheet_park)
+            if self.layout.sheet_park not in self.ctx.catalog_park_names:
+                self.ctx.report.new_park(self.layout.sheet_park)
+        else:
+            park_kind, park = self._resolve(park_col, rows, resolve_all=self._parks)
         if chain_col is not None:
             chain_kind, chain = self._resolve(chain_col, rows, self._chain)
             # A park written once above its chains (blank cells below it) covers them.
@@ -273,7 +314,7 @@ class _Sheet:
             chain = Coded.constant(len(rows), None)
         totals = (park_kind == KEY_TOTAL) | (chain_kind == KEY_TOTAL)
         self.ctx.report.report.totals_skipped += int(totals.sum())
-        if self.new_parks:
+        if self.new_parks and park_col is not None:
             codes, uniques = self.body.codes(park_col.index)
             used = np.zeros(len(uniques) + 1, dtype=bool)
             used[(codes if len(rows) == self.body.n else codes[rows])[~totals]] = True
