@@ -82,11 +82,11 @@ def duplicates_frame(ctx, report) -> pd.DataFrame:
             "chain": d.chain,
             "period_label": period_label(d.period_start, d.period_end, ctx.lang),
             "indicator": d.indicator,
-            "dropped": display_value(d.dropped_value, d.dropped_qualifier, ctx.lang),
-            "dropped_source": d.dropped_source,
-            "kept": display_value(d.kept_value, d.kept_qualifier, ctx.lang),
-            "kept_source": d.kept_source,
             "conflicting": d.conflicting,
+            "dropped": display_value(d.dropped_value, d.dropped_qualifier, ctx.lang),
+            "kept": display_value(d.kept_value, d.kept_qualifier, ctx.lang),
+            "dropped_source": d.dropped_source,
+            "kept_source": d.kept_source,
         }
         for d in report.duplicates
     ]
