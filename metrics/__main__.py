@@ -1,9 +1,11 @@
-"""Command line (CONTRACT §5): python -m metrics ingest|export|summary."""
+"""Command line (CONTRACT §5, extended): python -m metrics ingest|export|summary|analyst-hash."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+
+from metrics.accounts import ITERATIONS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--lang", choices=("zh", "en"), default="zh")
     summary.add_argument("--period", metavar="LABEL", help="e.g. 2024, 2024年前三季度, 2024Q3 (default: latest)")
     summary.add_argument("--park", nargs="+", metavar="NAME", help="parks to include (default: all)")
+
+    analyst = sub.add_parser(
+        "analyst-hash", help="hash an analyst's password: prints the line for the [analysts] accounts table"
+    )
+    analyst.add_argument("name", metavar="NAME", help="the analyst's display name, e.g. 张三")
+    analyst.add_argument("--iterations", type=int, default=ITERATIONS, help=f"PBKDF2 rounds (default: {ITERATIONS})")
     return parser
 
 
@@ -40,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         from metrics.cli_ingest import run
     elif args.command == "export":
         from metrics.cli_export import run
+    elif args.command == "analyst-hash":
+        from metrics.cli_analyst import run
     else:
         from metrics.summary import run_cli as run
     return run(args)

@@ -1,9 +1,11 @@
-"""Analyst password or one-time token: constant-time check, per-client lockout. No streamlit here.
+"""Analyst sign-in: named accounts, or one password or one-time token; constant-time checks, lockout.
 
-Viewing needs no login; loading, undoing and restoring data need the analyst role. The secret
-comes from `PARKDASH_ANALYST_PASSWORD`, else from Streamlit secrets (`analyst_password`, passed
-in by the UI), else a random token made once per process and printed to the console, as
-Jupyter does. See docs/SECURITY.md.
+No streamlit here. Viewing needs no login; loading, undoing and restoring data need the analyst role.
+When named accounts are configured (metrics/accounts.py: `PARKDASH_ANALYSTS_FILE` and/or the secrets
+`[analysts]` table), each analyst signs in with name and password. Otherwise the secret comes from
+`PARKDASH_ANALYST_PASSWORD`, else from Streamlit secrets (`analyst_password`, passed in by the UI),
+else a random token made once per process and printed to the console, as Jupyter does.
+See docs/SECURITY.md.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from metrics.accounts import SALT_BYTES, Accounts, PasswordHash, load_accounts, normalise_name
 
 PASSWORD_ENV = "PARKDASH_ANALYST_PASSWORD"
 GLOBAL_KEY = "*"  # every failure also counts here, so opening new sessions does not reset the lockout
@@ -59,6 +63,8 @@ class AuthAttempt:
     ok: bool
     retry_after: float = 0.0  # seconds until this client may try again; > 0 means refused unchecked
     failures: int = 0  # consecutive failures of this client so far
+    analyst: str | None = None  # the account name signed in (named accounts only)
+    named: bool = False  # the gate checks name + password
 
     @property
     def locked(self) -> bool:
@@ -68,11 +74,15 @@ class AuthAttempt:
         """What to tell the user, in zh or en."""
         wait = math.ceil(self.retry_after)
         if self.ok:
+            if self.analyst:
+                return f"已以分析员“{self.analyst}”登录。" if lang != "en" else f"Signed in as analyst {self.analyst}."
             return "已登录为分析员。" if lang != "en" else "Signed in as analyst."
         if self.locked:
             if lang == "en":
                 return f"Too many failed attempts: locked, retry in {wait} s."
             return f"失败次数过多，已暂时锁定，请 {wait} 秒后重试。"
+        if self.named:  # never say which of the two was wrong
+            return "姓名或密码错误。" if lang != "en" else "Wrong name or password."
         return "密码错误。" if lang != "en" else "Wrong password."
 
 
@@ -84,8 +94,9 @@ class _ClientState:
 
 
 class AnalystGate:
-    """Checks the analyst secret; after `free_failures` failures a client is locked out for a
-    delay that doubles with each further failure, up to `max_delay` seconds.
+    """Checks the analyst secret (or, with `accounts`, name + password); after `free_failures`
+    failures a client is locked out for a delay that doubles with each further failure, up to
+    `max_delay` seconds.
 
     The delay is returned, never slept: a locked attempt is refused at once without looking at
     the password, so one client's lockout does not hold a server thread. Thread-safe.
@@ -95,6 +106,7 @@ class AnalystGate:
         self,
         password: str | None = None,
         *,
+        accounts: Accounts | None = None,
         source: str | None = None,
         free_failures: int = 3,
         base_delay: float = 1.0,
@@ -106,7 +118,16 @@ class AnalystGate:
     ):
         if password is not None and not password.strip():
             password = None  # an empty setting is no setting, never an empty password
-        if password is None:
+        self.accounts = accounts if accounts else None
+        if self.accounts is not None:
+            # Accounts replace the shared secret: no token is made, the password setting is unused.
+            self._secret_digest = b""
+            self.source = source or "accounts"
+            # An unknown name is checked against this (never matching) hash, so it costs the same time.
+            self._unknown = PasswordHash(
+                self.accounts.max_iterations, secrets.token_bytes(SALT_BYTES), secrets.token_bytes(32)
+            )
+        elif password is None:
             self._secret_digest = _digest(process_token(announce))
             self.source = "token"
         else:
@@ -126,11 +147,16 @@ class AnalystGate:
         cls,
         secrets_password: str | None = None,
         env: Mapping[str, str] | None = None,
+        secrets_accounts: object = None,
         **options,
     ) -> AnalystGate:
-        """Gate with the configured secret: the environment variable, then Streamlit secrets,
-        then the process token."""
+        """Gate with the configured secret: named accounts (the accounts file and/or the secrets
+        `[analysts]` table, `secrets_accounts`), else the environment variable, then Streamlit
+        secrets, then the process token. Raises AccountsError when configured accounts are broken."""
         env = os.environ if env is None else env
+        accounts = load_accounts(env, secrets_accounts)
+        if accounts is not None:
+            return cls(accounts=accounts, source="accounts", **options)
         from_env = (env.get(PASSWORD_ENV) or "").strip()
         if from_env:
             return cls(from_env, source="env", **options)
@@ -150,21 +176,55 @@ class AnalystGate:
         with self._lock:
             return self._retry_after_locked(client_key, self._clock())
 
-    def attempt(self, client_key: str, password: str) -> AuthAttempt:
-        """Check `password` for `client_key`, unless that client (or everyone) is locked out."""
+    @property
+    def named(self) -> bool:
+        """Whether sign-in takes a name and password (named accounts are configured)."""
+        return self.accounts is not None
+
+    def attempt(self, client_key: str, password: str, name: str | None = None) -> AuthAttempt:
+        """Check `password` (and `name`, with accounts) for `client_key`, unless that client
+        (or everyone) is locked out."""
         now = self._clock()
         with self._lock:
             wait = self._retry_after_locked(client_key, now)
             state = self._clients.get(client_key)
             if wait > 0:
-                return AuthAttempt(ok=False, retry_after=wait, failures=state.failures if state else 0)
-            if self._matches(password or ""):
-                self._clients.pop(client_key, None)
-                self._clients.pop(GLOBAL_KEY, None)
-                return AuthAttempt(ok=True)
+                return AuthAttempt(
+                    ok=False, retry_after=wait, failures=state.failures if state else 0, named=self.named
+                )
+            if not self.named:
+                return self._check_secret_locked(client_key, password or "", now)
+            # Counted as a failure until proven right: the slow check runs outside the lock, and
+            # concurrent tries must not slip past the lockout meanwhile.
             failures = self._record_failure(client_key, now, self.free_failures)
             self._record_failure(GLOBAL_KEY, now, self.global_free_failures)
-            return AuthAttempt(ok=False, retry_after=self._retry_after_locked(client_key, now), failures=failures)
+            wait = self._retry_after_locked(client_key, now)
+        return self._finish_named(client_key, name or "", password or "", failures, wait)
+
+    def _check_secret_locked(self, client_key: str, password: str, now: float) -> AuthAttempt:
+        if self._matches(password):
+            self._clients.pop(client_key, None)
+            self._clients.pop(GLOBAL_KEY, None)
+            return AuthAttempt(ok=True)
+        failures = self._record_failure(client_key, now, self.free_failures)
+        self._record_failure(GLOBAL_KEY, now, self.global_free_failures)
+        return AuthAttempt(ok=False, retry_after=self._retry_after_locked(client_key, now), failures=failures)
+
+    def _finish_named(self, client_key: str, name: str, password: str, failures: int, wait: float) -> AuthAttempt:
+        analyst = self._check_account(name, password)
+        if analyst is None:
+            return AuthAttempt(ok=False, retry_after=wait, failures=failures, named=True)
+        with self._lock:
+            self._clients.pop(client_key, None)
+            self._clients.pop(GLOBAL_KEY, None)
+        return AuthAttempt(ok=True, analyst=analyst, named=True)
+
+    def _check_account(self, name: str, password: str) -> str | None:
+        """The account name when name and password match; the same PBKDF2 work whether or not the name exists."""
+        key = normalise_name(name)
+        stored = self.accounts.get(key)
+        matched = (stored or self._unknown).matches(password)
+        return key if stored is not None and matched else None
 
     def _matches(self, password: str) -> bool:
         return hmac.compare_digest(_digest(password), self._secret_digest)

@@ -13,7 +13,7 @@ from metrics.periods import Period
 from metrics.queries import Filters
 from metrics.store import Store
 from ui import cache, state
-from ui.auth import analyst_gate
+from ui.auth import warm_gate
 from ui.i18n import t
 
 # (page id, script path, material icon); the order of the sidebar links.
@@ -69,7 +69,7 @@ def begin(page: str) -> Context:
     icon = {p: i for p, _, i in PAGES}[page]
     st.set_page_config(layout="wide", page_title=f"{t('page_' + page, lang)} · {t('app_title', lang)}", page_icon=icon)
     store = cache.store()
-    analyst_gate()  # the first page run makes the analyst token (printed once when no password is set)
+    warm_gate()  # the first page run makes the analyst token (printed once when no password is set)
     _first_start(store, lang)
     version = store.data_version()
     ctx = Context(page=page, lang=lang, store=store, version=version, catalog=default_catalog(), filters=Filters())
