@@ -11,7 +11,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from metrics.accounts import SECRETS_WHERE, AccountProblem, AccountsError
 from metrics.auth import AnalystGate, AuthAttempt
-from ui.i18n import LANGS, t
+from ui.i18n import LANGS, literal, t
 
 _ACTOR_KEY = "_analyst_actor"
 _NAME_KEY = "_analyst_name"
@@ -28,12 +28,6 @@ _reported: set[str] = set()
 
 def _text(lang: str) -> dict[str, str]:
     return _TEXT["en" if lang == "en" else "zh"]
-
-
-def _plain(text: str) -> str:
-    """Text made literal in a markdown element (names are data: no markup, no HTML)."""
-    special = "\\`*_[]<>#|~$"
-    return "".join("\\" + c if c in special else c for c in str(text))
 
 
 def _secrets_value(key: str):
@@ -168,7 +162,7 @@ def analyst_status(lang: str = "zh") -> None:
         return
     text = _text(lang)
     who = st.session_state.get(_NAME_KEY) or actor
-    st.caption(text["signed_in"].format(actor=_plain(who)))
+    st.caption(text["signed_in"].format(actor=literal(who)))
     if st.button(text["logout"], key="analyst_logout"):
         analyst_logout()
         st.rerun()

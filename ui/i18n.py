@@ -21,3 +21,9 @@ def t(key: str, lang: str = "zh", **fields) -> str:
     entry = strings()[key]
     text = entry["en"] if lang == "en" else entry["zh"]
     return text.format(**fields) if fields else text
+
+
+def literal(text: object) -> str:
+    """Text made literal in a markdown element (names are data: no markup, no HTML)."""
+    special = "\\`*_[]<>#|~$"
+    return "".join("\\" + c if c in special else c for c in str(text))

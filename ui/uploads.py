@@ -8,7 +8,7 @@ import streamlit as st
 from metrics.periods import period_label
 from metrics.queries import display_value
 from ui import cache
-from ui.i18n import t
+from ui.i18n import literal, t
 from ui.widgets import localise
 
 PARSED = "_pd_parsed"  # file_id -> ParsedFile, so a rerun does not read a file again
@@ -102,7 +102,7 @@ def show_report(ctx, parsed) -> None:
         st.text(r.file)
         if r.fatal:
             reason = (r.fatal_en or r.fatal) if ctx.lang == "en" else r.fatal
-            st.error(t("file_refused", ctx.lang, reason=_plain(reason)))
+            st.error(t("file_refused", ctx.lang, reason=literal(reason)))
             return
         cols = st.columns(5)
         cols[0].metric(t("r_figures", ctx.lang), len(parsed.frame))
@@ -158,15 +158,9 @@ def show_results(ctx, results: dict) -> None:
     for r in results["reports"]:
         counts = {"n": r.rows_loaded, "skipped": r.skipped_rows, "replaced": getattr(r, "rows_replaced", 0)}
         if r.status == "loaded":
-            st.success(t("result_loaded", ctx.lang, file=_plain(r.file), **counts), icon=":material/check_circle:")
+            st.success(t("result_loaded", ctx.lang, file=literal(r.file), **counts), icon=":material/check_circle:")
         elif r.status == "unchanged":
-            st.info(t("result_unchanged", ctx.lang, file=_plain(r.file)), icon=":material/info:")
+            st.info(t("result_unchanged", ctx.lang, file=literal(r.file)), icon=":material/info:")
         else:
             reason = (r.fatal_en or r.fatal) if ctx.lang == "en" else r.fatal
-            st.error(t("result_rejected", ctx.lang, file=_plain(r.file), reason=_plain(reason or "")))
-
-
-def _plain(text: str) -> str:
-    """A file name made safe for a markdown message (no markup, no HTML)."""
-    special = "\\`*_[]<>#|~$"
-    return "".join("\\" + c if c in special else c for c in str(text))
+            st.error(t("result_rejected", ctx.lang, file=literal(r.file), reason=literal(reason or "")))
