@@ -9,7 +9,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).parent
-ALLOWED_UNITS = {"万元", "%", "家", "项", "个", "名", "人次", "场", "支"}
+ALLOWED_UNITS = {"万元", "万美元", "%", "家", "项", "个", "名", "人次", "场", "支", "件"}
 INDICATOR_KEYS = {"id", "name_zh", "name_en", "aliases", "unit", "category", "direction", "weight"}
 INDICATOR_OPTIONAL_KEYS = {"short_en"}
 SHORT_EN_MAX = 22  # characters of an English KPI-card label (name_en when shorter); a longer one is cut in a card
