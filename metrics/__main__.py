@@ -1,4 +1,4 @@
-"""Command line (CONTRACT §5, extended): python -m metrics ingest|export|summary|analyst-hash."""
+"""Command line (CONTRACT §5, extended): python -m metrics ingest|export|summary|analyst-hash|catalog."""
 
 from __future__ import annotations
 
@@ -35,6 +35,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyst.add_argument("name", metavar="NAME", help="the analyst's display name, e.g. 张三")
     analyst.add_argument("--iterations", type=int, default=ITERATIONS, help=f"PBKDF2 rounds (default: {ITERATIONS})")
+
+    catalog = sub.add_parser("catalog", help="export or import the catalog (indicators, parks) as TOML")
+    catalog_sub = catalog.add_subparsers(dest="action", required=True)
+    cat_export = catalog_sub.add_parser("export", help="write the catalog in effect (shipped + analysts') as TOML")
+    cat_export.add_argument("--db")
+    cat_export.add_argument("--out", metavar="FILE.toml", help="output file (default: standard output)")
+    cat_import = catalog_sub.add_parser("import", help="store what a catalog file adds or changes")
+    cat_import.add_argument("file", metavar="FILE.toml")
+    cat_import.add_argument("--db")
     return parser
 
 
@@ -50,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         from metrics.cli_export import run
     elif args.command == "analyst-hash":
         from metrics.cli_analyst import run
+    elif args.command == "catalog":
+        from metrics.cli_catalog import run
     else:
         from metrics.summary import run_cli as run
     return run(args)

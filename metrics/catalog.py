@@ -15,6 +15,8 @@ INDICATOR_KEYS = {"id", "name_zh", "name_en", "aliases", "unit", "category", "di
 INDICATOR_OPTIONAL_KEYS = {"short_en"}
 SHORT_EN_MAX = 22  # characters of an English KPI-card label (name_en when shorter); a longer one is cut in a card
 UNIT_KEYS = {"id", "zh", "en"}
+CATEGORY_KEYS = {"id", "name_zh", "name_en"}
+CATEGORY_OPTIONAL_KEYS = {"design_card"}
 PARK_KEYS = {"name"}
 PARK_OPTIONAL_KEYS = {"name_en", "aliases", "kind"}
 CUSTOM_CATEGORY = "custom"  # the family of indicators that analysts add (ids ADDED_PREFIX + hash)
@@ -51,6 +53,7 @@ class Category:
     id: str
     name_zh: str
     name_en: str
+    design_card: bool = False  # one of the design card's four families: shown first, and on the summary image
 
     def name(self, lang: str = "zh") -> str:
         return self.name_en if lang == "en" else self.name_zh
@@ -131,6 +134,11 @@ class Catalog:
 
     def in_category(self, category_id: str) -> list[Indicator]:
         return [i for i in self.indicators if i.category == category_id]
+
+    @property
+    def design_card_categories(self) -> list[Category]:
+        """The design card's families (revenue growth, innovation, talent, services), in catalog order."""
+        return [c for c in self.categories if c.design_card]
 
     @property
     def ids(self) -> list[str]:
@@ -214,6 +222,15 @@ def _validate(ind_doc: dict, park_doc: dict, ind_origin: Origin, park_origin: Or
     """Every problem of an indicator document and a park document, in both languages."""
     problems: list[CatalogProblem] = []
     cat_ids = {c.get("id") for c in ind_doc.get("category", [])}
+    for n, entry in enumerate(ind_doc.get("category", []), start=1):
+        at = ind_origin.at("category", "类别", n, entry.get("id", "?"))
+        problems += _key_problems(at, entry, CATEGORY_KEYS, CATEGORY_OPTIONAL_KEYS)
+        if not isinstance(entry.get("design_card", False), bool):
+            problems.append(at.problem("design_card must be true or false", "design_card 须为 true 或 false"))
+        if not all(isinstance(entry.get(k), str) and entry.get(k) for k in CATEGORY_KEYS):
+            problems.append(
+                at.problem("id, name_zh and name_en must be non-empty text", "id、中文名和英文名须为非空文字")
+            )
     units = sorted(ALLOWED_UNITS)
     seen_ids: set[str] = set()
     seen_names: dict[str, tuple[int, str]] = {}

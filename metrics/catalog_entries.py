@@ -48,7 +48,10 @@ def catalog_docs(cat: Catalog) -> tuple[dict, dict]:
     """(indicator document, park document) in the shape of the TOML files."""
     ind_doc = {
         "unit": [{"id": u.id, "zh": u.zh, "en": u.en} for u in cat.units],
-        "category": [{"id": c.id, "name_zh": c.name_zh, "name_en": c.name_en} for c in cat.categories],
+        "category": [
+            {"id": c.id, "name_zh": c.name_zh, "name_en": c.name_en, **({"design_card": True} if c.design_card else {})}
+            for c in cat.categories
+        ],
         "indicator": [indicator_entry(i) for i in cat.indicators],
     }
     park_doc = {

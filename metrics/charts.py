@@ -3,15 +3,43 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from metrics.catalog import default_catalog
+from metrics.catalog import Catalog, default_catalog
 from metrics.queries import display_value, format_number
+
+# The catalog whose names and units figures show: the shipped one, or a store's merged catalog (analysts'
+# indicators and parks) set by the caller with use_catalog. A context variable: each Streamlit session runs
+# in its own thread, so sessions never see each other's.
+_CATALOG: ContextVar[Catalog | None] = ContextVar("charts_catalog", default=None)
+
+
+def active_catalog() -> Catalog:
+    """The catalog figures are labelled from (see use_catalog)."""
+    return _CATALOG.get() or default_catalog()
+
+
+def set_catalog(catalog: Catalog | None) -> None:
+    """Label figures from `catalog` in this thread from now on (a page sets its store's merged catalog)."""
+    _CATALOG.set(catalog)
+
+
+@contextmanager
+def use_catalog(catalog: Catalog | None) -> Iterator[None]:
+    """Label figures from `catalog` inside the block."""
+    token = _CATALOG.set(catalog)
+    try:
+        yield
+    finally:
+        _CATALOG.reset(token)
+
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 # Calm, distinguishable, none close to black (the streamlit template exports black bars; see STACK_NOTES).
@@ -162,7 +190,7 @@ def filters_text(
     parts.append(t("chain", lang) + colon + (list_sep.join(chains) if chains else t("whole_park", lang)))
     if category:
         try:
-            cat_name = default_catalog().category(category).name(lang)
+            cat_name = active_catalog().category(category).name(lang)
         except KeyError:
             cat_name = category
         parts.append(t("category", lang) + colon + cat_name)
@@ -172,7 +200,7 @@ def filters_text(
 
 def _indicator_meta(indicator: str, lang: str) -> tuple[str, str, str]:
     """(display name, unit label in `lang`, direction) from the catalog; the id itself when not in the catalog."""
-    cat = default_catalog()
+    cat = active_catalog()
     try:
         ind = cat.indicator(indicator)
     except KeyError:
@@ -182,7 +210,7 @@ def _indicator_meta(indicator: str, lang: str) -> tuple[str, str, str]:
 
 def unit_label(unit: str | None, lang: str = "zh") -> str:
     """A canonical unit (万元) as shown in `lang` (10k CNY); catalog data, the unit itself when unknown."""
-    return default_catalog().unit_label(unit, lang) if unit else ""
+    return active_catalog().unit_label(unit, lang) if unit else ""
 
 
 # Money is stored in 万元; shown in 亿元 (zh) or M/bn CNY (en) once the largest figure reaches 1亿元.
@@ -226,7 +254,7 @@ def card_value(value: object, qualifier: object, unit: str | None, lang: str = "
 def _scaled(df: pd.DataFrame, indicator: str, lang: str) -> tuple[pd.DataFrame, str]:
     """`df` with value and display scaled for showing (see money_scale), and the unit label to show."""
     try:
-        raw = default_catalog().indicator(indicator).unit
+        raw = active_catalog().indicator(indicator).unit
     except KeyError:
         return df, ""
     divisor, label = money_scale(df["value"] if len(df) else [], raw, lang)
@@ -247,7 +275,7 @@ def display_park(name: object, lang: str = "zh") -> object:
     English, otherwise the name as stored. Display only: data, filters and URLs keep the canonical name."""
     if lang != "en" or not isinstance(name, str):
         return name
-    return default_catalog().park_name_en(name) or name
+    return active_catalog().park_name_en(name) or name
 
 
 def park_label(name: object, lang: str = "zh") -> str:
@@ -274,7 +302,7 @@ def park_axis(fig: go.Figure, parks: Iterable[object], lang: str = "zh", axis: s
 
 def catalog_order(indicator_ids: Iterable[str]) -> list[str]:
     """The distinct ids in catalog order (ids not in the catalog last, as first seen)."""
-    rank = {iid: n for n, iid in enumerate(default_catalog().ids)}
+    rank = {iid: n for n, iid in enumerate(active_catalog().ids)}
     distinct = list(dict.fromkeys(indicator_ids))
     return sorted(distinct, key=lambda i: (rank.get(i, len(rank)), distinct.index(i)))
 

@@ -165,7 +165,7 @@ def resolve_period(
     """
     if f.period is not None:
         return f.period
-    cat = catalog or default_catalog()
+    cat = catalog or store.catalog
     params = _params(f, cat, scope_indicators(f, cat))
     ends = sorted({p.end for p in (available_periods(store) if periods is None else periods)}, reverse=True)
     if not ends:
@@ -261,7 +261,7 @@ KPI_COLUMNS = [
 
 def kpi_cards(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
     """One card per indicator in scope with data: aggregate over parks, previous value, change (catalog order)."""
-    cat = catalog or default_catalog()
+    cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         return _result(None, KPI_COLUMNS, None)
@@ -310,7 +310,7 @@ RANKING_COLUMNS = [
 
 def ranking(store: Store, f: Filters, indicator: str, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
     """Parks ranked on one indicator at the period in view; rank 1 = best, ties share."""
-    cat = catalog or default_catalog()
+    cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         return _result(None, RANKING_COLUMNS, None)
@@ -336,7 +336,7 @@ MATRIX_COLUMNS = [
 
 def park_matrix(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
     """Every selected park × indicator in scope at the period in view (long format, park then indicator)."""
-    cat = catalog or default_catalog()
+    cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         return _result(None, MATRIX_COLUMNS, None)
@@ -352,7 +352,7 @@ def normalised_scores(
     store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None, weights: dict[str, float] | None = None
 ) -> pd.DataFrame:
     """Direction-aware min-max scores 0-100 per indicator across the selected parks (50 when no spread)."""
-    cat = catalog or default_catalog()
+    cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         return _result(None, SCORE_COLUMNS, None)
@@ -368,7 +368,7 @@ def composite_index(
     store: Store, f: Filters, weights: dict[str, float] | None = None, catalog: Catalog | None = None
 ) -> pd.DataFrame:
     """Parks ranked on the weighted mean of their scores (catalog weights unless given; 0 = left out)."""
-    cat = catalog or default_catalog()
+    cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         return _result(None, COMPOSITE_COLUMNS, None)
@@ -380,7 +380,7 @@ CHAIN_COLUMNS = ["park", "chain", "value", "qualifier", "display", "rank_in_park
 
 
 def _chain_values(store: Store, f: Filters, indicator: str, lang: str, catalog: Catalog | None) -> pd.DataFrame:
-    cat = catalog or default_catalog()
+    cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         return _result(None, CHAIN_COLUMNS, None)
@@ -429,7 +429,7 @@ def trend(
     `top` keeps only the parks ranked best on the period in view (ties kept): a chart of 500 lines
     says nothing, and the query then returns a few series instead of all.
     """
-    cat = catalog or default_catalog()
+    cat = catalog or store.catalog
     periods = available_periods(store)  # once: both the period in view and its series come from it
     period = resolve_period(store, f, cat, periods)
     if period is None:
@@ -462,7 +462,7 @@ def filtered_table(
 
     `limit` keeps the first rows only (for showing a page of a large table); attrs["n_total"] counts all.
     """
-    cat = catalog or default_catalog()
+    cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         out = _result(None, TABLE_COLUMNS, None)

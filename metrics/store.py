@@ -462,11 +462,17 @@ class Store:
 
     def catalog_changes(self) -> pd.DataFrame:
         """Every catalog change, newest first: change_id, at, actor, action, target_kind, target, before,
-        after (JSON entries; before NULL = new), reverts, revertible (the newest change of its entry)."""
+        after (JSON entries; before NULL = new), reverts, revertible (the entry is still as it left it)."""
         with self._reading() as con:
             if not self._has_catalog(con):
                 return pd.DataFrame(columns=CHANGE_COLUMNS)
-            return con.execute(_statements("store_catalog.sql")["changes"]).df()
+            df = con.execute(_statements("store_catalog.sql")["changes"]).df()
+        cat = self.catalog
+        df["revertible"] = [
+            self._still_as_left(cat, kind, target, after)
+            for kind, target, after in zip(df["target_kind"], df["target"], df["after"], strict=True)
+        ]
+        return df
 
     def add_indicators(self, indicators, actor: str = "cli", on_wait: OnWait | None = None) -> list:
         """Add indicators (each an Indicator, a dict, or anything with name_zh and unit) to the family
@@ -581,14 +587,13 @@ class Store:
             if not rows:
                 raise StoreError(f"没有编号为 {change_id} 的目录修改。", f"No catalog change with id {change_id}.")
             _, _, kind, target, before, after, before_stored, _ = rows[0]
-            newest = con.execute(sql["newest_change_of"], {"target_kind": kind, "target": target}).fetchall()[0][0]
-            if newest != change_id:
+            current = self._merged_from(con)
+            if not self._still_as_left(current, kind, target, after):
                 raise StoreError(
-                    f"{target} 之后又有修改（编号 {newest}）：请先撤销较新的修改。",
-                    f"{target} was changed again later (change {newest}): revert the newer change first.",
+                    f"{target} 在这次修改之后又改过：请先撤销较新的修改。",
+                    f"{target} was changed again after this change: revert the newer change first.",
                 )
             restored = json.loads(before) if before else None
-            current = self._merged_from(con)
             if kind == "indicator":
                 ind = self._indicator_or_none(current, target)
                 if ind is not None and (restored is None or restored["unit"] != ind.unit):
@@ -719,6 +724,16 @@ class Store:
                 f"指标“{name}”已有 {n} 个以 {ind.unit} 计的数据，单位不能改为 {unit}。",
                 f"{ind.name_en} has {n} figures stored in {ind.unit}; its unit cannot become {unit}.",
             )
+
+    def _still_as_left(self, cat, kind: str, target: str, after: str | None) -> bool:
+        """Whether the entry in effect is the one a change left (only then can the change be reverted)."""
+        if kind == "indicator":
+            found = self._indicator_or_none(cat, target)
+        else:
+            found = next((p for p in cat.parks if p.name == target), None)
+        now = self._entry_of(found) if found is not None else None
+        left = json.loads(after) if isinstance(after, str) else None
+        return now == left
 
     @staticmethod
     def _indicator_or_none(cat, indicator_id: str):

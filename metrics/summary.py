@@ -14,7 +14,6 @@ from PIL import Image
 from plotly.subplots import make_subplots
 
 from metrics import charts, queries, render
-from metrics.catalog import default_catalog
 from metrics.periods import Period, parse_period
 
 WIDTH, HEIGHT, SCALE = 1600, 1150, 1.5  # layout pixels; the PNG is 2400 × 1725
@@ -88,10 +87,9 @@ def _lead_indicator(kpi: pd.DataFrame) -> str:
     return kpi["indicator"].iloc[0]
 
 
-def _family_cards(kpi: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """Per indicator family (catalog order): its first cards."""
-    cat = default_catalog()
-    return [(c.id, kpi[kpi["category"] == c.id].head(CARDS_PER_FAMILY)) for c in cat.categories]
+def _family_cards(kpi: pd.DataFrame, cat) -> list[tuple[str, pd.DataFrame]]:
+    """Per family of the design card (catalog order, four columns of the image): its first cards."""
+    return [(c.id, kpi[kpi["category"] == c.id].head(CARDS_PER_FAMILY)) for c in cat.design_card_categories]
 
 
 def summary_figure(
@@ -127,8 +125,8 @@ def summary_figure(
     scores = queries.normalised_scores(store, f, lang)
     status = queries.data_status(store)
 
-    families = _family_cards(kpi)
-    cat = default_catalog()
+    cat = store.catalog
+    families = _family_cards(kpi, cat)
     lead_name = cat.indicator(lead).name(lang)
     # The ranking's unit as its chart shows it (亿元 / bn CNY for big money).
     lead_unit = charts.money_scale(ranking["value"] if len(ranking) else [], cat.indicator(lead).unit, lang)[1]
@@ -231,7 +229,8 @@ def summary_png(
     weights: dict[str, float] | None = None,
 ) -> bytes:
     """The summary PNG (at least 1600×1000 px), rendered once through the warm browser."""
-    fig = summary_figure(store, lang, period, parks, weights)
+    with charts.use_catalog(store.catalog):  # analysts' indicators and parks named as on the pages
+        fig = summary_figure(store, lang, period, parks, weights)
     try:
         return render.figure_png(fig, width=WIDTH, height=int(fig.layout.height), scale=SCALE)
     except render.RenderUnavailable as exc:
@@ -262,11 +261,10 @@ def run_cli(args) -> int:
     path = Path(args.db) if getattr(args, "db", None) else db_path()
     if not path.exists():
         return _fail(_t("no_db", lang).format(path=path))
-    cat = default_catalog()
-    parks = tuple(cat.canonical_park(p) or p.strip() for p in (getattr(args, "park", None) or ()))
     warm_up = None
     try:
         store = Store(path)
+        parks = tuple(store.catalog.canonical_park(p) or p.strip() for p in (getattr(args, "park", None) or ()))
         if not store.is_empty():
             warm_up = render.warm_up_in_background()  # the browser starts while the queries run
         data = summary_png(store, lang, period, parks)

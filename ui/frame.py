@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from metrics import queries
-from metrics.catalog import Catalog, default_catalog
+from metrics import charts, queries
+from metrics.catalog import Catalog
 from metrics.charts import display_park
 from metrics.periods import Period
 from metrics.queries import Filters
@@ -72,7 +72,9 @@ def begin(page: str) -> Context:
     warm_gate()  # the first page run makes the analyst token (printed once when no password is set)
     _first_start(store, lang)
     version = store.data_version()
-    ctx = Context(page=page, lang=lang, store=store, version=version, catalog=default_catalog(), filters=Filters())
+    catalog = store.catalog  # the shipped catalog merged with the analysts' entries (changes move `version`)
+    charts.set_catalog(catalog)  # figures name analysts' indicators and parks too (this session's thread)
+    ctx = Context(page=page, lang=lang, store=store, version=version, catalog=catalog, filters=Filters())
     with st.sidebar:
         _sidebar(ctx)
     state.write_url()

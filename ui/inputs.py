@@ -35,8 +35,8 @@ def indicator_picker(ctx, key: str = "ind", options: list[str] | None = None, la
 def indicators_picker(ctx, key: str = "inds") -> list[str]:
     """Several indicators of the chosen family (default: the family, or one per family); URL `inds`."""
     options = _candidates(ctx)
-    # One per family that has indicators (the analysts' `custom` family may be empty).
-    firsts = [ctx.catalog.in_category(c.id)[:1] for c in ctx.catalog.categories]
+    # One per family of the design card (the further families are a pick of the family filter away).
+    firsts = [ctx.catalog.in_category(c.id)[:1] for c in ctx.catalog.design_card_categories]
     default = options if ctx.filters.category else [inds[0].id for inds in firsts if inds]
     state.bind(f"w_{key}", "inds", lambda v: [i for i in (v or []) if i in options] or default)
     return st.multiselect(
@@ -49,6 +49,9 @@ def indicators_picker(ctx, key: str = "inds") -> list[str]:
     )
 
 
+WEIGHT_COLUMNS = 4  # families side by side in the weights editor
+
+
 def weights_editor(ctx) -> dict[str, float]:
     """Composite-index weights (catalog defaults), adjustable in an expander; kept in the URL."""
     defaults = {i.id: i.weight for i in ctx.catalog.indicators}
@@ -57,7 +60,9 @@ def weights_editor(ctx) -> dict[str, float]:
     with st.expander(t("weights", ctx.lang), icon=":material/tune:"):
         st.caption(t("weights_help", ctx.lang))
         families = [c for c in ctx.catalog.categories if any(ctx.catalog.indicator(i).category == c.id for i in shown)]
-        for col, cat in zip(st.columns(max(len(families), 2)), families, strict=False):
+        per_row = WEIGHT_COLUMNS  # the design card's four side by side; the further families in rows below
+        columns = [col for start in range(0, len(families), per_row) for col in st.columns(per_row)]
+        for col, cat in zip(columns, families, strict=False):
             col.markdown(f"**{cat.name(ctx.lang)}**")
             for ind in (i for i in shown if ctx.catalog.indicator(i).category == cat.id):
                 st.session_state[f"w_weight_{ind}"] = float(weights[ind])

@@ -36,18 +36,13 @@ DELETE FROM catalog_parks WHERE name = $key;
 INSERT INTO catalog_parks VALUES ($key, $entry, $created_change, $change_id);
 
 -- name: changes
--- Newest first; `revertible`: the newest change of its entry (older ones are reverted newest first).
-SELECT change_id, "at", actor, action, target_kind, target, before, after, reverts,
-       change_id = max(change_id) OVER (PARTITION BY target_kind, target) AS revertible
+SELECT change_id, "at", actor, action, target_kind, target, before, after, reverts
 FROM catalog_changes
 ORDER BY change_id DESC;
 
 -- name: change_row
 SELECT change_id, action, target_kind, target, before, after, before_stored, after_stored
 FROM catalog_changes WHERE change_id = $change_id;
-
--- name: newest_change_of
-SELECT max(change_id) FROM catalog_changes WHERE target_kind = $target_kind AND target = $target;
 
 -- name: figures_of_indicator
 SELECT count(*) FROM observations WHERE indicator = $indicator;
