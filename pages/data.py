@@ -1,9 +1,10 @@
-"""数据管理 Data: history of loads with undo, a figure's source and replaced values with restore, audit log."""
+"""数据管理 Data: history of loads with undo, a figure's source and replaced values with restore, audit log
+and the catalog changes."""
 
 import streamlit as st
 
 import ui
-from ui import data_view
+from ui import catalog_view, data_view
 from ui.auth import analyst_status, require_analyst
 
 ctx = ui.begin("data")
@@ -40,3 +41,11 @@ elif data_view.figure_detail(ctx, row):
 
 st.subheader(ctx.t("audit_title"), anchor=False)
 ui.table_with_downloads(ctx, data_view.audit_frame(ctx), "audit_log", hidden=())
+
+st.subheader(ctx.t("catalog_changes_title"), anchor=False)
+catalog_changes = catalog_view.changes_frame(ctx)
+if catalog_changes.empty:
+    st.caption(ctx.t("catalog_no_changes"))
+else:
+    st.dataframe(catalog_changes, hide_index=True, key="catalog_changes_table")
+st.page_link("pages/catalog.py", label=ctx.t("catalog_go"), icon=":material/list_alt:")

@@ -17,6 +17,7 @@ ROOT_PAGES = (
     "pages/trends.py",
     "pages/upload.py",
     "pages/data.py",
+    "pages/catalog.py",
 )
 DY, WF, WH = "东营经济技术开发区", "潍坊滨海经济技术开发区", "威海南海新区"
 XSS = "<script>alert(1)</script>"

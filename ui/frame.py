@@ -24,6 +24,7 @@ PAGES = (
     ("trends", "pages/trends.py", ":material/trending_up:"),
     ("upload", "pages/upload.py", ":material/upload_file:"),
     ("data", "pages/data.py", ":material/manage_history:"),
+    ("catalog", "pages/catalog.py", ":material/list_alt:"),
 )
 
 
