@@ -9,20 +9,41 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).parent
-ALLOWED_UNITS = {"万元", "%", "家", "项", "个", "名", "人次", "场", "支"}
+PARK_KINDS = ("park", "region")
+ALLOWED_UNITS = {"万元", "万美元", "%", "家", "项", "个", "名", "人次", "场", "支", "件"}
 INDICATOR_KEYS = {"id", "name_zh", "name_en", "aliases", "unit", "category", "direction", "weight"}
 INDICATOR_OPTIONAL_KEYS = {"short_en"}
 SHORT_EN_MAX = 22  # characters of an English KPI-card label (name_en when shorter); a longer one is cut in a card
 UNIT_KEYS = {"id", "zh", "en"}
+PARK_KEYS = {"name"}
+PARK_OPTIONAL_KEYS = {"name_en", "aliases", "kind"}
+CUSTOM_CATEGORY = "custom"  # the family of indicators that analysts add (ids ADDED_PREFIX + hash)
+ADDED_PREFIX = "x_"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class CatalogError(ValueError):
-    """Every problem found in a catalog file, reported together."""
+@dataclass(frozen=True)
+class CatalogProblem:
+    """One problem of a catalog, in English and Chinese (analysts meet them on the dashboard)."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
+    en: str
+    zh: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+class CatalogError(ValueError):
+    """Every problem found in a catalog (file or database entries), reported together."""
+
+    def __init__(self, problems: list[CatalogProblem | str]):
+        items = [p if isinstance(p, CatalogProblem) else CatalogProblem(p, p) for p in problems]
+        self.problems = [p.en for p in items]
+        self.problems_zh = [p.zh for p in items]
+        super().__init__("; ".join(self.problems))
+
+    def messages(self, lang: str = "zh") -> list[str]:
+        return self.problems if lang == "en" else self.problems_zh
 
 
 @dataclass(frozen=True)
@@ -69,6 +90,7 @@ class Park:
     name: str
     name_en: str
     aliases: tuple[str, ...]
+    kind: str = "park"  # "park", or "region" (a city, province, county: kept apart in park rankings)
 
 
 def normalize_header(text: str) -> str:
@@ -144,106 +166,185 @@ class Catalog:
         return index
 
 
-def _key_problems(where: str, entry: dict, keys: set[str], optional: set[str] = frozenset()) -> list[str]:
+def _key_problems(where: Where, entry: dict, keys: set[str], optional: set[str] = frozenset()) -> list[CatalogProblem]:
     """Unknown and missing keys of one catalog entry."""
     problems = []
     if unknown := set(entry) - keys - optional:
-        problems.append(f"{where}: unknown keys {sorted(unknown)}")
+        problems.append(where.problem(f"unknown keys {sorted(unknown)}", f"未知的键 {sorted(unknown)}"))
     if missing := keys - set(entry):
-        problems.append(f"{where}: missing keys {sorted(missing)}")
+        problems.append(where.problem(f"missing keys {sorted(missing)}", f"缺少键 {sorted(missing)}"))
     return problems
 
 
-def _validate(ind_doc: dict, park_doc: dict, ind_path: Path, park_path: Path) -> list[str]:
-    problems: list[str] = []
+@dataclass(frozen=True)
+class Where:
+    """Names the place of a problem in both languages (`indicators.toml: indicator #3 (revenue)`)."""
+
+    en: str
+    zh: str
+
+    def problem(self, en: str, zh: str) -> CatalogProblem:
+        return CatalogProblem(f"{self.en}: {en}", f"{self.zh}：{zh}")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the entries of a catalog document came from: a file, or the database (analysts' entries)."""
+
+    en: str
+    zh: str
+    numbered: bool = True  # "indicator #3 (id)" in a file; "indicator id" for database entries
+
+    @classmethod
+    def file(cls, path: Path) -> Origin:
+        return cls(path.name, path.name)
+
+    def at(self, what_en: str, what_zh: str, n: int, name: object) -> Where:
+        if self.numbered:
+            return Where(f"{self.en}: {what_en} #{n} ({name})", f"{self.zh}：{what_zh} #{n}（{name}）")
+        return Where(f"{self.en}: {what_en} {name}", f"{self.zh}：{what_zh} {name}")
+
+
+def _texts(entry: dict, key: str) -> list:
+    value = entry.get(key, [])
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _validate(ind_doc: dict, park_doc: dict, ind_origin: Origin, park_origin: Origin) -> list[CatalogProblem]:
+    """Every problem of an indicator document and a park document, in both languages."""
+    problems: list[CatalogProblem] = []
     cat_ids = {c.get("id") for c in ind_doc.get("category", [])}
+    units = sorted(ALLOWED_UNITS)
     seen_ids: set[str] = set()
     seen_names: dict[str, tuple[int, str]] = {}
     for n, entry in enumerate(ind_doc.get("indicator", []), start=1):
-        where = f"{ind_path.name}: indicator #{n} ({entry.get('id', '?')})"
-        problems += _key_problems(where, entry, INDICATOR_KEYS, INDICATOR_OPTIONAL_KEYS)
+        at = ind_origin.at("indicator", "指标", n, entry.get("id", "?"))
+        problems += _key_problems(at, entry, INDICATOR_KEYS, INDICATOR_OPTIONAL_KEYS)
         if "short_en" in entry:
             short = entry["short_en"]
             if not isinstance(short, str) or not short.strip() or len(short) > SHORT_EN_MAX:
-                problems.append(f"{where}: short_en must be text of 1 to {SHORT_EN_MAX} characters")
+                problems.append(
+                    at.problem(
+                        f"short_en must be text of 1 to {SHORT_EN_MAX} characters",
+                        f"英文卡片名 short_en 须为 1 至 {SHORT_EN_MAX} 个字符",
+                    )
+                )
         iid = entry.get("id", "")
         if not ID_PATTERN.match(str(iid)):
-            problems.append(f"{where}: id must be snake_case")
+            problems.append(at.problem("id must be snake_case", "编号须为小写字母、数字和下划线（snake_case）"))
         if iid in seen_ids:
-            problems.append(f"{where}: duplicate id")
+            problems.append(at.problem("duplicate id", "编号重复"))
         seen_ids.add(iid)
+        for key, zh in (("name_zh", "中文名"), ("name_en", "英文名")):
+            if not isinstance(entry.get(key, ""), str) or (key in entry and not str(entry[key]).strip()):
+                problems.append(at.problem(f"{key} must be non-empty text", f"{zh}须为非空文字"))
+        if not all(isinstance(a, str) for a in _texts(entry, "aliases")):
+            problems.append(at.problem("aliases must be a list of text", "别名须为文字列表"))
         if entry.get("unit") not in ALLOWED_UNITS:
-            problems.append(f"{where}: unit {entry.get('unit')!r} not in {sorted(ALLOWED_UNITS)}")
+            problems.append(
+                at.problem(
+                    f"unit {entry.get('unit')!r} not in {units}", f"单位 {entry.get('unit')!r} 不在 {units} 之中"
+                )
+            )
         if entry.get("category") not in cat_ids:
-            problems.append(f"{where}: unknown category {entry.get('category')!r}")
+            problems.append(
+                at.problem(f"unknown category {entry.get('category')!r}", f"未知的类别 {entry.get('category')!r}")
+            )
         if entry.get("direction") not in ("higher", "lower"):
-            problems.append(f"{where}: direction must be 'higher' or 'lower'")
+            problems.append(at.problem("direction must be 'higher' or 'lower'", "方向须为 'higher' 或 'lower'"))
         weight = entry.get("weight")
-        if not isinstance(weight, (int, float)) or weight < 0:
-            problems.append(f"{where}: weight must be a number >= 0")
-        for text in (iid, entry.get("name_zh", ""), entry.get("name_en", ""), *entry.get("aliases", [])):
+        if (
+            isinstance(weight, bool)
+            or not isinstance(weight, (int, float))
+            or not weight >= 0
+            or weight == float("inf")
+        ):
+            problems.append(at.problem("weight must be a number >= 0", "权重须为不小于 0 的数"))
+        for text in (iid, entry.get("name_zh", ""), entry.get("name_en", ""), *_texts(entry, "aliases")):
             key = normalize_header(text)
             if not key:
-                problems.append(f"{where}: empty name or alias")
+                problems.append(at.problem("empty name or alias", "名称或别名为空"))
             elif key in seen_names and seen_names[key][0] != n:
-                problems.append(f"{where}: name or alias {text!r} also used by {seen_names[key][1]}")
+                other = seen_names[key][1]
+                problems.append(
+                    at.problem(f"name or alias {text!r} also used by {other}", f"名称或别名 {text!r} 已被 {other} 使用")
+                )
             else:
                 seen_names[key] = (n, iid)
     card_labels: dict[str, str] = {}
+    card_at = Where(ind_origin.en, ind_origin.zh)
     for entry in ind_doc.get("indicator", []):
         label = str(entry.get("short_en") or entry.get("name_en", ""))
         if label in card_labels and label:
-            problems.append(f"{ind_path.name}: card label {label!r} used by {card_labels[label]} and {entry.get('id')}")
+            a, b = card_labels[label], entry.get("id")
+            problems.append(
+                card_at.problem(
+                    f"card label {label!r} used by {a} and {b}", f"英文卡片名 {label!r} 同时用于 {a} 和 {b}"
+                )
+            )
         card_labels.setdefault(label, str(entry.get("id", "?")))
     seen_units: set[str] = set()
     for n, entry in enumerate(ind_doc.get("unit", []), start=1):
-        where = f"{ind_path.name}: unit #{n} ({entry.get('id', '?')})"
-        problems += _key_problems(where, entry, UNIT_KEYS)
+        at = ind_origin.at("unit", "单位", n, entry.get("id", "?"))
+        problems += _key_problems(at, entry, UNIT_KEYS)
         if entry.get("id") not in ALLOWED_UNITS:
-            problems.append(f"{where}: unit {entry.get('id')!r} not in {sorted(ALLOWED_UNITS)}")
+            problems.append(
+                at.problem(f"unit {entry.get('id')!r} not in {units}", f"单位 {entry.get('id')!r} 不在 {units} 之中")
+            )
         if entry.get("id") in seen_units:
-            problems.append(f"{where}: duplicate unit")
+            problems.append(at.problem("duplicate unit", "单位重复"))
         seen_units.add(entry.get("id"))
         if not all(isinstance(entry.get(k, ""), str) for k in ("zh", "en")) or not entry.get("zh"):
-            problems.append(f"{where}: zh must be non-empty text and en text")
+            problems.append(at.problem("zh must be non-empty text and en text", "zh 须为非空文字，en 须为文字"))
     if seen_units:  # once labels are given, every unit an indicator uses needs one
         used = {e.get("unit") for e in ind_doc.get("indicator", [])} & ALLOWED_UNITS
         for unit in sorted(used - seen_units):
-            problems.append(f"{ind_path.name}: unit {unit!r} has no [[unit]] label")
+            problems.append(
+                card_at.problem(f"unit {unit!r} has no [[unit]] label", f"单位 {unit!r} 没有 [[unit]] 显示名")
+            )
     seen_parks: dict[str, str] = {}
     for n, entry in enumerate(park_doc.get("park", []), start=1):
-        where = f"{park_path.name}: park #{n} ({entry.get('name', '?')})"
-        unknown = set(entry) - {"name", "name_en", "aliases"}
-        if unknown:
-            problems.append(f"{where}: unknown keys {sorted(unknown)}")
-        if not entry.get("name"):
-            problems.append(f"{where}: missing name")
-        for text in (entry.get("name", ""), *entry.get("aliases", [])):
-            if text in seen_parks and seen_parks[text] != entry.get("name"):
-                problems.append(f"{where}: name or alias {text!r} also used by {seen_parks[text]}")
-            seen_parks[text] = entry.get("name")
+        at = park_origin.at("park", "园区", n, entry.get("name", "?"))
+        if unknown := set(entry) - PARK_KEYS - PARK_OPTIONAL_KEYS:
+            problems.append(at.problem(f"unknown keys {sorted(unknown)}", f"未知的键 {sorted(unknown)}"))
+        if not entry.get("name") or not isinstance(entry.get("name"), str):
+            problems.append(at.problem("missing name", "缺少名称"))
+        if not isinstance(entry.get("name_en", ""), str):
+            problems.append(at.problem("name_en must be text", "英文名须为文字"))
+        if entry.get("kind", "park") not in PARK_KINDS:
+            problems.append(
+                at.problem("kind must be 'park' or 'region'", "类型 kind 须为 'park'（园区）或 'region'（地区）")
+            )
+        for text in (entry.get("name", ""), *_texts(entry, "aliases")):
+            if not isinstance(text, str) or not text.strip():
+                problems.append(at.problem("empty name or alias", "名称或别名为空"))
+                continue
+            key = re.sub(r"\s+", "", text)
+            if key in seen_parks and seen_parks[key] != entry.get("name"):
+                other = seen_parks[key]
+                problems.append(
+                    at.problem(f"name or alias {text!r} also used by {other}", f"名称或别名 {text!r} 已被 {other} 使用")
+                )
+            seen_parks[key] = entry.get("name")
     for n, entry in enumerate(park_doc.get("illustrative_park", []), start=1):
-        where = f"{park_path.name}: illustrative park #{n} ({entry.get('name', '?')})"
-        problems += _key_problems(where, entry, {"name", "name_en"})
+        at = park_origin.at("illustrative park", "示意园区", n, entry.get("name", "?"))
+        problems += _key_problems(at, entry, {"name", "name_en"})
         name = entry.get("name", "")
         if not all(isinstance(entry.get(k, ""), str) for k in ("name", "name_en")) or not name:
-            problems.append(f"{where}: name and name_en must be non-empty text")
+            problems.append(at.problem("name and name_en must be non-empty text", "名称和英文名须为非空文字"))
         elif name in seen_parks:
-            problems.append(f"{where}: name {name!r} also used by {seen_parks[name]}")
+            problems.append(
+                at.problem(
+                    f"name {name!r} also used by {seen_parks[name]}", f"名称 {name!r} 已被 {seen_parks[name]} 使用"
+                )
+            )
         else:
             seen_parks[name] = name
     return problems
 
 
-def load_catalog(indicators_path: Path | None = None, parks_path: Path | None = None) -> Catalog:
-    """Read and validate both catalogs; raise CatalogError listing every problem."""
-    ind_path = Path(indicators_path or HERE / "indicators.toml")
-    park_path = Path(parks_path or HERE / "parks.toml")
-    ind_doc = tomllib.loads(ind_path.read_text(encoding="utf-8"))
-    park_doc = tomllib.loads(park_path.read_text(encoding="utf-8"))
-    problems = _validate(ind_doc, park_doc, ind_path, park_path)
-    if problems:
-        raise CatalogError(problems)
+def _build(ind_doc: dict, park_doc: dict) -> Catalog:
+    """A Catalog from validated documents."""
     return Catalog(
         categories=tuple(Category(**c) for c in ind_doc.get("category", [])),
         indicators=tuple(
@@ -251,7 +352,12 @@ def load_catalog(indicators_path: Path | None = None, parks_path: Path | None = 
             for e in ind_doc["indicator"]
         ),
         parks=tuple(
-            Park(name=p["name"], name_en=p.get("name_en", p["name"]), aliases=tuple(p.get("aliases", [])))
+            Park(
+                name=p["name"],
+                name_en=p.get("name_en") or p["name"],
+                aliases=tuple(p.get("aliases", [])),
+                kind=p.get("kind", "park"),
+            )
             for p in park_doc.get("park", [])
         ),
         units=tuple(UnitLabel(**u) for u in ind_doc.get("unit", [])),
@@ -259,6 +365,28 @@ def load_catalog(indicators_path: Path | None = None, parks_path: Path | None = 
             Park(name=p["name"], name_en=p["name_en"], aliases=()) for p in park_doc.get("illustrative_park", [])
         ),
     )
+
+
+def catalog_from_docs(
+    ind_doc: dict, park_doc: dict, ind_origin: Origin | None = None, park_origin: Origin | None = None
+) -> Catalog:
+    """Validate an indicator and a park document (TOML shape); raise CatalogError listing every problem."""
+    default = Origin("catalog", "目录")
+    problems = _validate(ind_doc, park_doc, ind_origin or default, park_origin or ind_origin or default)
+    if problems:
+        raise CatalogError(problems)
+    return _build(ind_doc, park_doc)
+
+
+def load_catalog(indicators_path: Path | None = None, parks_path: Path | None = None) -> Catalog:
+    """Read and validate both catalogs; raise CatalogError listing every problem.
+
+    One file may hold both (an exported catalog: `python -m metrics catalog export`)."""
+    ind_path = Path(indicators_path or HERE / "indicators.toml")
+    park_path = Path(parks_path or HERE / "parks.toml")
+    ind_doc = tomllib.loads(ind_path.read_text(encoding="utf-8"))
+    park_doc = tomllib.loads(park_path.read_text(encoding="utf-8"))
+    return catalog_from_docs(ind_doc, park_doc, Origin.file(ind_path), Origin.file(park_path))
 
 
 @lru_cache(maxsize=1)

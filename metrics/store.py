@@ -32,7 +32,19 @@ from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
 
 SQL_DIR = Path(__file__).parent / "sql"
 SCHEMA_VERSION = 1
-PAUSE_ENV = "PARKDASH_TEST_PAUSE_IN_LOAD"  # test hook: seconds to sleep inside a load's transaction
+PAUSE_ENV = "PARKDASH_TEST_PAUSE_IN_LOAD"
+CHANGE_COLUMNS = [
+    "change_id",
+    "at",
+    "actor",
+    "action",
+    "target_kind",
+    "target",
+    "before",
+    "after",
+    "reverts",
+    "revertible",
+]  # test hook: seconds to sleep inside a load's transaction
 
 
 @cache
@@ -73,17 +85,31 @@ class Store:
         self._file = DbFile.for_path(self.path)
         self.lock_path = self._file.lock_path
         self.files_dir = self.path.parent / f"{self.path.stem}_files"
-        self._catalog = catalog
+        self._base_catalog = catalog  # the shipped defaults (default_catalog() when None)
+        self._merged_catalog: tuple[object, object] | None = None  # (file stamp, merged catalog)
+        self.catalog_problems: list = []  # analysts' entries that no longer fit the shipped catalog
         self._schema_ready = False  # set once this handle has run schema.sql (idempotent)
         self._ensure_schema()
 
     @property
-    def catalog(self):
-        if self._catalog is None:
+    def base_catalog(self):
+        """The shipped catalog (TOML defaults) that the database's entries are merged over."""
+        if self._base_catalog is None:
             from metrics.catalog import default_catalog
 
-            self._catalog = default_catalog()
-        return self._catalog
+            self._base_catalog = default_catalog()
+        return self._base_catalog
+
+    @property
+    def catalog(self):
+        """The catalog in effect: the shipped defaults merged with the analysts' entries in the database
+        (see "Analysts' catalog" at the end of the class); re-read when the file was replaced."""
+        stamp = self._file_stamp()
+        if self._merged_catalog is None or self._merged_catalog[0] != stamp or stamp is None:
+            with self._reading() as con:
+                cat = self._merged_from(con, lenient=True)
+            self._merged_catalog = (stamp, cat)
+        return self._merged_catalog[1]
 
     # -- connections ------------------------------------------------------------------------
 
@@ -139,9 +165,9 @@ class Store:
         return bool(self.query("SELECT count(*) = 0 AS empty FROM observations")["empty"].iloc[0])
 
     def data_version(self) -> str:
-        """A value that changes with every committed write (for UI cache keys)."""
+        """A value that changes with every committed write, figures or catalog (for UI cache keys)."""
         row = self.query("SELECT coalesce(max(audit_id), 0) AS last, count(*) AS n FROM audit").iloc[0]
-        return f"{int(row['last'])}-{int(row['n'])}"
+        return f"{int(row['last'])}-{int(row['n'])}-c{self.catalog_version()}"
 
     def loads(self) -> pd.DataFrame:
         """Every load, newest first."""
@@ -423,3 +449,322 @@ class Store:
             temp.write_bytes(parsed.data)
             os.replace(temp, target)
         return str(target)
+
+    # -- analysts' catalog: indicators and parks added or edited on the dashboard -------------------
+    # Entries live in catalog_indicators / catalog_parks (JSON, the TOML keys), merged over the shipped
+    # TOML defaults (metrics/catalog_entries.merged, validated as a whole); every change is a row of
+    # catalog_changes with the entry before and after, and the newest change of an entry can be reverted.
+
+    def catalog_version(self) -> int:
+        """The newest catalog change (0: none); part of data_version."""
+        with self._reading() as con:
+            return self._catalog_rows(con, "catalog_version")[0][0] if self._has_catalog(con) else 0
+
+    def catalog_changes(self) -> pd.DataFrame:
+        """Every catalog change, newest first: change_id, at, actor, action, target_kind, target, before,
+        after (JSON entries; before NULL = new), reverts, revertible (the newest change of its entry)."""
+        with self._reading() as con:
+            if not self._has_catalog(con):
+                return pd.DataFrame(columns=CHANGE_COLUMNS)
+            return con.execute(_statements("store_catalog.sql")["changes"]).df()
+
+    def add_indicators(self, indicators, actor: str = "cli", on_wait: OnWait | None = None) -> list:
+        """Add indicators (each an Indicator, a dict, or anything with name_zh and unit) to the family
+        `custom` in one transaction; one that exists already with that name is reused, not added again.
+        Returns the Indicator of each, in order. Raises CatalogError (every problem, zh/en): nothing stored."""
+        from metrics.catalog_entries import merged
+
+        wanted = [self._as_indicator_entry(item) for item in indicators]
+        with self._writing(on_wait) as draft:
+            con = draft.con
+            current = self._merged_from(con)
+            entries: dict[str, dict] = {}
+            for entry in wanted:
+                if current.match_indicator(entry["name_zh"]) is None and entry["id"] not in current.ids:
+                    entries.setdefault(entry["id"], entry)
+            after = merged(current, entries.values()) if entries else current  # CatalogError: nothing stored
+            for key, entry in entries.items():
+                self._write_entry(con, current, "indicator", key, entry, "add", actor)
+            draft.publish = bool(entries)
+        return [after.match_indicator(e["name_zh"]) or after.indicator(e["id"]) for e in wanted]
+
+    def save_indicator(self, ind, actor: str = "cli", on_wait: OnWait | None = None):
+        """Add an indicator (no id, or an id not in the catalog) or edit one (names zh/en, unit, family,
+        direction, weight, aliases). The entry before stays in catalog_changes (revertible). Returns the
+        Indicator in effect; raises CatalogError or StoreError (zh/en), storing nothing."""
+        from metrics.catalog_entries import merged
+
+        entry = self._as_indicator_entry(ind)
+        with self._writing(on_wait) as draft:
+            con = draft.con
+            current = self._merged_from(con)
+            before = self._indicator_or_none(current, entry["id"])
+            if before is not None and self._entry_of(before) == entry:
+                draft.publish = False
+                return before
+            if before is not None and before.unit != entry["unit"]:
+                self._refuse_unit_change(con, before, entry["unit"])
+            after = merged(current, [entry])  # CatalogError: nothing stored
+            self._write_entry(con, current, "indicator", entry["id"], entry, "edit" if before else "add", actor)
+            return after.indicator(entry["id"])
+
+    def add_alias(self, indicator_id: str, label: str, actor: str = "cli", on_wait: OnWait | None = None):
+        """Make `label` (unit bracket already removed) another name of an indicator, for every later file.
+        Returns the Indicator; raises CatalogError when the label names another indicator."""
+        from metrics.catalog import normalize_header
+        from metrics.catalog_entries import merged
+
+        label = str(label).strip()
+        with self._writing(on_wait) as draft:
+            con = draft.con
+            current = self._merged_from(con)
+            try:
+                ind = current.indicator(indicator_id)
+            except KeyError:
+                raise StoreError(
+                    f"目录中没有指标 {indicator_id}。", f"No indicator {indicator_id} in the catalog."
+                ) from None
+            if current.match_indicator(label) is ind or not normalize_header(label):
+                draft.publish = False
+                return ind
+            entry = self._entry_of(ind)
+            entry["aliases"] = [*entry["aliases"], label]
+            after = merged(current, [entry])  # CatalogError (the label names another indicator): nothing stored
+            self._write_entry(con, current, "indicator", ind.id, entry, "alias", actor)
+            return after.indicator(ind.id)
+
+    def save_park(self, park, actor: str = "cli", on_wait: OnWait | None = None):
+        """Add or edit a park or region (name, English name, aliases, kind park|region). Returns the Park;
+        raises CatalogError (an alias of another park...) storing nothing."""
+        from metrics.catalog_entries import merged
+
+        entry = self._as_park_entry(park)
+        with self._writing(on_wait) as draft:
+            con = draft.con
+            current = self._merged_from(con)
+            before = next((p for p in current.parks if p.name == entry["name"]), None)
+            if before is not None and self._entry_of(before) == entry:
+                draft.publish = False
+                return before
+            after = merged(current, parks=[entry])  # CatalogError: nothing stored
+            self._write_entry(con, current, "park", entry["name"], entry, "edit" if before else "add", actor)
+            return next(p for p in after.parks if p.name == entry["name"])
+
+    def import_catalog(self, other, actor: str = "cli", on_wait: OnWait | None = None) -> dict:
+        """Store every indicator and park of the Catalog `other` that the catalog in effect lacks or holds
+        otherwise, in one transaction (a deployment's exported catalog). Returns the counts."""
+        from metrics.catalog_entries import differences, merged
+
+        with self._writing(on_wait) as draft:
+            con = draft.con
+            current = self._merged_from(con)
+            inds, parks = differences(current, other)
+            merged(current, inds, parks)  # CatalogError: nothing stored
+            for entry in inds:
+                before = self._indicator_or_none(current, entry["id"])
+                if before is not None and before.unit != entry["unit"]:
+                    self._refuse_unit_change(con, before, entry["unit"])
+                self._write_entry(con, current, "indicator", entry["id"], entry, "import", actor)
+            for entry in parks:
+                self._write_entry(con, current, "park", entry["name"], entry, "import", actor)
+            draft.publish = bool(inds or parks)
+        return {"indicators": len(inds), "parks": len(parks)}
+
+    def revert_catalog_change(self, change_id: int, actor: str = "cli", on_wait: OnWait | None = None) -> dict:
+        """Put an entry back as it was before a change (itself a change, so it can be reverted too).
+        Only the newest change of an entry can be reverted; an added indicator that has figures cannot be
+        removed (undo their loads first)."""
+        sql = _statements("store_catalog.sql")
+        with self._writing(on_wait) as draft:
+            con = draft.con
+            rows = con.execute(sql["change_row"], {"change_id": change_id}).fetchall() if self._has_catalog(con) else []
+            if not rows:
+                raise StoreError(f"没有编号为 {change_id} 的目录修改。", f"No catalog change with id {change_id}.")
+            _, _, kind, target, before, after, before_stored, _ = rows[0]
+            newest = con.execute(sql["newest_change_of"], {"target_kind": kind, "target": target}).fetchall()[0][0]
+            if newest != change_id:
+                raise StoreError(
+                    f"{target} 之后又有修改（编号 {newest}）：请先撤销较新的修改。",
+                    f"{target} was changed again later (change {newest}): revert the newer change first.",
+                )
+            restored = json.loads(before) if before else None
+            current = self._merged_from(con)
+            if kind == "indicator":
+                ind = self._indicator_or_none(current, target)
+                if ind is not None and (restored is None or restored["unit"] != ind.unit):
+                    self._refuse_unit_change(con, ind, restored["unit"] if restored else None)
+            entry = restored if before_stored else None
+            self._write_entry(con, current, kind, target, entry, "revert", actor, change_id)
+            self._merged_from(con)  # CatalogError when the entry before no longer fits (rolled back)
+            return {"change_id": change_id, "target_kind": kind, "target": target}
+
+    # helpers of the analysts' catalog
+
+    def _file_stamp(self):
+        """Which file the path names now (a write replaces it): inode, size, mtime; None when absent."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    @staticmethod
+    def _has_catalog(con) -> bool:
+        """Whether the file has the catalog tables (a file from before them gains them on its next write)."""
+        return bool(
+            con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'catalog_changes'").fetchall()[0][0]
+        )
+
+    def _catalog_rows(self, con, name: str, params: dict | None = None) -> list[tuple]:
+        return con.execute(_statements("store_catalog.sql")[name], params or {}).fetchall()
+
+    def _merged_from(self, con, lenient: bool = False):
+        """The shipped catalog merged with the entries on `con`; raises CatalogError when invalid, unless
+        `lenient`: then entries that no longer fit (the shipped TOML changed under them) are left out and
+        their problems kept in `catalog_problems` (shown on the catalog page), so that pages still work."""
+        from metrics.catalog import CatalogError
+        from metrics.catalog_entries import merged
+
+        self.catalog_problems: list = []
+        if not self._has_catalog(con):
+            return self.base_catalog
+        inds = [json.loads(e) for _, e in self._catalog_rows(con, "indicator_entries")]
+        parks = [json.loads(e) for _, e in self._catalog_rows(con, "park_entries")]
+        if not (inds or parks):
+            return self.base_catalog
+        try:
+            return merged(self.base_catalog, inds, parks)
+        except CatalogError as exc:
+            if not lenient:
+                raise
+            self.catalog_problems = [exc]
+        cat = self.base_catalog
+        for kind, entry in [("i", e) for e in inds] + [("p", e) for e in parks]:
+            try:
+                cat = merged(cat, [entry]) if kind == "i" else merged(cat, parks=[entry])
+            except CatalogError:
+                continue
+        return cat
+
+    def _write_entry(
+        self,
+        con,
+        current,
+        kind: str,
+        key: str,
+        entry: dict | None,
+        action: str,
+        actor: str,
+        reverts: int | None = None,
+    ) -> int:
+        """Make `entry` the database entry of `key` (None: none, back to the shipped default) and record
+        the change with the entry in effect before (in the catalog `current`) and after."""
+        from metrics.catalog_entries import indicator_entry, park_entry
+
+        if kind == "indicator":
+            old = self._indicator_or_none(current, key)
+            old_entry = indicator_entry(old) if old else None
+            shipped = self._indicator_or_none(self.base_catalog, key)
+            shipped_entry = indicator_entry(shipped) if shipped else None
+        else:
+            old = next((p for p in current.parks if p.name == key), None)
+            old_entry = park_entry(old) if old else None
+            shipped = next((p for p in self.base_catalog.parks if p.name == key), None)
+            shipped_entry = park_entry(shipped) if shipped else None
+        created = self._catalog_rows(con, f"{kind}_created", {"key": key})
+        change_id = self._catalog_rows(con, "next_change_id")[0][0]
+        self._catalog_rows(con, f"{kind}_delete", {"key": key})
+        if entry is not None:
+            self._catalog_rows(
+                con,
+                f"{kind}_insert",
+                {
+                    "key": key,
+                    "entry": json.dumps(entry, ensure_ascii=False),
+                    "created_change": created[0][0] if created else change_id,
+                    "change_id": change_id,
+                },
+            )
+        after_entry = entry if entry is not None else shipped_entry
+        self._catalog_rows(
+            con,
+            "record_change",
+            {
+                "change_id": change_id,
+                "now": _utc_now(),
+                "actor": actor,
+                "action": action,
+                "target_kind": kind,
+                "target": key,
+                "before": json.dumps(old_entry, ensure_ascii=False) if old_entry else None,
+                "after": json.dumps(after_entry, ensure_ascii=False) if after_entry else None,
+                "before_stored": bool(created),
+                "after_stored": entry is not None,
+                "reverts": reverts,
+            },
+        )
+        return change_id
+
+    def _refuse_unit_change(self, con, ind, unit: str | None) -> None:
+        """Figures are stored in their indicator's unit: it cannot change (or the indicator go) under them."""
+        n = self._catalog_rows(con, "figures_of_indicator", {"indicator": ind.id})[0][0]
+        if n:
+            name = ind.name_zh
+            if unit is None:
+                raise StoreError(
+                    f"指标“{name}”已有 {n} 个数据，不能删除：请先撤销这些数据的导入。",
+                    f"{ind.name_en} has {n} stored figures and cannot be removed: undo their loads first.",
+                )
+            raise StoreError(
+                f"指标“{name}”已有 {n} 个以 {ind.unit} 计的数据，单位不能改为 {unit}。",
+                f"{ind.name_en} has {n} figures stored in {ind.unit}; its unit cannot become {unit}.",
+            )
+
+    @staticmethod
+    def _indicator_or_none(cat, indicator_id: str):
+        try:
+            return cat.indicator(indicator_id)
+        except KeyError:
+            return None
+
+    @staticmethod
+    def _entry_of(item) -> dict:
+        from metrics.catalog import Indicator
+        from metrics.catalog_entries import indicator_entry, park_entry
+
+        return indicator_entry(item) if isinstance(item, Indicator) else park_entry(item)
+
+    @staticmethod
+    def _as_indicator_entry(item) -> dict:
+        """An indicator entry from an Indicator, a dict (missing keys: an added indicator's defaults) or
+        an object with name_zh and unit (an unmatched label of a file)."""
+        from metrics.catalog import Indicator
+        from metrics.catalog_entries import indicator_entry, new_indicator_entry
+
+        if isinstance(item, Indicator):
+            return indicator_entry(item)
+        fields = dict(item) if isinstance(item, dict) else {k: getattr(item, k) for k in ("name_zh", "unit")}
+        entry = new_indicator_entry(
+            fields.get("name_zh", ""),
+            fields.get("unit", ""),
+            **{k: fields[k] for k in ("name_en", "aliases", "category", "direction", "weight") if k in fields},
+        )
+        if fields.get("id"):
+            entry["id"] = fields["id"]
+        if fields.get("short_en"):
+            entry["short_en"] = fields["short_en"]
+        return entry
+
+    @staticmethod
+    def _as_park_entry(item) -> dict:
+        from metrics.catalog import Park
+
+        if isinstance(item, Park):
+            return {"name": item.name, "name_en": item.name_en, "aliases": list(item.aliases), "kind": item.kind}
+        name = str(item.get("name", "")).strip()
+        return {
+            "name": name,
+            "name_en": str(item.get("name_en") or "").strip() or name,
+            "aliases": [str(a).strip() for a in item.get("aliases", []) if str(a).strip()],
+            "kind": item.get("kind", "park"),
+        }

@@ -213,7 +213,9 @@ def generate() -> list[tuple]:
                 for ind, by_year in counts.items():
                     values[ind] = by_year[year] * (1.0 if ind in STOCKS else share)
                 values["problems_solved"] = values["problems_collected"] * rng.uniform(0.82, 0.97)
-                for ind in names:
+                # Catalog order; only the invented ones (CONTRACT §3): official and party-building figures (§3b)
+                # come from the reports only, never made up.
+                for ind in (i for i in names if i in values):
                     emit(profile.name, "", year, kind, ind, values[ind])
                 for chain in profile.chains:
                     w, w_before = weights[chain][year], weights[chain][year - 1]

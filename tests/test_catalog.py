@@ -36,6 +36,63 @@ def test_required_indicator_present(catalog, indicator_id):
     assert ind.name_en and ind.category in {c.id for c in catalog.categories}
 
 
+# CONTRACT §3b: family, Chinese name, unit, and an alias the contract names.
+REQUIRED_3B = {
+    "gdp": ("economy", "地区生产总值", "万元", "国内生产总值"),
+    "secondary_industry_va": ("economy", "第二产业增加值", "万元", None),
+    "tertiary_industry_va": ("economy", "第三产业增加值", "万元", None),
+    "industrial_va": ("economy", "工业增加值", "万元", None),
+    "industrial_output_above_scale": ("economy", "规模以上工业总产值", "万元", None),
+    "fixed_asset_investment": ("economy", "固定资产投资（不含农户）", "万元", "固定资产投资"),
+    "tax_revenue": ("fiscal", "税收收入", "万元", None),
+    "general_budget_revenue": ("fiscal", "一般公共预算收入", "万元", None),
+    "import_export": ("opening_up", "进出口总额", "万美元", None),
+    "exports": ("opening_up", "出口总额", "万美元", None),
+    "imports": ("opening_up", "进口总额", "万美元", None),
+    "fdi_actual": ("opening_up", "实际使用外资金额", "万美元", "实际使用外资"),
+    "new_foreign_firms": ("opening_up", "新增外商投资企业数", "个", None),
+    "high_tech_firms": ("innovation", "高新技术企业数", "家", "高新技术企业"),
+    "rd_institutions": ("innovation", "期末研发机构数", "个", "研发机构数"),
+    "patents_granted": ("innovation", "当年专利授权量", "件", "专利授权量"),
+    "invention_patents_granted": ("innovation", "发明专利授权量", "件", "发明专利"),
+    "chain_party_committees": ("party_building", "产业链党委", "个", None),
+    "enterprise_party_branches": ("party_building", "企业党支部", "个", None),
+    "party_service_centers": ("party_building", "党群服务中心", "个", None),
+    "party_vanguard_teams": ("party_building", "党员先锋队", "支", None),
+    "party_affairs_workers": ("party_building", "党务工作者", "名", None),
+}
+
+
+@pytest.mark.parametrize("indicator_id", sorted(REQUIRED_3B))
+def test_official_and_party_building_indicators_present(catalog, indicator_id):
+    family, name_zh, unit, alias = REQUIRED_3B[indicator_id]
+    ind = catalog.indicator(indicator_id)
+    assert (ind.category, ind.name_zh, ind.unit) == (family, name_zh, unit)
+    assert ind.name_en and ind.direction == "higher"
+    assert ind.weight == 0  # official and party-building figures stay out of the default composite index
+    assert catalog.match_indicator(name_zh) is ind
+    if alias:
+        assert catalog.match_indicator(alias) is ind
+
+
+def test_families_design_card_first_custom_last(catalog):
+    ids = [c.id for c in catalog.categories]
+    assert ids[:4] == ["revenue_growth", "innovation", "talent", "service"]
+    assert set(ids[4:-1]) == {"economy", "fiscal", "opening_up", "party_building"}
+    assert ids[-1] == "custom" and catalog.in_category("custom") == []
+    for cat in catalog.categories:
+        assert cat.name("zh") and cat.name("en")
+
+
+def test_dollar_and_patent_units_have_labels(catalog):
+    assert catalog.unit_label("万美元", "en") == "10k USD"
+    assert catalog.unit_label("万美元", "zh") == "万美元"
+    assert catalog.unit_label("件", "zh") == "件"
+    # Dollars are never yuan: no indicator measured in dollars shares an id or name with a yuan one.
+    dollar = {i.id for i in catalog.indicators if i.unit == "万美元"}
+    assert dollar == {"import_export", "exports", "imports", "fdi_actual"}
+
+
 @pytest.mark.parametrize(
     "header,expected",
     [

@@ -35,7 +35,9 @@ def indicator_picker(ctx, key: str = "ind", options: list[str] | None = None, la
 def indicators_picker(ctx, key: str = "inds") -> list[str]:
     """Several indicators of the chosen family (default: the family, or one per family); URL `inds`."""
     options = _candidates(ctx)
-    default = options if ctx.filters.category else [ctx.catalog.in_category(c.id)[0].id for c in ctx.catalog.categories]
+    # One per family that has indicators (the analysts' `custom` family may be empty).
+    firsts = [ctx.catalog.in_category(c.id)[:1] for c in ctx.catalog.categories]
+    default = options if ctx.filters.category else [inds[0].id for inds in firsts if inds]
     state.bind(f"w_{key}", "inds", lambda v: [i for i in (v or []) if i in options] or default)
     return st.multiselect(
         t("indicators", ctx.lang),

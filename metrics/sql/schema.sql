@@ -74,3 +74,39 @@ CREATE TABLE IF NOT EXISTS audit (
     detail    VARCHAR   NOT NULL,   -- JSON
     CHECK (action IN ('load', 'undo', 'restore'))
 );
+
+-- Analysts' catalog (added to version 1 files by CREATE ... IF NOT EXISTS on their next write): indicators
+-- and parks/regions added or edited on the dashboard, merged over the shipped TOML defaults
+-- (metrics/catalog_entries.py). One current entry per id / name, kept unique by the single writer.
+CREATE SEQUENCE IF NOT EXISTS catalog_change_id_seq START 1;
+
+CREATE TABLE IF NOT EXISTS catalog_indicators (
+    indicator_id    VARCHAR NOT NULL,
+    entry           VARCHAR NOT NULL,   -- JSON: the keys of an [[indicator]] of metrics/indicators.toml
+    created_change  BIGINT  NOT NULL,   -- the change that first stored it (the order of added indicators)
+    change_id       BIGINT  NOT NULL    -- the change that wrote this entry
+);
+
+CREATE TABLE IF NOT EXISTS catalog_parks (
+    name            VARCHAR NOT NULL,
+    entry           VARCHAR NOT NULL,   -- JSON: the keys of a [[park]] of metrics/parks.toml (with kind)
+    created_change  BIGINT  NOT NULL,
+    change_id       BIGINT  NOT NULL
+);
+
+-- Every change of the analysts' catalog (the audit table's CHECK on action cannot be widened in old files).
+CREATE TABLE IF NOT EXISTS catalog_changes (
+    change_id      BIGINT    NOT NULL PRIMARY KEY,
+    "at"           TIMESTAMP NOT NULL,
+    actor          VARCHAR   NOT NULL,
+    action         VARCHAR   NOT NULL,   -- 'add' | 'edit' | 'alias' | 'import' | 'revert'
+    target_kind    VARCHAR   NOT NULL,   -- 'indicator' | 'park'
+    target         VARCHAR   NOT NULL,   -- indicator id or park name
+    before         VARCHAR,              -- JSON: the entry in effect before (NULL: there was none)
+    after          VARCHAR,              -- JSON: the entry in effect after (NULL: none, a revert of an add)
+    before_stored  BOOLEAN   NOT NULL,   -- before was a database entry (else the shipped default, or none)
+    after_stored   BOOLEAN   NOT NULL,   -- after is a database entry (else the shipped default, or none)
+    reverts        BIGINT,               -- the change this one reverts
+    CHECK (target_kind IN ('indicator', 'park')),
+    CHECK (action IN ('add', 'edit', 'alias', 'import', 'revert'))
+);

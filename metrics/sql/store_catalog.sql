@@ -1,0 +1,56 @@
+-- Statements of the analysts' catalog (Store.save_indicator, save_park, add_alias, revert_catalog_change...).
+
+-- name: indicator_entries
+SELECT indicator_id, entry FROM catalog_indicators ORDER BY created_change;
+
+-- name: park_entries
+SELECT name, entry FROM catalog_parks ORDER BY created_change;
+
+-- name: catalog_version
+SELECT coalesce(max(change_id), 0) FROM catalog_changes;
+
+-- name: next_change_id
+SELECT nextval('catalog_change_id_seq');
+
+-- name: record_change
+INSERT INTO catalog_changes VALUES (
+    $change_id, $now, $actor, $action, $target_kind, $target, $before, $after, $before_stored, $after_stored, $reverts
+);
+
+-- name: indicator_created
+SELECT created_change FROM catalog_indicators WHERE indicator_id = $key;
+
+-- name: indicator_delete
+DELETE FROM catalog_indicators WHERE indicator_id = $key;
+
+-- name: indicator_insert
+INSERT INTO catalog_indicators VALUES ($key, $entry, $created_change, $change_id);
+
+-- name: park_created
+SELECT created_change FROM catalog_parks WHERE name = $key;
+
+-- name: park_delete
+DELETE FROM catalog_parks WHERE name = $key;
+
+-- name: park_insert
+INSERT INTO catalog_parks VALUES ($key, $entry, $created_change, $change_id);
+
+-- name: changes
+-- Newest first; `revertible`: the newest change of its entry (older ones are reverted newest first).
+SELECT change_id, "at", actor, action, target_kind, target, before, after, reverts,
+       change_id = max(change_id) OVER (PARTITION BY target_kind, target) AS revertible
+FROM catalog_changes
+ORDER BY change_id DESC;
+
+-- name: change_row
+SELECT change_id, action, target_kind, target, before, after, before_stored, after_stored
+FROM catalog_changes WHERE change_id = $change_id;
+
+-- name: newest_change_of
+SELECT max(change_id) FROM catalog_changes WHERE target_kind = $target_kind AND target = $target;
+
+-- name: figures_of_indicator
+SELECT count(*) FROM observations WHERE indicator = $indicator;
+
+-- name: figures_of_park
+SELECT count(*) FROM observations WHERE park = $park;
