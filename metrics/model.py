@@ -106,7 +106,13 @@ class UnmatchedLabel:
     where: str  # the label's cell, as Excel names it (`C4`)
 
     def as_contract(self) -> dict:
-        return {"label": self.label, "name_zh": self.name_zh, "unit": self.unit, "sheet": self.sheet, "where": self.where}
+        return {
+            "label": self.label,
+            "name_zh": self.name_zh,
+            "unit": self.unit,
+            "sheet": self.sheet,
+            "where": self.where,
+        }
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
@@ -14,6 +13,7 @@ from pandas.api.types import union_categoricals
 
 from metrics import guards
 from metrics.catalog import Catalog, Indicator, default_catalog
+from metrics.catalog_entries import new_indicator_entry
 from metrics.config import Limits
 from metrics.config import limits as current_limits
 from metrics.ingest.budget import LimitExceeded, SheetBudget
@@ -29,8 +29,6 @@ from metrics.model import OBS_COLUMNS, ParsedFile
 from metrics.periods import find_period
 
 __all__ = ["IngestContext", "empty_frame", "new_indicator", "read_file"]
-# The category of indicators made of labels that match none (CONTRACT §2b): shown apart from the catalog's.
-CUSTOM_CATEGORY = "custom"
 
 Progress = Callable[[float, str], None]
 
@@ -106,33 +104,21 @@ def read_file(
         return parsed
 
 
-def new_indicator(name_zh: str, unit: str, taken: set[str]) -> Indicator:
-    """An indicator made of a label: id `x_` + a short hash of its name, never one of `taken`."""
-    digest = hashlib.sha256(name_zh.encode("utf-8")).hexdigest()
-    size = 8
-    while f"x_{digest[:size]}" in taken:
-        size += 2
-    return Indicator(
-        id=f"x_{digest[:size]}",
-        name_zh=name_zh,
-        name_en=name_zh,  # no English name is known; an analyst may give one
-        aliases=(),
-        unit=unit,
-        category=CUSTOM_CATEGORY,
-        direction="higher",
-        weight=0.0,
-    )
+def new_indicator(name_zh: str, unit: str) -> Indicator:
+    """An indicator made of a label, as the store adds it (Store.add_indicators): same id (`x_` + a hash
+    of the name, never a shipped id), family `custom`, out of the composite index."""
+    entry = new_indicator_entry(name_zh, unit)
+    return Indicator(**{**entry, "aliases": tuple(entry["aliases"])})
 
 
 def _new_indicators(unmatched, catalog: Catalog) -> list[Indicator]:
     """One new indicator per distinct name among the unmatched labels (the first label's unit)."""
-    taken = set(catalog.ids)
     made: dict[str, Indicator] = {}
     for label in unmatched:
         if label.name_zh not in made and catalog.match_indicator(label.name_zh) is None:
-            ind = new_indicator(label.name_zh, label.unit, taken)
-            taken.add(ind.id)
-            made[label.name_zh] = ind
+            ind = new_indicator(label.name_zh, label.unit)
+            if ind.id not in catalog.ids:
+                made[label.name_zh] = ind
     return list(made.values())
 
 

@@ -26,7 +26,21 @@ from metrics.periods import Period, find_period, month_end, parse_period, year_e
 
 # Headers naming the entity column besides the park headers of CONTRACT §2: regions are entities too.
 ENTITY_HEADERS = frozenset(
-    {"地区", "区域", "区县", "城市", "省份", "省市", "地市", "地区名称", "城市名称", "行政区划", "region", "area", "city"}
+    {
+        "地区",
+        "区域",
+        "区县",
+        "城市",
+        "省份",
+        "省市",
+        "地市",
+        "地区名称",
+        "城市名称",
+        "行政区划",
+        "region",
+        "area",
+        "city",
+    }
 )
 # Headers of the label column of an indicators-down table.
 LABEL_HEADERS = frozenset({"指标", "指标名称", "指标项", "指标名", "项目", "项目名称", "indicator"})
@@ -34,12 +48,30 @@ LABEL_HEADERS = frozenset({"指标", "指标名称", "指标项", "指标名", "
 SIGNATURE_PREFIXES = ("单位负责人", "统计负责人", "填表人", "报出日期", "填报人", "审核人", "联系电话", "制表人")
 # Headers of columns that never hold an indicator's figures, even when they hold numbers.
 NOT_INDICATORS = frozenset(
-    {"序号", "编号", "代码", "指标代码", "行次", "排名", "名次", "排序", "备注", "说明", "序", "no", "no.", "id", "邮编"}
+    {
+        "序号",
+        "编号",
+        "代码",
+        "指标代码",
+        "行次",
+        "排名",
+        "名次",
+        "排序",
+        "备注",
+        "说明",
+        "序",
+        "no",
+        "no.",
+        "id",
+        "邮编",
+    }
 )
 _COLUMN_NUMBERS = frozenset("甲乙丙丁戊己庚辛壬癸")
 _TITLE_INDICATOR = re.compile(r"^指标(?:名称)?[:：](.+)$")
 _REPORTER = re.compile(r"(?:填报单位|报送单位|填报机关|单位名称)[:：]([^:：]+?)(?=(?:19|20)\d{2}年|$)")
-_LEADING_ITEM = re.compile(r"^(?:其中[:：]?|[一二三四五六七八九十]+、|\d{1,2}[.、]|[(（][一二三四五六七八九十\d]{1,2}[)）])")
+_LEADING_ITEM = re.compile(
+    r"^(?:其中[:：]?|[一二三四五六七八九十]+、|\d{1,2}[.、]|[(（][一二三四五六七八九十\d]{1,2}[)）])"
+)
 _MONTHS = re.compile(r"^(\d{1,2})(?:[-—~～至](\d{1,2}))?月(?:份)?$")
 
 
