@@ -10,6 +10,7 @@ import unicodedata
 import numpy as np
 
 from metrics.catalog import Indicator
+from metrics.ingest.body import ArrayBody
 from metrics.ingest.context import find_indicator
 from metrics.ingest.grid import Context, Grid
 from metrics.ingest.headers import ColumnMeaning, clean, role_of, split_unit
@@ -67,6 +68,11 @@ NOT_INDICATORS = frozenset(
     }
 )
 _COLUMN_NUMBERS = frozenset("甲乙丙丁戊己庚辛壬癸")
+# Rows of the stacked header of an economic-database export (one series per column, periods down).
+STACK_INDICATOR = frozenset({"指标", "指标名称", "指标名"})
+STACK_UNIT = frozenset({"单位", "计量单位"})
+STACK_OTHER = frozenset({"频度", "频率", "来源", "数据来源", "指标id", "指标编码", "更新时间", "时间区间", "统计口径"})
+STACK_NOTES = ("注", "数据来源", "资料来源", "来源：", "来源:", "说明")
 _TITLE_INDICATOR = re.compile(r"^指标(?:名称)?[:：](.+)$")
 _REPORTER = re.compile(r"(?:填报单位|报送单位|填报机关|单位名称)[:：]([^:：]+?)(?=(?:19|20)\d{2}年|$)")
 _LEADING_ITEM = re.compile(
@@ -232,6 +238,11 @@ class OfficialLayouts:
         return found or given
 
     def find(self) -> Layout | None:
+        """The table of an official layout; `self.grid` is then the grid to read (a stacked header's
+        series are read as a long table of their own)."""
+        stacked = self._stacked()
+        if stacked is not None:
+            return stacked
         cells = self.grid.cells
         layout = find_layout(cells, self.ctx.catalog, role_of=official_role)
         if layout is not None and "park" in layout.roles:
@@ -315,6 +326,63 @@ class OfficialLayouts:
                 continue
             col.meaning = ColumnMeaning(indicator, col.unit or unit, period)
             layout.indicators.append(col)
+        return layout
+
+    def _stacked(self) -> Layout | None:
+        """指标/地区/频度/单位 rows stacked over one series per column, a period per row below (exports of
+        economic databases): read as the long table (entity, period, indicator, unit, value) it stands for."""
+        cells = self.grid.cells
+        if cells.shape[1] < 2:
+            return None
+        keys: dict[str, int] = {}
+        r = 0
+        while r < min(cells.shape[0], 12):
+            word = clean(text_of(cells[r][0])).casefold()
+            if word in STACK_INDICATOR:
+                keys.setdefault("indicator", r)
+            elif word in ENTITY_HEADERS or role_of(word) == "park":
+                keys.setdefault("park", r)
+            elif word in STACK_UNIT:
+                keys.setdefault("unit", r)
+            elif word not in STACK_OTHER:
+                break
+            r += 1
+        if (
+            "indicator" not in keys
+            or len(keys) < 2
+            or r >= cells.shape[0]
+            or parse_period(text_of(cells[r][0])) is None
+        ):
+            return None
+        series = [j for j in range(1, cells.shape[1]) if not is_empty(cells[keys["indicator"]][j])]
+        body_rows = []
+        for i in range(r, cells.shape[0]):
+            first = text_of(cells[i][0])
+            if first.startswith(STACK_NOTES):
+                break
+            if first or any(not is_empty(cells[i][j]) for j in series):
+                body_rows.append(i)
+        given = self.options.park
+        melted = np.empty((len(body_rows) * len(series) + 1, 5), dtype=object)
+        melted[0] = ["地区", "时间", "指标名称", "单位", "数值"]
+        k = 1
+        for i in body_rows:
+            for j in series:
+                park = text_of(cells[keys["park"]][j]) if "park" in keys else given or ""
+                unit = text_of(cells[keys["unit"]][j]) if "unit" in keys else ""
+                melted[k] = [park, cells[i][0], text_of(cells[keys["indicator"]][j]), unit, cells[i][j]]
+                k += 1
+        numbers = self.grid.first_row + np.repeat(np.array(body_rows, dtype=np.int64), len(series))
+
+        def load_body(start: int, value_columns: tuple[int, ...] = ()) -> ArrayBody:
+            body = ArrayBody(melted[start:], 0)
+            body.row_numbers = numbers[start - 1 :]
+            return body
+
+        self.grid = Grid(sheet=self.grid.sheet, cells=melted, first_row=self.grid.first_row, load_body=load_body)
+        layout = Layout(header_row=0, body_start=1, title_text="", official=True)
+        for j, role in enumerate(("park", "period", "indicator", "unit", "value")):
+            layout.roles[role] = Column(index=j, text=melted[0][j], role=role)
         return layout
 
     def _no_base(self, header_row: int, col: Column) -> None:

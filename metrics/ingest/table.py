@@ -89,7 +89,9 @@ def read_grid(grid: Grid, ctx: Context) -> Block | None:
         layout = find_layout(grid.cells, ctx.catalog, sheet_park=park) if park else None
     if (layout is None or (not layout.indicators and not layout.is_long)) and not _instructions(grid):
         # Not a table of CONTRACT §2: maybe one of the official layouts of §2b (periods across...).
-        layout = OfficialLayouts(grid, ctx).find() or layout
+        finder = OfficialLayouts(grid, ctx)
+        layout = finder.find() or layout
+        grid = finder.grid
     label = grid.sheet or ctx.file_name
     if layout is not None:
         _given_indicator_only(grid, layout, ctx)
