@@ -17,6 +17,16 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--db", help="database file (default: PARKDASH_DB, else data/parks.duckdb)")
     ingest.add_argument("--json", action="store_true", help="one JSON object per file on its own line")
     ingest.add_argument("--skip-bad-rows", action="store_true", help="load the valid rows of a file with row errors")
+    ingest.add_argument("--park", metavar="NAME", help="the park or region of figures whose file does not name one")
+    ingest.add_argument("--period", metavar="LABEL", help="the period of figures whose file does not give one")
+    ingest.add_argument(
+        "--indicator", metavar="ID_OR_NAME", help="the indicator of figures whose file does not name one"
+    )
+    ingest.add_argument(
+        "--add-indicators",
+        action="store_true",
+        help="make a new indicator of each label that matches none in the catalog, and load its figures",
+    )
 
     export = sub.add_parser("export", help="write the current observations as CSV or Excel")
     export.add_argument("--db")

@@ -152,6 +152,16 @@ class Catalog:
         """Canonical park name for a name or alias; None when the park is not in the catalog."""
         return self._park_index.get(re.sub(r"\s+", "", name))
 
+    def park_kind(self, name: str) -> str | None:
+        """ "park" or "region" for a catalog entry (its name or an alias); None for a name outside the
+        catalog. Rankings of parks leave regions out; a page may set a park beside its city or province."""
+        canonical = self.canonical_park(name)
+        return self._park_kinds.get(canonical) if canonical else None
+
+    @cached_property
+    def _park_kinds(self) -> dict[str, str]:
+        return {p.name: p.kind for p in self.parks}
+
     @cached_property
     def _header_index(self) -> dict[str, Indicator]:
         # Built once per catalog: hashing the frozen catalog on every lookup was the hot path.

@@ -1,4 +1,5 @@
-"""`python -m metrics ingest FILE... [--db PATH] [--json] [--skip-bad-rows]` (CONTRACT §5)."""
+"""`python -m metrics ingest FILE... [--db PATH] [--json] [--skip-bad-rows] [--park NAME] [--period LABEL]
+[--indicator ID_OR_NAME] [--add-indicators]` (CONTRACT §5)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import os
 import sys
 from pathlib import Path
 
+from metrics.catalog import CatalogError
 from metrics.config import db_path
+from metrics.ingest.context import ContextError, IngestContext
 from metrics.model import IngestReport
 from metrics.store import Store, StoreError
 
@@ -59,19 +62,36 @@ def unreadable_report(file_arg: str, exc: OSError) -> IngestReport:
     )
 
 
-def ingest_one(store: Store, file_arg: str, skip_bad_rows: bool, actor: str) -> IngestReport:
-    """Read and load one file named on the command line."""
+def ingest_one(
+    store: Store, file_arg: str, skip_bad_rows: bool, actor: str, context: IngestContext | None = None
+) -> IngestReport:
+    """Read and load one file named on the command line; with context.add_indicators, the indicators
+    made of its unknown labels are added to the catalog first (only when the file is then loaded)."""
     from metrics.ingest import read_file
 
     try:
         data = Path(file_arg).read_bytes()
     except OSError as exc:
         return unreadable_report(file_arg, exc)
-    parsed = read_file(data, Path(file_arg).name)
+    parsed = read_file(data, Path(file_arg).name, catalog=store.catalog, context=context)
 
     def on_wait(zh: str, en: str) -> None:
         print(f"{Path(file_arg).name}: {cli_text(zh, en)}", file=sys.stderr, flush=True)
 
+    report = parsed.report
+    loadable = report.fatal is None and (skip_bad_rows or not report.errors) and len(parsed.frame)
+    if parsed.new_indicators and loadable:
+        try:
+            store.add_indicators(parsed.new_indicators, actor=actor, on_wait=on_wait)
+        except CatalogError as exc:
+            report.status = "rejected"
+            report.fatal = "无法添加新指标：" + "；".join(exc.messages("zh"))
+            report.fatal_en = "cannot add the new indicators: " + "; ".join(exc.messages("en"))
+            return report
+        except StoreError as exc:
+            report.status = "rejected"
+            report.fatal, report.fatal_en = exc.message_zh, exc.message_en
+            return report
     return store.load(parsed, skip_bad_rows=skip_bad_rows, actor=actor, on_wait=on_wait)
 
 
@@ -123,6 +143,20 @@ def human_lines(report: IngestReport, file_arg: str, lang: str) -> list[str]:
             f"columns ignored: {', '.join(report.ignored_columns)}",
             f"忽略的列：{'、'.join(report.ignored_columns)}",
         ),
+        (
+            report.unmatched_labels and not report.new_indicators,
+            "labels matching no indicator (--add-indicators makes them new ones): "
+            + ", ".join(f"{u.label} -> {u.name_zh} ({u.unit or '-'})" for u in report.unmatched_labels),
+            "不在指标目录中的标签（--add-indicators 可将其添加为新指标）："
+            + "、".join(f"{u.label} → {u.name_zh}（{u.unit or '无单位'}）" for u in report.unmatched_labels),
+        ),
+        (
+            report.new_indicators,
+            "new indicators: "
+            + ", ".join(f"{n['name_zh']} ({n['unit'] or '-'}, {n['id']})" for n in report.new_indicators),
+            "新增指标："
+            + "、".join(f"{n['name_zh']}（{n['unit'] or '无单位'}，{n['id']}）" for n in report.new_indicators),
+        ),
     ]
     lines += [f"  {text_en if en else text_zh}" for present, text_en, text_zh in notes if present]
     if report.errors:
@@ -143,14 +177,26 @@ def human_lines(report: IngestReport, file_arg: str, lang: str) -> list[str]:
 
 
 def run(args) -> int:
-    """Load each file; exit 0 when all loaded or were unchanged, 1 when any was rejected, 2 on a bad --db."""
+    """Load each file; exit 0 when all loaded or were unchanged, 1 when any was rejected, 2 on a bad --db,
+    --period or --indicator."""
     store = open_store(args.db)
     if store is None:
+        return 2
+    context = IngestContext(
+        park=getattr(args, "park", None),
+        period=getattr(args, "period", None),
+        indicator=getattr(args, "indicator", None),
+        add_indicators=bool(getattr(args, "add_indicators", False)),
+    )
+    try:
+        context.resolve(store.catalog)
+    except ContextError as exc:  # --period or --indicator that names nothing: a usage error
+        print(cli_text(*exc.args), file=sys.stderr)
         return 2
     actor, lang = cli_actor(), cli_lang()
     any_rejected = False
     for file_arg in args.files:
-        report = ingest_one(store, file_arg, args.skip_bad_rows, actor)
+        report = ingest_one(store, file_arg, args.skip_bad_rows, actor, context)
         any_rejected |= report.status == "rejected"
         if args.json:
             print(contract_json(report, file_arg), flush=True)

@@ -94,6 +94,27 @@ class Duplicate:
         }
 
 
+@dataclass(frozen=True)
+class UnmatchedLabel:
+    """A column or row label that holds numbers but matches no catalog indicator, with the indicator that
+    would be made of it: name_zh without `其中：`, unit brackets and spaces; unit with money in 万元/万美元."""
+
+    label: str  # as written
+    name_zh: str
+    unit: str
+    sheet: str
+    where: str  # the label's cell, as Excel names it (`C4`)
+
+    def as_contract(self) -> dict:
+        return {
+            "label": self.label,
+            "name_zh": self.name_zh,
+            "unit": self.unit,
+            "sheet": self.sheet,
+            "where": self.where,
+        }
+
+
 @dataclass
 class IngestReport:
     """What reading one file found; `status` is set by the store when it loads (or refuses) it."""
@@ -114,6 +135,10 @@ class IngestReport:
     # in the file (dropped; the later figure is kept), and the first of them with their replacements.
     duplicate_figures: int = 0
     duplicates: list[Duplicate] = field(default_factory=list)
+    # Labels that match no indicator (CONTRACT §2b), and the indicators made of them when the reader was
+    # asked to (add_indicators): {"id", "name_zh", "unit"} each.
+    unmatched_labels: list[UnmatchedLabel] = field(default_factory=list)
+    new_indicators: list[dict] = field(default_factory=list)
     # Set by Store.load (not part of the CONTRACT §5 JSON):
     load_id: int | None = None
     rows_replaced: int = 0  # figures that replaced a different current value
@@ -127,6 +152,8 @@ class IngestReport:
         d["errors"] = [p.as_contract() for p in fatal + self.errors]
         d["duplicate_figures"] = self.duplicate_figures
         d["duplicates"] = [dup.as_contract() for dup in self.duplicates]
+        d["unmatched_labels"] = [u.as_contract() for u in self.unmatched_labels]
+        d["new_indicators"] = [dict(n) for n in self.new_indicators]
         return d
 
 
@@ -175,6 +202,9 @@ class ParsedFile:
     # (a figure written again later in the file replaces the earlier one, which is reported): the
     # store need not look for duplicates itself.
     keys_unique: bool = False
+    # Indicators made of labels that match none (read with add_indicators): the store must know them
+    # (Store.add_indicators) before it loads the frame. metrics.catalog.Indicator records.
+    new_indicators: list = field(default_factory=list)
     _digest: str = field(default="", init=False, repr=False)  # not copied by dataclasses.replace
 
     @property

@@ -85,6 +85,8 @@ def test_ingest_json_then_unchanged_on_second_run(db_path, good_files):
         "errors",
         "duplicate_figures",
         "duplicates",
+        "unmatched_labels",
+        "new_indicators",
     ]
     assert records[0]["totals_skipped"] == 1
     assert sorted(records[0]["new_parks"]) == sorted([SCRIPT_PARK, HOSTILE_PARK])

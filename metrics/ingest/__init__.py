@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
@@ -11,10 +12,12 @@ import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from metrics import guards
-from metrics.catalog import Catalog, default_catalog
+from metrics.catalog import Catalog, Indicator, default_catalog
+from metrics.catalog_entries import new_indicator_entry
 from metrics.config import Limits
 from metrics.config import limits as current_limits
 from metrics.ingest.budget import LimitExceeded, SheetBudget
+from metrics.ingest.context import ContextError, IngestContext, ResolvedContext
 from metrics.ingest.csvfile import UndecodableText, csv_grid
 from metrics.ingest.duplicates import drop_earlier_duplicates
 from metrics.ingest.grid import Block, Context
@@ -25,7 +28,7 @@ from metrics.ingest.xlsx import workbook_grids
 from metrics.model import OBS_COLUMNS, ParsedFile
 from metrics.periods import find_period
 
-__all__ = ["empty_frame", "read_file"]
+__all__ = ["IngestContext", "empty_frame", "new_indicator", "read_file"]
 
 Progress = Callable[[float, str], None]
 
@@ -41,6 +44,11 @@ ONLY_TOTALS = (
 ONLY_MISSING = (
     "文件中没有可读取的数值：{n} 个数值单元格都是空的或为缺失标记（如“—”）",
     "no figures could be read: all {n} value cells are empty or missing markers (such as “—”)",
+)
+UNMATCHED_ONLY = (
+    "文件中的标签都不是指标目录中的指标：{labels}。可将其添加为新指标（--add-indicators，或在上传预览中选择）",
+    "the file's labels match no indicator of the catalog: {labels}. Add them as new indicators "
+    "(--add-indicators, or the choice in the upload preview)",
 )
 UNREADABLE = (
     "无法识别的文件格式，请上传 .xlsx、.xls 或 .csv 文件",
@@ -65,19 +73,63 @@ def read_file(
     catalog: Catalog | None = None,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    *,
+    context: IngestContext | None = None,
 ) -> ParsedFile:
-    """Read one file's figures (frame, OBS_COLUMNS) and everything found about it (report)."""
+    """Read one file's figures (frame, OBS_COLUMNS) and everything found about it (report). `context`
+    supplies the park, period and indicator a file does not state, and may let labels that match no
+    indicator become new ones (their Indicator records in `ParsedFile.new_indicators`)."""
     catalog = catalog or default_catalog()
     limits = limits or current_limits()
     notify = progress or (lambda fraction, message: None)
     name = PurePosixPath(file_name.replace("\\", "/")).name or file_name
-    builder = ReportBuilder(name)
+    context = context or IngestContext()
+    try:
+        options = context.resolve(catalog)
+    except ContextError as exc:
+        builder = ReportBuilder(name)
+        builder.fatal(*exc.args)
+        builder.finish(0)
+        return ParsedFile(frame=empty_frame(), report=builder.report, data=data)
     with small_pages():
-        return _read(data, name, catalog, limits, notify, builder)
+        parsed = _read(data, name, catalog, limits, notify, ReportBuilder(name), options)
+        unmatched = parsed.report.unmatched_labels
+        made = _new_indicators(unmatched, catalog) if options.add_indicators else []
+        if made:  # read again with the labels as indicators of their own
+            extended = dataclasses.replace(catalog, indicators=catalog.indicators + tuple(made))
+            parsed = _read(data, name, extended, limits, notify, ReportBuilder(name), options)
+            parsed.report.unmatched_labels = unmatched
+            parsed.new_indicators = made
+            parsed.report.new_indicators = [{"id": i.id, "name_zh": i.name_zh, "unit": i.unit} for i in made]
+        return parsed
+
+
+def new_indicator(name_zh: str, unit: str) -> Indicator:
+    """An indicator made of a label, as the store adds it (Store.add_indicators): same id (`x_` + a hash
+    of the name, never a shipped id), family `custom`, out of the composite index."""
+    entry = new_indicator_entry(name_zh, unit)
+    return Indicator(**{**entry, "aliases": tuple(entry["aliases"])})
+
+
+def _new_indicators(unmatched, catalog: Catalog) -> list[Indicator]:
+    """One new indicator per distinct name among the unmatched labels (the first label's unit)."""
+    made: dict[str, Indicator] = {}
+    for label in unmatched:
+        if label.name_zh not in made and catalog.match_indicator(label.name_zh) is None:
+            ind = new_indicator(label.name_zh, label.unit)
+            if ind.id not in catalog.ids:
+                made[label.name_zh] = ind
+    return list(made.values())
 
 
 def _read(
-    data: bytes, name: str, catalog: Catalog, limits: Limits, notify: Progress, builder: ReportBuilder
+    data: bytes,
+    name: str,
+    catalog: Catalog,
+    limits: Limits,
+    notify: Progress,
+    builder: ReportBuilder,
+    options: ResolvedContext,
 ) -> ParsedFile:
     parsed = ParsedFile(frame=empty_frame(), report=builder.report, data=data)
     reason = guards.check_file(data, name, limits)
@@ -86,7 +138,13 @@ def _read(
         builder.fatal(*(reason or UNREADABLE))
         builder.finish(0)
         return parsed
-    ctx = Context(file_name=name, catalog=catalog, report=builder, file_period=find_period(PurePosixPath(name).stem))
+    ctx = Context(
+        file_name=name,
+        catalog=catalog,
+        report=builder,
+        file_period=find_period(PurePosixPath(name).stem),
+        options=options,
+    )
     try:
         blocks, tables = _read_blocks(data, kind, ctx, limits, notify)
     except (LimitExceeded, UndecodableText) as exc:
@@ -107,6 +165,7 @@ def _read(
         )
         builder.finish(0)
         return parsed
+    builder.report.unmatched_labels = list(ctx.unmatched_labels.values())
     notify(0.95, "正在整理数据")
     if blocks:
         frame = _frame(blocks)
@@ -121,6 +180,9 @@ def _read(
 
 def _why_nothing(report, tables: int) -> tuple[str, str]:
     """Why a readable file gave no figure, as precisely as the report tells."""
+    if report.unmatched_labels:
+        labels = "、".join(u.label for u in report.unmatched_labels[:10])
+        return tuple(m.format(labels=labels) for m in UNMATCHED_ONLY)
     if not tables:
         return NO_TABLE
     if report.missing:

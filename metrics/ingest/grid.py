@@ -11,7 +11,10 @@ import pandas as pd
 
 from metrics.catalog import Catalog
 from metrics.ingest.body import ArrayBody, Body
+from metrics.ingest.context import ResolvedContext
+from metrics.ingest.headers import canonical_unit, split_unit
 from metrics.ingest.report import ReportBuilder
+from metrics.model import UnmatchedLabel
 from metrics.periods import Period
 
 
@@ -42,6 +45,8 @@ class Context:
     file_period: Period | None
     parks: dict[str, str] = field(default_factory=dict)  # name or alias without spaces -> canonical name
     catalog_park_names: frozenset[str] = frozenset()
+    options: ResolvedContext = field(default_factory=ResolvedContext)  # what the user said about the file
+    unmatched_labels: dict[tuple[str, str], UnmatchedLabel] = field(default_factory=dict)  # (sheet, name) ->
 
     def __post_init__(self):
         # Catalog.canonical_park hashes the whole catalog per call; one index per file is enough.
@@ -49,6 +54,18 @@ class Context:
             for text in (park.name, *park.aliases):
                 self.parks[re.sub(r"\s+", "", text)] = park.name
         self.catalog_park_names = frozenset(park.name for park in self.catalog.parks)
+
+    def unmatched(self, sheet: str, label: str, unit: str | None, where: str) -> None:
+        """Note a label that holds numbers but names no indicator, with the indicator it would make."""
+        from metrics.ingest.official import label_name
+
+        name = label_name(label.replace("/", ""))
+        if not name or (sheet, name) in self.unmatched_labels:
+            return
+        written = unit or split_unit(label.split("/")[-1])[1] or split_unit(label.split("/")[0])[1]
+        self.unmatched_labels[(sheet, name)] = UnmatchedLabel(
+            label=label, name_zh=name, unit=canonical_unit(written), sheet=sheet, where=where
+        )
 
 
 @dataclass

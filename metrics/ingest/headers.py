@@ -79,11 +79,18 @@ def role_of(text: object) -> str | None:
     return _ROLE_INDEX.get(name.casefold())
 
 
+# US-dollar amounts stay in US dollars (CONTRACT §3b): factors into 万美元.
+DOLLAR_FACTORS = {"美元": 1e-4, "千美元": 0.1, "万美元": 1.0, "百万美元": 100.0, "亿美元": 1e4}
+YUAN_FACTORS = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "百万元": 100.0, "亿元": 1e4, "亿": 1e4}
+
+
 def unit_factor(written: str | None, unit: str) -> float | None:
-    """Factor from a header's unit to the indicator's unit; None when they do not fit."""
+    """Factor from a header's unit to the indicator's unit; None when they do not fit (美元 never fits 万元)."""
     if not written or written == unit:
         return 1.0
     written = written.replace("%", "%")
+    if unit == "万美元":
+        return DOLLAR_FACTORS.get(written)
     if unit == "万元":
         if written in MAGNITUDES and written not in ("千",):
             return MAGNITUDES[written] / 1e4
@@ -94,9 +101,24 @@ def unit_factor(written: str | None, unit: str) -> float | None:
         return 1.0 if written in ("%", "百分比", "百分点") else None
     if written in COUNT_UNITS:
         return 1.0
-    if written.startswith("万") and written[1:] in COUNT_UNITS:
+    if written.startswith("万") and (written[1:] in COUNT_UNITS or written[1:] == unit):
         return 1e4
     return None
+
+
+def canonical_unit(written: str | None) -> str:
+    """The unit a new indicator gets from a label's bracket: money in 万元 or 万美元, `万人` as 人, else as
+    written ("" without a unit)."""
+    if not written:
+        return ""
+    written = written.replace("%", "%")
+    if written in YUAN_FACTORS:
+        return "万元"
+    if written in DOLLAR_FACTORS:
+        return "万美元"
+    if written.startswith("万") and written[1:] in COUNT_UNITS:
+        return written[1:]
+    return written
 
 
 @dataclass(frozen=True)

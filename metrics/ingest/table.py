@@ -14,9 +14,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.ingest.grid import Block, Coded, Context, Grid, fill_merged
-from metrics.ingest.headers import clean, split_unit, unit_factor
+from metrics.ingest.headers import clean, match_column, split_unit, unit_factor
 from metrics.ingest.layout import Column, Layout, find_layout, is_empty, text_of
-from metrics.ingest.values import read_values
+from metrics.ingest.official import (
+    NOT_INDICATORS,
+    SIGNATURE_PREFIXES,
+    OfficialLayouts,
+    cell_ref,
+    header_period,
+    is_sub_item,
+    label_name,
+)
+from metrics.ingest.values import parse_text, read_values
 from metrics.model import QUALIFIERS
 from metrics.periods import Period, find_period, parse_period
 
@@ -32,7 +41,8 @@ BASIS_WORDS = {
     "illustrative": "illustrative",
 }
 QUALIFIER_WORDS = {q: k for k, q in enumerate(QUALIFIERS)}
-_TITLE_UNIT = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
+_TITLE_UNIT = re.compile(r"单位[:：]\s*(亿美元|万美元|美元|亿元|万元|千元|元)")
+UNMATCHED_SAMPLE_ROWS = 2000  # rows looked at to tell whether a column of an unknown label holds numbers
 
 KEY_OK, KEY_EMPTY, KEY_TOTAL, KEY_BAD = 0, 1, 2, 3
 # A sheet named like this is one park's (the table below has no park column).
@@ -72,22 +82,99 @@ def unquote(text: str) -> str:
 def read_grid(grid: Grid, ctx: Context) -> Block | None:
     """The figures of one sheet; None (and the sheet named as skipped) when it holds no table."""
     fill_merged(grid)
+    errors_before = len(ctx.report.report.errors)
     layout = find_layout(grid.cells, ctx.catalog)
-    if layout is None:  # no park column: a sheet (or file) per park names its park itself
-        park = sheet_park(grid, ctx)
+    if layout is None:  # no park column: a sheet (or file) per park names its park itself, or --park does
+        park = _park_of_sheet(grid, ctx)
         layout = find_layout(grid.cells, ctx.catalog, sheet_park=park) if park else None
+    if (layout is None or (not layout.indicators and not layout.is_long)) and not _instructions(grid):
+        # Not a table of CONTRACT §2: maybe one of the official layouts of §2b (periods across...).
+        finder = OfficialLayouts(grid, ctx)
+        layout = finder.find() or layout
+        grid = finder.grid
     label = grid.sheet or ctx.file_name
+    if layout is not None:
+        _given_indicator_only(grid, layout, ctx)
     if layout is None or (not layout.indicators and not layout.is_long):
-        ctx.report.skipped_sheet(label)
+        if layout is not None and layout.ignored:
+            _report_ignored(grid, layout, ctx, grid.body(layout.body_start))
+        if len(ctx.report.report.errors) == errors_before:
+            ctx.report.skipped_sheet(label)
         return None
-    for col in layout.ignored:
-        ctx.report.ignored_column(col.text)
     for col, zh, en in layout.problems:
         ctx.report.problem(grid.sheet, grid.first_row + layout.header_row, col.text, col.text, zh, en)
     first_error = len(ctx.report.report.errors)
     block = _Sheet(grid, layout, ctx).figures()
     _sort_errors(ctx.report.report.errors, first_error, layout)
     return block
+
+
+def _instructions(grid: Grid) -> bool:
+    return "".join(grid.sheet.split()).casefold() in NOT_DATA_SHEETS
+
+
+def _park_of_sheet(grid: Grid, ctx: Context) -> str | None:
+    """The park of a sheet without a park column: named by the sheet (sheet_park), else given (--park);
+    None when neither, or when they differ (a problem naming both)."""
+    found, given = sheet_park(grid, ctx), ctx.options.park
+    if found and given and found != given:
+        ctx.report.problem(
+            grid.sheet,
+            None,
+            None,
+            found,
+            f"文件所写园区“{found}”与指定的园区“{given}”不同",
+            f"the file names the park {found!r}, but {given!r} was given",
+        )
+        return None
+    return found or given
+
+
+def _given_indicator_only(grid: Grid, layout: Layout, ctx: Context) -> None:
+    """With --indicator, a column naming another indicator is a problem naming both (the column not read)."""
+    given = ctx.options.indicator
+    if given is None:
+        return
+    keep = []
+    for col in layout.indicators:
+        if col.meaning.indicator.id == given.id:
+            keep.append(col)
+            continue
+        ctx.report.problem(
+            grid.sheet,
+            grid.first_row + layout.header_row,
+            col.text,
+            col.text,
+            f"表头指标“{col.meaning.indicator.name_zh}”与指定的指标“{given.name_zh}”不同，该列未读取",
+            f"the header names {col.meaning.indicator.id!r}, but {given.id!r} was given; column not read",
+        )
+    layout.indicators = keep
+
+
+def _report_ignored(grid: Grid, layout: Layout, ctx: Context, body) -> None:
+    """Name the ignored columns; note those whose label names no indicator but which hold numbers."""
+    sample = None
+    for col in layout.ignored:
+        ctx.report.ignored_column(col.text)
+        name = label_name(col.text.replace("/", ""))
+        if layout.down_values or not name or clean(name).casefold() in NOT_INDICATORS or col.role is not None:
+            # (The columns of a form with indicators down are periods, codes or growth rates, not indicators.)
+            continue
+        if header_period(col.text, None) is not None:
+            continue  # a period column of a table whose indicator is not known: the title's label is listed
+        if sample is None:
+            sample = body.rows(np.arange(min(body.n, UNMATCHED_SAMPLE_ROWS)))
+        if any(_is_figure(row[col.index]) for row in sample if col.index < len(row)):
+            ref = cell_ref(grid.first_row + layout.header_row, col.index)
+            ctx.unmatched(grid.sheet, col.text, col.unit, ref)
+
+
+def _is_figure(cell: object) -> bool:
+    if isinstance(cell, bool):
+        return False
+    if isinstance(cell, (int, float, np.integer, np.floating)):
+        return cell == cell
+    return isinstance(cell, str) and parse_text(cell, "万元").value is not None
 
 
 def sheet_park(grid: Grid, ctx: Context) -> str | None:
@@ -129,12 +216,21 @@ class _Sheet:
     def __init__(self, grid: Grid, layout: Layout, ctx: Context):
         self.grid, self.layout, self.ctx = grid, layout, ctx
         roles = layout.roles
-        self.value_columns = [roles["value"]] if layout.is_long else layout.indicators
+        if layout.down_values:
+            self.value_columns = layout.down_values
+        else:
+            self.value_columns = [roles["value"]] if layout.is_long else layout.indicators
+        self.note_prefixes = NOTE_PREFIXES + SIGNATURE_PREFIXES if layout.official else NOTE_PREFIXES
         self.body = grid.body(layout.body_start, tuple(c.index for c in self.value_columns))
+        _report_ignored(grid, layout, ctx, self.body)
         self.row_numbers = self.body.row_numbers
         self.indicator_ids = list(ctx.catalog.ids)
         self.indicator_code = {iid: k for k, iid in enumerate(ctx.catalog.ids)}
         self.default_period = find_period(layout.title_text) or find_period(grid.sheet) or ctx.file_period
+        self.period_conflict = bool(
+            self.default_period and ctx.options.period and self.default_period != ctx.options.period
+        )
+        self.default_period = self.default_period or ctx.options.period
         m = _TITLE_UNIT.search(layout.title_text.replace(" ", ""))
         self.title_unit = m[1] if m else None
         self.source_prefix = f"{ctx.file_name}!{grid.sheet}!"
@@ -180,6 +276,19 @@ class _Sheet:
         self.bad = park_empty.copy()
         for i in np.flatnonzero(park_empty):
             self.problem(rows[i], roles["park"], "", "园区名称为空", "the park name is empty")
+        given = self.ctx.options.park
+        if given is not None and "park" in roles:
+            other = np.array([name is not None and name != given for name in park.table], dtype=bool)
+            for i in np.flatnonzero(other[park.codes] & ~park_empty):
+                self.bad[i] = True
+                name = park.table[park.codes[i]]
+                self.problem(
+                    rows[i],
+                    roles["park"],
+                    name,
+                    f"园区“{name}”与指定的园区“{given}”不同",
+                    f"the park {name!r} differs from the one given ({given!r})",
+                )
         starts, ends = self._periods(rows)
         basis = self._basis(rows)
         reference = self._reference(rows)
@@ -259,7 +368,7 @@ class _Sheet:
         key = self.layout.key_column.index
         codes, uniques = self.body.codes(key)
         blank = np.array([is_empty(u) for u in uniques] + [True], dtype=bool)
-        noted = np.array([text_of(u).startswith(NOTE_PREFIXES) for u in uniques] + [False], dtype=bool)
+        noted = np.array([text_of(u).startswith(self.note_prefixes) for u in uniques] + [False], dtype=bool)
         has_any = ~values_empty | ~blank[codes]
         # A note sits where the park (or indicator) is written, or is merged across it; lines continuing
         # it follow it. Only such rows without any number are looked at one by one.
@@ -280,7 +389,7 @@ class _Sheet:
             if not filled:
                 continue
             first = filled[0]
-            if isinstance(first, str) and first.lstrip().startswith(NOTE_PREFIXES):
+            if isinstance(first, str) and first.lstrip().startswith(self.note_prefixes):
                 notes[i] = seen_note = True
             elif seen_note and len(set(map(str, filled))) <= 1:
                 notes[i] = True  # continuation lines of a note ("2. ..."), merged across or not
@@ -380,7 +489,23 @@ class _Sheet:
         if col is None and "period_start" in self.layout.roles and "period_end" in self.layout.roles:
             return self._date_columns(rows)
         default = self.default_period
-        needs_row_period = not self.layout.indicators or any(c.meaning.period is None for c in self.layout.indicators)
+        if self.layout.down_values:
+            needs_row_period = any(c.period is None for c in self.layout.down_values)
+        else:
+            needs_row_period = not self.layout.indicators or any(
+                c.meaning.period is None for c in self.layout.indicators
+            )
+        if self.period_conflict and needs_row_period and len(rows):
+            found, given = find_period(self.layout.title_text) or find_period(self.grid.sheet), self.ctx.options.period
+            found = found or self.ctx.file_period
+            self.problem(
+                rows[0],
+                None,
+                found.label(),
+                f"文件所写时期“{found.label()}”与指定的时期“{given.label()}”不同",
+                f"the file gives the period {found.label('en')!r}, but {given.label('en')!r} was given",
+            )
+            self.bad[:] = True
         if col is None:
             if default is None and needs_row_period:
                 self._no_period(rows)
@@ -400,6 +525,19 @@ class _Sheet:
         starts[:] = [p.start if isinstance(p, Period) else None for p in parsed] + [None]
         ends[:] = [p.end if isinstance(p, Period) else None for p in parsed] + [None]
         bad_codes = [k for k, p in enumerate(parsed) if not isinstance(p, Period)]
+        given = self.ctx.options.period
+        if given is not None and needs_row_period:
+            other = [k for k, p in enumerate(parsed) if isinstance(p, Period) and p != given]
+            for i in np.flatnonzero(np.isin(codes, other)):
+                self.bad[i] = True
+                found = parsed[codes[i]]
+                self.problem(
+                    rows[i],
+                    col,
+                    uniques[codes[i]],
+                    f"时期“{found.label()}”与指定的时期“{given.label()}”不同",
+                    f"the period {found.label('en')!r} differs from the one given ({given.label('en')!r})",
+                )
         if bad_codes and needs_row_period:
             for i in np.flatnonzero(np.isin(codes, bad_codes)):
                 cell = uniques[codes[i]]
@@ -535,8 +673,9 @@ class _Sheet:
 
     def _long_values(self, rows: np.ndarray):
         roles = self.layout.roles
-        ind_col, value_col, unit_col = roles["indicator"], roles["value"], roles.get("unit")
+        ind_col, unit_col = roles["indicator"], roles.get("unit")
         catalog = self.ctx.catalog
+        down = bool(self.layout.down_values)
 
         def indicator_of(cell):
             name, unit = split_unit(text_of(cell))
@@ -545,20 +684,47 @@ class _Sheet:
             found = catalog.match_indicator(name)
             return (KEY_OK, (found.id, unit)) if found else (KEY_BAD, None)
 
-        ind_kind, ind_info = self._resolve(ind_col, rows, indicator_of)
+        if down:
+            ind_kind, ind_info = self._row_indicators(rows)
+        else:
+            ind_kind, ind_info = self._resolve(ind_col, rows, indicator_of)
         units = (
             self._resolve(unit_col, rows, lambda c: (KEY_OK, clean(text_of(c)) or None))[1]
             if unit_col
             else Coded.constant(len(rows), None)
         )
+        value_columns = self.layout.down_values or [roles["value"]]
         for i in np.flatnonzero(ind_kind != KEY_OK):
-            self.bad[i] = True
             cell = self.cell(ind_col, rows[i])
             if ind_kind[i] == KEY_EMPTY:
+                self.bad[i] = True
                 self.problem(rows[i], ind_col, cell, "指标名称为空", "the indicator name is empty")
-            else:
+                continue
+            holds = any(self._holds_figure(c, rows[i]) for c in value_columns)
+            if holds:
+                unit = units.table[units.codes[i]] or split_unit(text_of(cell))[1]
+                where = cell_ref(int(self.row_numbers[rows[i]]), ind_col.index)
+                self.ctx.unmatched(self.grid.sheet, text_of(cell), unit, where)
+            if down:  # a form's row of another indicator system: ignored and named, as an unknown column is
+                if holds:
+                    self.ctx.report.ignored_column(text_of(cell))
+                continue
+            self.bad[i] = True
+            self.problem(rows[i], ind_col, cell, "未知指标（不在指标目录中）", "unknown indicator (not in the catalog)")
+        given = self.ctx.options.indicator
+        unread = ind_kind != KEY_OK
+        if given is not None:
+            other = np.array([e is not None and e[0] != given.id for e in ind_info.table], dtype=bool)
+            unread = unread | other[ind_info.codes]
+            for i in np.flatnonzero((ind_kind == KEY_OK) & other[ind_info.codes]):
+                self.bad[i] = True
+                found = catalog.indicator(ind_info.table[ind_info.codes[i]][0])
                 self.problem(
-                    rows[i], ind_col, cell, "未知指标（不在指标目录中）", "unknown indicator (not in the catalog)"
+                    rows[i],
+                    ind_col,
+                    self.cell(ind_col, rows[i]),
+                    f"指标“{found.name_zh}”与指定的指标“{given.name_zh}”不同",
+                    f"the row names {found.id!r}, but {given.id!r} was given",
                 )
         n = len(rows)
         # One group per (indicator, written unit): each is read with one unit and one factor. The group
@@ -567,8 +733,7 @@ class _Sheet:
         # numbers go through the Python parser, group by group.
         n_units = len(units.table)
         group = ind_info.codes * n_units + units.codes
-        group[ind_kind != KEY_OK] = -1
-        first_pass = self.body.numbers(value_col.index)
+        group[unread] = -1
         valid = group >= 0
         all_valid = valid.all()
         present = np.flatnonzero(np.bincount(group if all_valid else group[valid])) if valid.any() else []
@@ -596,29 +761,69 @@ class _Sheet:
                     )
                 continue
             factor_of[g], code_of[g] = factor, self.indicator_code[ind_id]
-        multiplier = factor_of[group]  # NaN where the row belongs to no group that can be read
-        ok = ~np.isnan(multiplier)
-        percent = self._percent_rows(value_col.index, rows)
-        if percent is not None:
-            multiplier = np.where(percent & ok, 100.0, multiplier)
-        whole = n == self.body.n
-        # NaN (no figure) stays NaN, and so does every row of no readable group.
-        values = (first_pass.values if whole else first_pass.values[rows]) * multiplier
-        qualifiers = np.zeros(n, dtype=np.int8)
+        multiplier_of_row = factor_of[group]  # NaN where the row belongs to no group that can be read
+        ok = ~np.isnan(multiplier_of_row)
         indicator = code_of[group]
-        empty = first_pass.empty if whole else first_pass.empty[rows]
-        self.ctx.report.report.missing += int(np.count_nonzero(empty & ok))
-        slow_at = np.flatnonzero((first_pass.slow if whole else first_pass.slow[rows]) & ~empty & ok)
-        slow_group = group[slow_at]
-        for g in np.flatnonzero(np.bincount(slow_group)) if len(slow_at) else []:
-            ind_id, ind, factor = info[int(g)]
-            pos = slow_at[slow_group == g]
-            parsed = read_values(
-                first_pass.take(rows[pos]), ind.unit, factor, percent[pos] if percent is not None else None
-            )
-            self._collect(rows, value_col, ind_id, pos, parsed, None)
-            values[pos], qualifiers[pos] = parsed.values, parsed.qualifiers
-        yield indicator, np.arange(n), values, qualifiers, None
+        whole = n == self.body.n
+        for value_col in value_columns:
+            first_pass = self.body.numbers(value_col.index)
+            multiplier = multiplier_of_row
+            percent = self._percent_rows(value_col.index, rows)
+            if percent is not None:
+                multiplier = np.where(percent & ok, 100.0, multiplier)
+            # NaN (no figure) stays NaN, and so does every row of no readable group.
+            values = (first_pass.values if whole else first_pass.values[rows]) * multiplier
+            qualifiers = np.zeros(n, dtype=np.int8)
+            empty = first_pass.empty if whole else first_pass.empty[rows]
+            self.ctx.report.report.missing += int(np.count_nonzero(empty & ok))
+            slow_at = np.flatnonzero((first_pass.slow if whole else first_pass.slow[rows]) & ~empty & ok)
+            slow_group = group[slow_at]
+            for g in np.flatnonzero(np.bincount(slow_group)) if len(slow_at) else []:
+                ind_id, ind, factor = info[int(g)]
+                pos = slow_at[slow_group == g]
+                parsed = read_values(
+                    first_pass.take(rows[pos]), ind.unit, factor, percent[pos] if percent is not None else None
+                )
+                self._collect(rows, value_col, ind_id, pos, parsed, None)
+                values[pos], qualifiers[pos] = parsed.values, parsed.qualifiers
+            yield indicator, np.arange(n), values, qualifiers, value_col.period
+
+    def _holds_figure(self, col: Column, pos: int) -> bool:
+        """The value cell at body row `pos` holds a number (plain, or text such as `110余`)."""
+        numbers = self.body.numbers(col.index)
+        if np.isfinite(numbers.values[pos]):
+            return True
+        return bool(numbers.slow[pos] and not numbers.empty[pos]) and _is_figure(numbers.cells[pos])
+
+    def _row_indicators(self, rows: np.ndarray) -> tuple[np.ndarray, Coded]:
+        """The indicator of each row of a form (indicators down), a `其中：` or indented sub-item read in the
+        context of the item above it (`专利授权量` / `其中：发明专利`); KEY_BAD where none is named."""
+        codes, uniques = self.body.codes(self.layout.roles["indicator"].index)
+        catalog = self.ctx.catalog
+        kinds = np.zeros(len(rows), dtype=np.int8)
+        table = np.empty(len(rows) + 1, dtype=object)
+        parent = ""
+        for i, r in enumerate(rows):
+            cell = uniques[codes[r]]
+            text = text_of(cell)
+            if not text:
+                kinds[i] = KEY_EMPTY
+                continue
+            name, unit = label_name(text), split_unit(text)[1]
+            sub = is_sub_item(cell)
+            found = catalog.match_indicator(name)
+            if found is None and sub and parent:
+                found = catalog.match_indicator(parent + name) or catalog.match_indicator(name + parent)
+            if found is None:
+                meaning = match_column(catalog, "", name)  # `2024年营业收入`: a period before the name
+                found = meaning.indicator if meaning is not None and meaning.period is None else None
+            if not sub:
+                parent = name
+            if found is None:
+                kinds[i] = KEY_BAD
+                continue
+            table[i] = (found.id, unit)
+        return kinds, Coded(np.arange(len(rows)), table)
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:

@@ -41,8 +41,10 @@ MISSING_MARKERS = frozenset(
 
 # Magnitude words written after a number; the factor is relative to one yuan (or one unit for counts).
 MAGNITUDES = {"亿元": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "千元": 1e3, "千": 1e3, "元": 1.0}
-# Canonical currency unit of the catalog, in yuan.
+# Canonical currency units of the catalog, in yuan or in US dollars (never converted into each other).
 CURRENCY_UNITS = {"万元": 1e4}
+DOLLAR_MAGNITUDES = {"亿美元": 1e8, "万美元": 1e4, "美元": 1.0}
+DOLLAR_UNIT = "万美元"
 # Count words that may follow a figure (`110余批次`, `1500余名`); they carry no scale.
 COUNT_WORDS = "人次|场次|批次|家|个|项|名|人|次|场|支|批|位|户|件|条|所|队|支队|团队|家次|期|班|篇|台|套|亩|平方米"
 
@@ -50,7 +52,7 @@ _NUMBER = r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)"
 _VALUE = re.compile(
     r"(?P<pre>约|近|大约|接近|将近|超过|超|逾|多于|不少于|不低于|达|达到|共|累计)?"
     + _NUMBER
-    + r"(?P<mag1>亿元|万元|千元|元|亿|万|千)?"
+    + r"(?P<mag1>亿美元|万美元|美元|亿元|万元|千元|元|亿|万|千)?"
     r"(?P<q1>余|多|以上|左右|上下)?"
     r"(?P<mag2>亿元|万元|千元|元|亿|万)?"
     r"(?P<pct>%)?"
@@ -119,6 +121,12 @@ def parse_text(text: str, unit: str, header_factor: float = 1.0) -> Parsed:
 
 def magnitude_factor(magnitude: str, unit: str) -> float | None:
     """Factor turning a figure written with `magnitude` (亿, 万元...) into `unit`; None if they do not fit."""
+    if unit == DOLLAR_UNIT:
+        if magnitude in DOLLAR_MAGNITUDES:
+            return DOLLAR_MAGNITUDES[magnitude] / 1e4
+        return None if magnitude.endswith("元") else MAGNITUDES[magnitude] / 1e4
+    if magnitude in DOLLAR_MAGNITUDES:
+        return None  # US dollars never become yuan (or a count)
     if unit in CURRENCY_UNITS:
         return MAGNITUDES[magnitude] / CURRENCY_UNITS[unit]
     if unit == "%" or magnitude.endswith("元"):
