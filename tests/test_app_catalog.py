@@ -113,21 +113,21 @@ def test_analyst_adds_and_edits_an_indicator_refusals_named_and_reverts(app_db, 
 def test_analyst_adds_a_region_in_english(app_db, analyst):
     at = signed_in({"lang": "en"})
     at.selectbox(key="cat_park_pick")  # the park form is on the second tab; tabs all render in AppTest
-    at.text_input(key="cat_park_name___new__").input("山东省")
-    at.text_input(key="cat_park_en___new__").input("Shandong Province")
+    at.text_input(key="cat_park_name___new__").input("青岛市")
+    at.text_input(key="cat_park_en___new__").input("Qingdao")
     at.selectbox(key="cat_park_kind___new__").set_value("region")
-    at.text_area(key="cat_park_aliases___new__").input("山东, 鲁")
+    at.text_area(key="cat_park_aliases___new__").input("青岛, 琴岛")
     at.button(key="cat_park_save").click().run()
     assert not at.exception, at.exception
-    assert "Saved: 山东省." in texts(at)
+    assert "Saved: 青岛市." in texts(at)
     parks = _by_key(at, "catalog_parks_table")
-    row = parks[parks["Park"] == "山东省"].iloc[0]
+    row = parks[parks["Park"] == "青岛市"].iloc[0]
     assert (row["Kind"], row["Aliases"], row["Origin"]) == (
         "region (province, city, county)",
-        "山东、鲁",
+        "青岛、琴岛",
         "added by an analyst",
     )
-    assert Store(app_db).catalog.canonical_park("鲁") == "山东省"
+    assert Store(app_db).catalog.canonical_park("琴岛") == "青岛市"
 
 
 def test_data_page_lists_the_catalog_changes_with_the_audit(app_db):

@@ -98,10 +98,10 @@ def test_edit_keeps_the_entry_before_and_a_change_can_be_reverted(db_path, catal
 def test_parks_and_regions(db_path):
     store = Store(db_path)
     region = store.save_park(
-        {"name": "山东省", "name_en": "Shandong", "aliases": ["山东"], "kind": "region"}, actor="t"
+        {"name": "青岛市", "name_en": "Qingdao", "aliases": ["青岛"], "kind": "region"}, actor="t"
     )
-    assert region.kind == "region" and store.catalog.canonical_park("山东") == "山东省"
-    assert store.catalog.park_name_en("山东省") == "Shandong"
+    assert region.kind == "region" and store.catalog.canonical_park("青岛") == "青岛市"
+    assert store.catalog.park_name_en("青岛市") == "Qingdao"
     store.save_park(
         {"name": "东营经济技术开发区", "name_en": "Dongying ETDZ", "aliases": ["东营经开区", "东营区开发区"]}, "t"
     )
@@ -169,7 +169,7 @@ def test_export_then_import_elsewhere_round_trip(db_path, tmp_path):
     store = Store(db_path)
     [ind] = store.add_indicators([EDU], actor="t")
     store.save_indicator({**_entry(ind), "name_en": "Local education spending", "aliases": ["教育支出"]}, actor="t")
-    store.save_park({"name": "山东省", "name_en": "Shandong", "aliases": ["山东"], "kind": "region"}, actor="t")
+    store.save_park({"name": "青岛市", "name_en": "Qingdao", "aliases": ["青岛"], "kind": "region"}, actor="t")
     out = tmp_path / "catalog.toml"
     env = python_env(db_path)
     run = [sys.executable, "-m", "metrics", "catalog"]
