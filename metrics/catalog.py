@@ -19,6 +19,8 @@ CATEGORY_KEYS = {"id", "name_zh", "name_en"}
 CATEGORY_OPTIONAL_KEYS = {"design_card"}
 PARK_KEYS = {"name"}
 PARK_OPTIONAL_KEYS = {"name_en", "aliases", "kind"}
+MONEY_UNITS = ("万元", "万美元")  # money is stored in these only (CONTRACT §2, §3b)
+ADDED_UNIT_MAX = 10  # characters of an added indicator's unit (吨, 千瓦时, 标准箱…)
 CUSTOM_CATEGORY = "custom"  # the family of indicators that analysts add (ids ADDED_PREFIX + hash)
 ADDED_PREFIX = "x_"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -223,6 +225,26 @@ class Origin:
         return Where(f"{self.en}: {what_en} {name}", f"{self.zh}：{what_zh} {name}")
 
 
+def _added_unit_problems(at: Where, unit) -> list[CatalogProblem]:
+    """An added indicator keeps the unit its label was written in (吨, 人, 辆, or none), but money is
+    stored in 万元 or 万美元 only, so that every money figure of the dashboard is in one of the two."""
+    if not isinstance(unit, str) or len(unit) > ADDED_UNIT_MAX or re.search(r"[\s()（）\[\]]", unit):
+        return [
+            at.problem(
+                f"unit must be text of at most {ADDED_UNIT_MAX} characters, without spaces or brackets",
+                f"单位须为不超过 {ADDED_UNIT_MAX} 个字符的文字，不含空格或括号",
+            )
+        ]
+    if "元" in unit and unit not in MONEY_UNITS:
+        return [
+            at.problem(
+                f"unit {unit!r}: money is stored in {' or '.join(MONEY_UNITS)}",
+                f"单位 {unit!r}：金额一律以{'或'.join(MONEY_UNITS)}存储",
+            )
+        ]
+    return []
+
+
 def _texts(entry: dict, key: str) -> list:
     value = entry.get(key, [])
     return list(value) if isinstance(value, (list, tuple)) else [value]
@@ -267,7 +289,9 @@ def _validate(ind_doc: dict, park_doc: dict, ind_origin: Origin, park_origin: Or
                 problems.append(at.problem(f"{key} must be non-empty text", f"{zh}须为非空文字"))
         if not all(isinstance(a, str) for a in _texts(entry, "aliases")):
             problems.append(at.problem("aliases must be a list of text", "别名须为文字列表"))
-        if entry.get("unit") not in ALLOWED_UNITS:
+        if str(iid).startswith(ADDED_PREFIX):
+            problems += _added_unit_problems(at, entry.get("unit"))
+        elif entry.get("unit") not in ALLOWED_UNITS:
             problems.append(
                 at.problem(
                     f"unit {entry.get('unit')!r} not in {units}", f"单位 {entry.get('unit')!r} 不在 {units} 之中"

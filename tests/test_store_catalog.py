@@ -43,18 +43,23 @@ def test_bad_entries_are_refused_with_every_reason_in_both_languages_nothing_sto
     version = store.data_version()
     with pytest.raises(CatalogError) as err:
         store.save_indicator(
-            {**EDU, "aliases": ["营收", "走访企业数"], "unit": "斤", "direction": "up", "category": "nope"}, actor="t"
+            {**EDU, "aliases": ["营收", "走访企业数"], "unit": "亿元", "direction": "up", "category": "nope"}, actor="t"
         )
     zh, en = " | ".join(err.value.messages("zh")), " | ".join(err.value.messages("en"))
     for fragment in (
         "'营收' 已被 revenue 使用",
         "'走访企业数' 已被 enterprises_visited 使用",
-        "单位 '斤'",
+        "金额一律以万元或万美元存储",
         "方向",
         "未知的类别",
     ):
         assert fragment in zh, fragment
-    for fragment in ("'营收' also used by revenue", "unit '斤'", "direction", "unknown category 'nope'"):
+    for fragment in (
+        "'营收' also used by revenue",
+        "money is stored in 万元 or 万美元",
+        "direction",
+        "unknown category 'nope'",
+    ):
         assert fragment in en, fragment
     with pytest.raises(CatalogError) as err:
         store.add_alias("gdp", "营业收入", actor="t")  # the name of another indicator
@@ -97,9 +102,7 @@ def test_edit_keeps_the_entry_before_and_a_change_can_be_reverted(db_path, catal
 
 def test_parks_and_regions(db_path):
     store = Store(db_path)
-    region = store.save_park(
-        {"name": "青岛市", "name_en": "Qingdao", "aliases": ["青岛"], "kind": "region"}, actor="t"
-    )
+    region = store.save_park({"name": "青岛市", "name_en": "Qingdao", "aliases": ["青岛"], "kind": "region"}, actor="t")
     assert region.kind == "region" and store.catalog.canonical_park("青岛") == "青岛市"
     assert store.catalog.park_name_en("青岛市") == "Qingdao"
     store.save_park(
@@ -167,7 +170,9 @@ def test_entries_that_no_longer_fit_the_shipped_catalog_are_left_out_not_fatal(d
 
 def test_export_then_import_elsewhere_round_trip(db_path, tmp_path):
     store = Store(db_path)
-    [ind] = store.add_indicators([EDU], actor="t")
+    # An added indicator keeps the unit of its label (吨), which the shipped catalog does not know.
+    [ind, tons] = store.add_indicators([EDU, {"name_zh": "港口货物吞吐量", "unit": "吨"}], actor="t")
+    assert tons.unit == "吨"
     store.save_indicator({**_entry(ind), "name_en": "Local education spending", "aliases": ["教育支出"]}, actor="t")
     store.save_park({"name": "青岛市", "name_en": "Qingdao", "aliases": ["青岛"], "kind": "region"}, actor="t")
     out = tmp_path / "catalog.toml"
@@ -185,7 +190,7 @@ def test_export_then_import_elsewhere_round_trip(db_path, tmp_path):
     assert moved.catalog.indicator(ind.id).name_en == "Local education spending"
     assert set(moved.catalog_changes()["action"]) == {"import"}
     again = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)  # nothing new: no change
-    assert again.returncode == 0 and len(Store(elsewhere).catalog_changes()) == 2
+    assert again.returncode == 0 and len(Store(elsewhere).catalog_changes()) == 3
 
 
 def test_import_of_a_bad_file_names_every_problem_and_stores_nothing(db_path, tmp_path):
