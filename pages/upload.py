@@ -7,7 +7,8 @@ import streamlit as st
 import ui
 from metrics.config import limits
 from ui import uploads
-from ui.auth import analyst_status, require_analyst
+from ui.auth import analyst_status, current_analyst, require_analyst
+from ui.label_mapping import label_mapping
 
 ctx = ui.begin("upload")
 st.title(ctx.t("page_upload"), anchor=False)
@@ -40,6 +41,7 @@ parsed = uploads.read_uploads(ctx, files)
 st.subheader(ctx.t("check_title"), anchor=False)
 for p in parsed:
     uploads.show_report(ctx, p)
+label_mapping(ctx, parsed, current_analyst())
 
 st.subheader(ctx.t("store_title"), anchor=False)
 actor = require_analyst(ctx.lang)

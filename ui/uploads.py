@@ -16,19 +16,21 @@ PREVIEW_ROWS = 20
 
 
 def read_uploads(ctx, files) -> list:
-    """ParsedFile per uploaded file (cached per upload), reading new ones with a progress bar."""
+    """ParsedFile per uploaded file, read with the catalog in effect (cached per upload and catalog, so
+    a label mapped to an indicator reads the files again), new ones with a progress bar."""
     from metrics.ingest import read_file
 
     cached = st.session_state.setdefault(PARSED, {})
     for gone in set(cached) - {f.file_id for f in files}:
         del cached[gone]
     for f in files:
-        if f.file_id in cached:
+        if f.file_id in cached and cached[f.file_id][0] == ctx.catalog:
             continue
         bar = st.progress(0.0, text=t("reading", ctx.lang, file=f.name))
-        cached[f.file_id] = read_file(f.getvalue(), f.name, progress=_progress(bar, ctx.lang, f.name))
+        parsed = read_file(f.getvalue(), f.name, catalog=ctx.catalog, progress=_progress(bar, ctx.lang, f.name))
+        cached[f.file_id] = (ctx.catalog, parsed)
         bar.empty()
-    return [cached[f.file_id] for f in files]
+    return [cached[f.file_id][1] for f in files]
 
 
 def _progress(bar, lang: str, name: str):
