@@ -486,9 +486,12 @@ def available_periods(store: Store) -> list[Period]:
     return [_period_of(s, e) for s, e in zip(df["period_start"], df["period_end"], strict=True)]
 
 
-def period_coverage(store: Store) -> list[tuple[Period, int]]:
-    """Every period with data and its number of figures, newest first."""
-    df = store.query(sql("q_available_periods"), {})
+def period_coverage(store: Store, indicators: tuple[str, ...] | None = None) -> list[tuple[Period, int]]:
+    """Every period with data (of `indicators`, when given: a family's) and its number of figures, newest first."""
+    if indicators is None:
+        df = store.query(sql("q_available_periods"), {})
+    else:
+        df = store.query(sql("q_available_periods_of"), {"indicators": list(indicators)})
     return [
         (_period_of(s, e), int(n))
         for s, e, n in zip(df["period_start"], df["period_end"], df["n_observations"], strict=True)

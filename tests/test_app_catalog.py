@@ -136,3 +136,18 @@ def test_data_page_lists_the_catalog_changes_with_the_audit(app_db):
     changes = _by_key(at, "catalog_changes_table")
     assert list(changes["操作"]) == ["添加别名"] and list(changes["操作人"]) == ["张三@abc"]
     assert "GDP总量" in changes["修改后"].iloc[0]
+
+
+def test_party_building_family_opens_on_its_own_period_on_the_sample_data(db_path):
+    # An empty database: the first page run loads the bundled sample data (reported + illustrative).
+    at = open_page("dashboard.py", {"family": "party_building"})
+    cards = {m.label: m.value for m in at.metric}
+    # 2023 is the latest year with party-building figures (the design card's families open on 2024).
+    assert cards["企业党支部（个）"] == "170" and cards["党员先锋队（支）"] == "17"
+    assert cards["产业链党委（个）"] == "12"  # 东营 6 + 潍坊滨海 6
+    assert any("统计期：2023年" in c.value for c in at.caption)
+    families = at.sidebar.selectbox(key="w_family").options
+    assert families[:5] == ["全部类别", "营收增长", "创新平台", "人才", "服务企业"]
+    assert families[-2:] == ["党建引领", "自定义指标"]
+    at = open_page("dashboard.py", {"family": "economy"})  # no figures at all: said so, no error
+    assert any("当前筛选条件下没有数据" in i.value for i in at.info)

@@ -13,7 +13,7 @@ from metrics.sample import (
     sample_files,
 )
 
-N_REPORTED = 28  # figures in sample_data/reported_figures_long.csv (and in the workbook)
+N_REPORTED = 38  # figures in sample_data/reported_figures_long.csv (and in the workbook)
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +87,17 @@ DY, WF, WH = "东营经济技术开发区", "潍坊滨海经济技术开发区",
         (WF, "2022-01-01", "2022-12-31", "people_trained", 2230, "at_least"),
         (WH, "2025-01-01", "2025-12-31", "problems_solved", 9, "exact"),
         (WH, "2025-01-01", "2025-12-31", "people_trained", 100, "at_least"),
+        # Party building (党建引领), the reports' own subject.
+        (DY, "2023-01-01", "2023-12-31", "enterprise_party_branches", 170, "exact"),
+        (DY, "2023-01-01", "2023-12-31", "party_service_centers", 5, "exact"),
+        (DY, "2023-01-01", "2023-12-31", "chain_party_committees", 6, "exact"),
+        (DY, "2023-01-01", "2023-12-31", "party_vanguard_teams", 17, "exact"),
+        (WF, "2023-01-01", "2023-12-31", "party_affairs_workers", 13, "exact"),
+        (WF, "2023-01-01", "2023-12-31", "party_service_centers", 7, "exact"),
+        (WF, "2023-01-01", "2023-12-31", "chain_party_committees", 6, "exact"),
+        (WF, "2022-01-01", "2022-12-31", "chain_party_committees", 6, "exact"),
+        (WF, "2022-01-01", "2022-12-31", "party_affairs_workers", 60, "at_least"),
+        (WF, "2022-01-01", "2022-12-31", "party_service_centers", 7, "exact"),
     ],
 )
 def test_reported_figures_come_out_right(loaded, park, start, end, indicator, value, qualifier):

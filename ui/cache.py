@@ -59,14 +59,14 @@ def lookup(name: str, store_: Store, version, *args):
     return _lookup(name, str(db_path()), version, repr(args), store_, args)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _coverage(path: str, version, _store):
-    return queries.period_coverage(_store)
+@st.cache_data(show_spinner=False, max_entries=32)
+def _coverage(path: str, version, indicators, _store):
+    return queries.period_coverage(_store, indicators)
 
 
-def period_coverage(store_: Store, version):
-    """Every period with data and its number of figures, newest first (cached)."""
-    return _coverage(str(db_path()), version, store_)
+def period_coverage(store_: Store, version, indicators: tuple[str, ...] | None = None):
+    """Every period with data (of `indicators` when given) and its number of figures, newest first (cached)."""
+    return _coverage(str(db_path()), version, indicators, store_)
 
 
 @st.cache_resource(show_spinner=False)

@@ -185,6 +185,12 @@ def _keep_lang() -> None:
 
 
 def _periods(ctx: Context) -> tuple[list[Period], Period | None]:
-    """Periods with data, newest first, and the one a view opens on (queries.default_period)."""
+    """Periods with data, newest first, and the one a view opens on (queries.default_period): with a
+    family chosen, the family's own (party-building figures are in other years than the design card's)."""
     coverage = cache.period_coverage(ctx.store, ctx.version)
+    family = state.get("family")
+    if family in {c.id for c in ctx.catalog.categories}:
+        own = cache.period_coverage(ctx.store, ctx.version, tuple(i.id for i in ctx.catalog.in_category(family)))
+        if own:
+            return [p for p, _ in coverage], queries.default_period(own)
     return [p for p, _ in coverage], queries.default_period(coverage)
