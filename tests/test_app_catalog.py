@@ -151,3 +151,15 @@ def test_party_building_family_opens_on_its_own_period_on_the_sample_data(db_pat
     assert families[-2:] == ["党建引领", "自定义指标"]
     at = open_page("dashboard.py", {"family": "economy"})  # no figures at all: said so, no error
     assert any("当前筛选条件下没有数据" in i.value for i in at.info)
+
+
+def test_editing_an_added_indicator_keeps_its_own_unit(app_db, analyst):
+    [tons] = Store(app_db).add_indicators([{"name_zh": "港口货物吞吐量", "unit": "吨"}], actor="t")
+    at = signed_in()
+    at.selectbox(key="cat_ind_pick").set_value(tons.id).run()
+    assert at.selectbox(key=f"cat_ind_unit_{tons.id}").value == "吨"
+    at.text_input(key=f"cat_ind_en_{tons.id}").input("Port cargo throughput")
+    at.button(key="cat_ind_save").click().run()
+    assert not at.exception, at.exception
+    edited = Store(app_db).catalog.indicator(tons.id)
+    assert (edited.name_en, edited.unit, edited.category) == ("Port cargo throughput", "吨", "custom")

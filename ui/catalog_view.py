@@ -131,6 +131,14 @@ def _done(message: str) -> None:
     st.rerun()
 
 
+def _unit_option(cat, unit: str) -> str:
+    """A unit in the picker: 万美元 · 10k USD; a bare count as itself; no unit as a dash."""
+    english = cat.unit_label(unit, "en")
+    if not unit:
+        return "—"
+    return f"{unit} · {english}" if english and english != unit else unit
+
+
 def indicator_form(ctx, actor: str) -> None:
     """Add an indicator, or edit one (names, unit, family, direction, weight, aliases)."""
     cat, lang = ctx.catalog, ctx.lang
@@ -141,7 +149,8 @@ def indicator_form(ctx, actor: str) -> None:
         format_func=lambda i: t("ind_new", lang) if i == NEW else f"{cat.indicator(i).name(lang)} ({i})",
     )
     ind = None if choice == NEW else cat.indicator(choice)
-    units = [u.id for u in cat.units]
+    # The shipped units, then those of added indicators (吨, 人…): an edit never changes a unit unasked.
+    units = list(dict.fromkeys([u.id for u in cat.units] + [i.unit for i in cat.indicators]))
     families = [c.id for c in cat.categories]
     with st.form("cat_ind_form"):
         st.markdown(f"**{t('ind_form', lang)}**")
@@ -158,7 +167,7 @@ def indicator_form(ctx, actor: str) -> None:
             units,
             index=units.index(ind.unit) if ind and ind.unit in units else 0,
             key=f"cat_ind_unit_{k}",
-            format_func=lambda u: f"{u} · {cat.unit_label(u, 'en')}" if cat.unit_label(u, "en") else u,
+            format_func=lambda u: _unit_option(cat, u),
         )
         family = mid.selectbox(
             t("ind_family", lang),
