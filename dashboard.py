@@ -18,6 +18,8 @@ ui.kpi_grid(ctx, cards)
 
 st.subheader(ctx.t("composite_title"), anchor=False)
 weights = ui.weights_editor(ctx)
+if not any(weights.values()):  # e.g. party building: out of the index by default
+    st.caption(ctx.t("composite_all_zero"))
 index = ctx.q("composite_index", weights)
 top = ui.top_parks(ctx, index)
 fig = charts.composite_bar(ui.only_parks(index, top), ctx.lang, subtitle=ui.subtitle(ctx, top))

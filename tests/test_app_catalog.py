@@ -146,6 +146,7 @@ def test_party_building_family_opens_on_its_own_period_on_the_sample_data(db_pat
     assert cards["企业党支部（个）"] == "170" and cards["党员先锋队（支）"] == "17"
     assert cards["产业链党委（个）"] == "12"  # 东营 6 + 潍坊滨海 6
     assert any("统计期：2023年" in c.value for c in at.caption)
+    assert any("默认不计入综合指数" in c.value for c in at.caption)  # weight 0: the empty ranking is explained
     families = at.sidebar.selectbox(key="w_family").options
     assert families[:5] == ["全部类别", "营收增长", "创新平台", "人才", "服务企业"]
     assert families[-2:] == ["党建引领", "自定义指标"]

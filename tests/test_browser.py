@@ -232,7 +232,7 @@ def test_english_labels(server, new_page, shots):
     links = [
         t.strip().splitlines()[-1] for t in sidebar.locator('[data-testid="stPageLink-NavLink"]').all_inner_texts()
     ]
-    pages = ("overview", "parks", "chains", "trends", "upload", "data")
+    pages = ("overview", "parks", "chains", "trends", "upload", "data", "catalog")
     assert links == [i18n(f"page_{p}", "en") for p in pages]
     assert page.locator("h1").first.inner_text().strip() == i18n("page_overview", "en")
     assert i18n("period", "en") in sidebar.inner_text() and i18n("period", "zh") not in sidebar.inner_text()
@@ -312,6 +312,64 @@ def test_upload_as_analyst_then_see_and_download_the_new_park(server, new_page, 
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
     SHOTS_FOR_PEOPLE.mkdir(parents=True, exist_ok=True)
     (SHOTS_FOR_PEOPLE / "downloaded_chart.png").write_bytes(png)
+
+
+def three_unknown_labels_workbook(path: Path) -> Path:
+    """A park finance office's own sheet: a title, three labels no catalog indicator matches, a note."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "2024年"
+    ws.append(["园区财政与运输情况（2024年）"])
+    ws.append(["园区", "年份", "主营收入(万元)", "地方财政教育支出(亿元)", "港口货物吞吐量(万吨)"])
+    ws.append(["东营经开区", 2024, 1500, 1.5, 30])
+    ws.append(["潍坊滨海区", 2024, 900, 2, 45])
+    ws.append(["注：教育支出为一般公共预算口径。"])
+    wb.save(path)
+    return path
+
+
+def test_unknown_labels_mapped_and_made_indicators_then_on_the_catalog_page(server, new_page, shots, tmp_path):
+    page = new_page()
+    goto_page(page, server, "", chart=True)  # the sample data on first start
+    goto_page(page, server, "upload", chart=False)
+    workbook = three_unknown_labels_workbook(tmp_path / "园区财政.xlsx")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(workbook))
+    page.get_by_text(i18n("map_title", "zh").format(n=3)).wait_for(timeout=TIMEOUT_MS)
+    wait_ready(page, chart=False)
+    assert page.get_by_text(i18n("map_sign_in", "zh")).count() == 1  # listed for viewers, choices after sign-in
+    page.get_by_label(i18n_auth("password", "zh")).fill(PASSWORD)
+    page.get_by_role("button", name=i18n_auth("submit", "zh")).click()
+    page.get_by_text(i18n("map_alias", "zh")).first.wait_for(timeout=TIMEOUT_MS)
+    wait_ready(page, chart=False)
+    shots(page, "upload_unmatched_labels", keep=True)
+
+    choices = page.locator('[data-testid="stRadio"]')  # one per label, in the file's column order
+    choices.nth(0).get_by_text(i18n("map_alias", "zh")).click()  # 主营收入 -> 营业收入
+    wait_ready(page, chart=False)
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
+    page.locator('[role="option"]').filter(has_text="营业收入 (revenue)").first.click()
+    wait_ready(page, chart=False)
+    choices.nth(1).get_by_text(i18n("map_new", "zh")).click()  # 地方财政教育支出: a new indicator
+    wait_ready(page, chart=False)
+    page.get_by_role("button", name=i18n("map_apply", "zh")).click()
+    page.locator('[data-testid="stAlertContentSuccess"]').first.wait_for(timeout=TIMEOUT_MS)
+    wait_ready(page, chart=False)
+    assert page.get_by_text(i18n("map_title", "zh").format(n=1)).count() == 1  # 港口货物吞吐量 left
+    shots(page, "upload_labels_mapped", keep=True)
+    page.get_by_role("button", name=i18n("load", "zh"), exact=True).click()
+    page.get_by_text("已导入 4 条").first.wait_for(timeout=TIMEOUT_MS)
+    wait_ready(page, chart=False)
+
+    goto_page(page, server, "?family=custom", chart=False)
+    cards = metric_texts(page)
+    assert any(c.startswith("地方财政教育支出") for c in cards), cards
+    shots(page, "overview_custom_family", keep=True)
+    goto_page(page, server, "catalog", chart=False)
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert i18n("page_catalog", "zh") in body
+    shots(page, "catalog_page", keep=True)
 
 
 def i18n_auth(key: str, lang: str) -> str:
