@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 import numpy as np
 
@@ -83,15 +84,23 @@ _MONTHS = re.compile(r"^(\d{1,2})(?:[-—~～至](\d{1,2}))?月(?:份)?$")
 
 def official_role(text: object) -> str | None:
     """role_of, with region headers (`地区`, `城市`...) naming the entity (park) column."""
+    return _official_role(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=8192)
+def _official_role(text: str) -> str | None:
     role = role_of(text)
-    if role is None and clean(split_unit(str(text))[0]).casefold() in ENTITY_HEADERS:
+    if role is None and split_unit(text)[0].casefold() in ENTITY_HEADERS:
         return "park"
     return role
 
 
 def label_name(text: str) -> str:
     """A row or column label as an indicator name: no `其中：`, item numbering, unit bracket or spaces."""
-    name, _unit = split_unit(text)
+    return _without_item_marks(split_unit(text)[0])
+
+
+def _without_item_marks(name: str) -> str:
     while True:
         stripped = _LEADING_ITEM.sub("", name)
         if stripped == name:
@@ -99,9 +108,14 @@ def label_name(text: str) -> str:
         name = stripped
 
 
-def is_sub_item(cell: object) -> bool:
-    """A form's sub-item: `其中：…`, or a label indented with spaces (also the ideographic space)."""
-    return isinstance(cell, str) and (cell[:1] in (" ", "\u3000", "\t") or clean(cell).startswith("其中"))
+def label_parts(cell: object) -> tuple[str, str | None, bool] | None:
+    """A form's label cell as (indicator name, unit in its bracket, a sub-item?); None when empty."""
+    text = text_of(cell)
+    if not text:
+        return None
+    name, unit = split_unit(text)
+    sub = isinstance(cell, str) and cell[:1] in (" ", "\u3000", "\t") or name.startswith("其中")
+    return _without_item_marks(name), unit, sub
 
 
 def relative_period(text: str, base: Period | None) -> Period | None | bool:
