@@ -24,6 +24,7 @@ from metrics.ingest.layout import (
     text_of,
     unit_row,
 )
+from metrics.ingest.values import parse_text
 from metrics.periods import Period, find_period, month_end, parse_period, year_earlier
 
 # Headers naming the entity column besides the park headers of CONTRACT §2: regions are entities too.
@@ -310,8 +311,8 @@ class OfficialLayouts:
             return None
         periods = [(col, header_period(col.text, base)) for col in layout.ignored]
         period_cols = [(col, p) for col, p in periods if p is not None]
-        if not period_cols:
-            return layout
+        if not period_cols or not self._holds_numbers(layout.body_start, [c for c, _p in period_cols]):
+            return layout  # no period columns, or only empty ones (a template): nothing to read
         table = self._table_indicator(layout.header_row)
         if table is None:
             return None
@@ -399,6 +400,17 @@ class OfficialLayouts:
             layout.roles[role] = Column(index=j, text=melted[0][j], role=role)
         return layout
 
+    def _holds_numbers(self, start: int, columns: list[Column]) -> bool:
+        """Whether the columns hold any number below the header (a template sheet holds none)."""
+        for row in self.grid.cells[start : start + 2000]:
+            for col in columns:
+                cell = row[col.index]
+                if isinstance(cell, bool) or is_empty(cell):
+                    continue
+                if isinstance(cell, (int, float)) or parse_text(str(cell), "万元").value is not None:
+                    return True
+        return False
+
     def _no_base(self, header_row: int, col: Column) -> None:
         self.problem(
             header_row,
@@ -434,6 +446,7 @@ class OfficialLayouts:
         if base is False:
             return None
         label_col = None
+        unresolved: list[Column] = []  # relative periods (本年累计) without a period of the report
         for j, text in enumerate(top):
             if not text:
                 continue
@@ -450,7 +463,7 @@ class OfficialLayouts:
                 continue
             period = header_period(cells[header][j], base)
             if period is True:
-                self._no_base(header, col)
+                unresolved.append(col)
             elif period is not None:
                 if self._given_period_differs(col, period):
                     self._period_conflict(header, col, period)
@@ -459,6 +472,10 @@ class OfficialLayouts:
                 layout.down_values.append(col)
                 continue
             layout.ignored.append(col)
+        if not self._holds_numbers(layout.body_start, layout.down_values + unresolved):
+            return None  # no period columns, or an empty form (a template): nothing to read, as before
+        for col in unresolved:
+            self._no_base(header, col)
         if not layout.down_values:
             return None
         park = self._down_entity(lines, header)
