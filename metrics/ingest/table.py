@@ -228,11 +228,9 @@ class _Sheet:
         self.indicator_code = {iid: k for k, iid in enumerate(ctx.catalog.ids)}
         # Catalog.indicator scans the list: a form of a thousand items would scan it a thousand times.
         self.indicator_by_id = {ind.id: ind for ind in ctx.catalog.indicators}
-        self.default_period = find_period(layout.title_text) or find_period(grid.sheet) or ctx.file_period
-        self.period_conflict = bool(
-            self.default_period and ctx.options.period and self.default_period != ctx.options.period
-        )
-        self.default_period = self.default_period or ctx.options.period
+        # The period the file states for the whole sheet, and the one used where it states none (--period).
+        self.stated_period = find_period(layout.title_text) or find_period(grid.sheet) or ctx.file_period
+        self.default_period = self.stated_period or ctx.options.period
         m = _TITLE_UNIT.search(layout.title_text.replace(" ", ""))
         self.title_unit = m[1] if m else None
         self.source_prefix = f"{ctx.file_name}!{grid.sheet}!"
@@ -500,9 +498,8 @@ class _Sheet:
             needs_row_period = not self.layout.indicators or any(
                 c.meaning.period is None for c in self.layout.indicators
             )
-        if self.period_conflict and needs_row_period and len(rows):
-            found, given = find_period(self.layout.title_text) or find_period(self.grid.sheet), self.ctx.options.period
-            found = found or self.ctx.file_period
+        found, given = self.stated_period, self.ctx.options.period
+        if col is None and needs_row_period and found and given and found != given and len(rows):
             self.problem(
                 rows[0],
                 None,
