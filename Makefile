@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint sysdeps clean
+.PHONY: run test bench bench-store-model lint sysdeps clean
 
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP) sysdeps
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py
+
+# The long run of the store's model-based test (thousands of random load/undo/restore sequences).
+bench-store-model: $(STAMP)
+	$(PY) bench/bench_store_model.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check metrics pages tests bench dashboard.py ui sample_data

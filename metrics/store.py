@@ -31,8 +31,8 @@ from metrics.dbfile import DbFile, Draft, OnWait, StoreError
 from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
 
 SQL_DIR = Path(__file__).parent / "sql"
-SCHEMA_VERSION = 1
-PAUSE_ENV = "PARKDASH_TEST_PAUSE_IN_LOAD"
+SCHEMA_VERSION = 2  # 2: restores are events in `loads` (kind, restored_history_id)
+PAUSE_ENV = "PARKDASH_TEST_PAUSE_IN_LOAD"  # test hook: seconds to sleep inside a load's transaction
 CHANGE_COLUMNS = [
     "change_id",
     "at",
@@ -44,7 +44,7 @@ CHANGE_COLUMNS = [
     "after",
     "reverts",
     "revertible",
-]  # test hook: seconds to sleep inside a load's transaction
+]
 
 
 @cache
@@ -135,16 +135,21 @@ class Store:
         self._schema_ready = True
 
     def _ensure_schema(self) -> None:
-        """Create the schema in a new file; an existing file is checked by its first write."""
-        if self._file.has_content():
+        """Create the schema in a new file, or bring a file of an older version up to date (schema.sql is
+        idempotent), so that reads never meet a missing column."""
+        if self._file.has_content() and self._schema_version() >= SCHEMA_VERSION:
             return
         with self._writing():
-            pass  # _writing runs schema.sql
+            pass  # _writing runs schema.sql and records the version
+
+    def _schema_version(self) -> int:
+        with self._reading() as con:
+            return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
 
     def _create_schema(self, con) -> None:
         if not self._schema_ready:
             con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
-            if not con.execute("SELECT count(*) FROM schema_version").fetchall()[0][0]:
+            if con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0] < SCHEMA_VERSION:
                 con.execute("INSERT INTO schema_version VALUES ($v, $now)", {"v": SCHEMA_VERSION, "now": _utc_now()})
 
     # -- reading ----------------------------------------------------------------------------
@@ -252,7 +257,7 @@ class Store:
         if all_new:
             con.execute(sql["insert_new_figures"], {"load_id": load_id})
         else:
-            if replaced:
+            if replaced or unchanged:  # equal figures are restated: this load states them from now on
                 con.execute(sql["collect_replaced"])
                 self._insert_history(con, sql["keep_replaced"], {"now": now, "load_id": load_id})
                 con.execute(sql["drop_replaced"])
@@ -332,45 +337,55 @@ class Store:
         )
 
     def undo_load(self, load_id: int, actor: str = "cli", on_wait: OnWait | None = None) -> dict:
-        """Remove a load's current figures and bring back the values they replaced."""
+        """Undo a load or a restore: each key it made current gets the figure of the latest load or
+        restore still in effect that stated it, or no figure when none did (docs/ARCHITECTURE.md,
+        "Which value is current")."""
         sql = _statements("store_edit.sql")
         with self._writing(on_wait) as draft:
             con = draft.con
             rows = con.execute(sql["load_row"], {"load_id": load_id}).fetchall()
             if not rows:
                 raise StoreError(f"没有编号为 {load_id} 的导入记录。", f"No load with id {load_id}.")
-            if rows[0][2] == "undone":
+            _, file_name, status, kind, restored_history_id = rows[0]
+            if status == "undone":
                 raise StoreError(f"导入 {load_id} 已经撤销过。", f"Load {load_id} was already undone.")
             now = _utc_now()
             con.execute(sql["undo_collect"], {"load_id": load_id})
             removed = con.execute("SELECT count(*) FROM undone").fetchall()[0][0]
-            con.execute(sql["undo_collect_brought_back"], {"load_id": load_id})
+            con.execute(sql["undo_mark_load"], {"load_id": load_id})
+            con.execute(sql["undo_collect_brought_back"])
             if removed:
                 self._insert_history(con, sql["undo_keep_removed"], {"now": now})
             con.execute(sql["undo_remove"], {"load_id": load_id})
             con.execute(sql["undo_bring_back"])
             brought_back = con.execute(sql["undo_mark_brought_back"]).fetchall()[0][0]
-            con.execute(sql["undo_mark_load"], {"load_id": load_id})
-            detail = {"load_id": load_id, "file": rows[0][1], "removed": removed, "brought_back": brought_back}
+            detail = {"load_id": load_id, "file": file_name, "removed": removed, "brought_back": brought_back}
+            if kind == "restore":
+                detail["restore_of_history_id"] = restored_history_id
             self._audit(con, actor, "undo", detail, now)
             return detail
 
     def restore(self, history_id: int, actor: str = "cli", on_wait: OnWait | None = None) -> dict:
-        """Make a replaced value current again; the value it displaces goes to the history."""
+        """Make a replaced value current again, as an event of its own (listed with the loads, undoable);
+        the value it displaces goes to the history."""
         sql = _statements("store_edit.sql")
         with self._writing(on_wait) as draft:
             con = draft.con
             rows = con.execute(sql["history_row"], {"history_id": history_id}).fetchall()
             if not rows:
                 raise StoreError(f"没有编号为 {history_id} 的历史值。", f"No history entry with id {history_id}.")
+            park, chain, start, end, indicator, value, _, file_name = rows[0]
             now = _utc_now()
-            con.execute(sql["restore_keep_current"], {"now": now, "history_id": history_id})
+            event_id = con.execute(_statements("store_load.sql")["next_load_id"]).fetchall()[0][0]
+            displaced = con.execute(sql["restore_current_count"], {"history_id": history_id}).fetchall()[0][0]
+            params = {"history_id": history_id, "load_id": event_id}
+            con.execute(sql["restore_keep_current"], {**params, "now": now})
             con.execute(sql["restore_remove_current"], {"history_id": history_id})
-            con.execute(sql["restore_insert"], {"history_id": history_id})
+            con.execute(sql["restore_insert"], params)
             con.execute(sql["restore_mark"], {"history_id": history_id})
-            park, chain, start, end, indicator, value, _ = rows[0]
             detail = {
                 "history_id": history_id,
+                "load_id": event_id,
                 "park": park,
                 "chain": chain,
                 "period_start": str(start),
@@ -378,6 +393,17 @@ class Store:
                 "indicator": indicator,
                 "value": value,
             }
+            con.execute(
+                sql["restore_record"],
+                {
+                    **params,
+                    "file_name": file_name,
+                    "now": now,
+                    "actor": actor,
+                    "rows_replaced": displaced,
+                    "report_json": json.dumps(detail, ensure_ascii=False, default=str),
+                },
+            )
             self._audit(con, actor, "restore", detail, now)
             return detail
 

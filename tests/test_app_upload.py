@@ -150,7 +150,7 @@ def test_data_page_lists_loads_and_undoes_and_restores(app_db, analyst):
     assert [s.value for s in at.success] == ["已恢复历史值 #1。"]
     assert "1,100万元" in set(at.dataframe[1].value["内容"])
 
-    at.selectbox(key="undo_pick").select_index(0).run()
+    at.selectbox(key="undo_pick").set_value(2).run()  # the restore (#3) is listed first: undo the load
     at.button(key="undo_button").click().run()
     assert not at.exception, at.exception
     assert at.success[0].value.startswith("已撤销导入 #2")

@@ -203,3 +203,38 @@ def test_stacked_header_rows_of_an_economic_database():
     assert got[("潍坊市", "gdp", *YEAR[2022])] == pytest.approx(73_065_000)
     assert got[("东营市", "import_export", *YEAR[2023])] == pytest.approx(12_000)
     assert len(got) == 5
+
+
+def test_indicators_down_with_units_in_brackets_from_a_gbk_csv():
+    text = (
+        "开发区主要指标\r\n填报单位：潍坊滨海经济技术开发区\r\n指标,2024年,2023年\r\n"
+        "地区生产总值(亿元),560.5,520\r\n进出口总额(亿美元),1.2,1.1\r\n  其中：出口总额(万美元),8000,7000\r\n"
+        "填表人：张某,,\r\n"
+    )
+    parsed = read_file(text.encode("gbk"), "form.csv")
+    assert parsed.report.errors == []
+    got = by_key(parsed)
+    wf = "潍坊滨海经济技术开发区"
+    assert got[(wf, "gdp", *YEAR[2024])] == pytest.approx(5_605_000)
+    assert got[(wf, "import_export", *YEAR[2023])] == pytest.approx(11_000)
+    assert got[(wf, "exports", *YEAR[2024])] == 8_000
+    assert parsed.frame.source.iloc[0] == "form.csv!!4"
+
+
+def test_a_unit_row_under_a_park_header():
+    rows = [["园区", "年份", "营业收入", "走访企业"], ["单位", None, "亿元", "家"], [DY, 2024, 1.5, 7]]
+    parsed = read_xlsx({"S": rows})
+    assert parsed.report.errors == [] and parsed.report.new_parks == []
+    assert by_key(parsed) == {(DY, "revenue", *YEAR[2024]): 15_000, (DY, "enterprises_visited", *YEAR[2024]): 7}
+
+
+def test_empty_official_templates_are_skipped_as_before():
+    """A blank form or portal template holds no figure: the sheet is skipped, not an error."""
+    book = {
+        "数据": [["园区", "年份", "走访企业"], [DY, 2024, 3]],
+        "月报模板": [["指标名称", "计量单位", "本年累计"], ["营业收入", "万元", None]],
+        "地区模板": [["地区", "2024年", "2023年"], ["东营市", None, None]],
+    }
+    parsed = read_xlsx(book)
+    assert parsed.report.errors == [] and parsed.report.rows_loaded == 1
+    assert parsed.report.skipped_sheets == ["月报模板", "地区模板"]

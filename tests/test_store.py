@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from parsed_factory import Y2024, bad_row, figure, parsed
 
-from metrics.store import Store, StoreError
+from metrics.store import SCHEMA_VERSION, Store, StoreError
 
 PARK_A, PARK_B = "东营经济技术开发区", "威海南海新区"
 Q3 = (dt.date(2024, 7, 1), dt.date(2024, 9, 30))
@@ -33,7 +33,7 @@ def two_parks(revenue_a=100.0) -> list[dict]:
 def test_new_database_is_empty_and_has_a_schema_version(db_path):
     store = Store(db_path)
     assert store.is_empty()
-    assert store.query("SELECT version FROM schema_version")["version"].tolist() == [1]
+    assert store.query("SELECT version FROM schema_version")["version"].tolist() == [SCHEMA_VERSION]
     assert Store(db_path).is_empty()  # reopening keeps the one schema row
     assert len(store.query("SELECT * FROM schema_version")) == 1
 
@@ -98,8 +98,13 @@ def test_changed_value_replaces_current_and_keeps_history(db_path):
     assert history[["value", "load_id", "replaced_by_load", "replaced_by", "restored"]].values.tolist() == [
         [100.0, first.load_id, second.load_id, "load", False]
     ]
-    # the chain figure with the same park/period/indicator is a different key, untouched
-    assert store.history(PARK_A, "新材料", *Y2024, "revenue").empty
+    # the chain figure with the same park/period/indicator is a different key: equal in both files, so the
+    # second load restates it (it states it from now on; the first load's row is kept in the history)
+    chain_history = store.history(PARK_A, "新材料", *Y2024, "revenue")
+    assert chain_history[["load_id", "replaced_by_load", "replaced_by"]].values.tolist() == [
+        [first.load_id, second.load_id, "load"]
+    ]
+    assert set(store.observations_frame()["load_id"]) == {second.load_id}
 
 
 def test_restore_brings_back_old_value_and_keeps_the_displaced_one(db_path):
@@ -126,7 +131,8 @@ def test_undo_removes_a_load_and_brings_back_what_it_replaced(db_path):
     before = current(store)
     second = store.load(parsed("b.csv", two_parks(120) + [figure(PARK_B, "revenue", 60, period=Q3)]))
     detail = store.undo_load(second.load_id, actor="analyst@s1")
-    assert (detail["removed"], detail["brought_back"]) == (2, 1)
+    # b.csv stated all 5 figures (3 of them equal to a.csv's); a.csv's 4 come back, the new one goes
+    assert (detail["removed"], detail["brought_back"]) == (5, 4)
     assert current(store) == before
     assert store.loads().set_index("load_id").loc[second.load_id, "status"] == "undone"
     with pytest.raises(StoreError):

@@ -32,6 +32,7 @@ HISTORY_COLUMNS = [
 def loads_frame(ctx) -> pd.DataFrame:
     loads = ctx.store.loads()
     out = loads[[c for c in LOAD_COLUMNS if c in loads.columns]].copy()
+    out["file_name"] = [_event_name(ctx, row) for row in loads.itertuples()]
     out["status"] = [t("status_" + s, ctx.lang) for s in out["status"]]
     return localise(ctx, out)
 
@@ -48,11 +49,7 @@ def _waiter(lang: str):
 def undo_form(ctx, actor: str) -> None:
     """Pick a load that is still in effect and undo it (its replaced values come back)."""
     loads = ctx.store.loads()
-    active = [
-        (int(i), f)
-        for i, f, s in zip(loads["load_id"], loads["file_name"], loads["status"], strict=True)
-        if s == "loaded"
-    ]
+    active = [(int(row.load_id), _event_name(ctx, row)) for row in loads.itertuples() if row.status == "loaded"]
     if not active:
         st.caption(t("nothing_to_undo", ctx.lang))
         return
@@ -71,6 +68,13 @@ def undo_form(ctx, actor: str) -> None:
             "undone", ctx.lang, id=load_id, removed=done.get("removed", 0), back=done.get("brought_back", 0)
         )
         st.rerun()
+
+
+def _event_name(ctx, load) -> str:
+    """A load by its file; a restore (an event that can be undone too) says which value it brought back."""
+    if getattr(load, "kind", "file") == "restore":
+        return t("restore_event", ctx.lang, id=int(load.restored_history_id), file=load.file_name)
+    return load.file_name
 
 
 def figure_picker(ctx) -> dict | None:

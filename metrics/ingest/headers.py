@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from metrics.catalog import Catalog, Indicator
 from metrics.ingest.values import MAGNITUDES
@@ -75,7 +76,13 @@ def split_unit(text: str) -> tuple[str, str | None]:
 
 def role_of(text: object) -> str | None:
     """The key/extension role a header names (`park`, `chain`, ...), if any."""
-    name, _unit = split_unit(str(text))
+    return _role_of_text(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=8192)
+def _role_of_text(text: str) -> str | None:
+    # Cached: the rows above a table are searched for a header by several layouts, cell by cell.
+    name, _unit = split_unit(text)
     return _ROLE_INDEX.get(name.casefold())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from metrics.ingest.layout import (
     text_of,
     unit_row,
 )
+from metrics.ingest.values import parse_text
 from metrics.periods import Period, find_period, month_end, parse_period, year_earlier
 
 # Headers naming the entity column besides the park headers of CONTRACT §2: regions are entities too.
@@ -83,15 +85,23 @@ _MONTHS = re.compile(r"^(\d{1,2})(?:[-—~～至](\d{1,2}))?月(?:份)?$")
 
 def official_role(text: object) -> str | None:
     """role_of, with region headers (`地区`, `城市`...) naming the entity (park) column."""
+    return _official_role(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=8192)
+def _official_role(text: str) -> str | None:
     role = role_of(text)
-    if role is None and clean(split_unit(str(text))[0]).casefold() in ENTITY_HEADERS:
+    if role is None and split_unit(text)[0].casefold() in ENTITY_HEADERS:
         return "park"
     return role
 
 
 def label_name(text: str) -> str:
     """A row or column label as an indicator name: no `其中：`, item numbering, unit bracket or spaces."""
-    name, _unit = split_unit(text)
+    return _without_item_marks(split_unit(text)[0])
+
+
+def _without_item_marks(name: str) -> str:
     while True:
         stripped = _LEADING_ITEM.sub("", name)
         if stripped == name:
@@ -99,9 +109,14 @@ def label_name(text: str) -> str:
         name = stripped
 
 
-def is_sub_item(cell: object) -> bool:
-    """A form's sub-item: `其中：…`, or a label indented with spaces (also the ideographic space)."""
-    return isinstance(cell, str) and (cell[:1] in (" ", "\u3000", "\t") or clean(cell).startswith("其中"))
+def label_parts(cell: object) -> tuple[str, str | None, bool] | None:
+    """A form's label cell as (indicator name, unit in its bracket, a sub-item?); None when empty."""
+    text = text_of(cell)
+    if not text:
+        return None
+    name, unit = split_unit(text)
+    sub = isinstance(cell, str) and cell[:1] in (" ", "\u3000", "\t") or name.startswith("其中")
+    return _without_item_marks(name), unit, sub
 
 
 def relative_period(text: str, base: Period | None) -> Period | None | bool:
@@ -296,8 +311,8 @@ class OfficialLayouts:
             return None
         periods = [(col, header_period(col.text, base)) for col in layout.ignored]
         period_cols = [(col, p) for col, p in periods if p is not None]
-        if not period_cols:
-            return layout
+        if not period_cols or not self._holds_numbers(layout.body_start, [c for c, _p in period_cols]):
+            return layout  # no period columns, or only empty ones (a template): nothing to read
         table = self._table_indicator(layout.header_row)
         if table is None:
             return None
@@ -385,6 +400,17 @@ class OfficialLayouts:
             layout.roles[role] = Column(index=j, text=melted[0][j], role=role)
         return layout
 
+    def _holds_numbers(self, start: int, columns: list[Column]) -> bool:
+        """Whether the columns hold any number below the header (a template sheet holds none)."""
+        for row in self.grid.cells[start : start + 2000]:
+            for col in columns:
+                cell = row[col.index]
+                if isinstance(cell, bool) or is_empty(cell):
+                    continue
+                if isinstance(cell, (int, float)) or parse_text(str(cell), "万元").value is not None:
+                    return True
+        return False
+
     def _no_base(self, header_row: int, col: Column) -> None:
         self.problem(
             header_row,
@@ -420,6 +446,7 @@ class OfficialLayouts:
         if base is False:
             return None
         label_col = None
+        unresolved: list[Column] = []  # relative periods (本年累计) without a period of the report
         for j, text in enumerate(top):
             if not text:
                 continue
@@ -436,7 +463,7 @@ class OfficialLayouts:
                 continue
             period = header_period(cells[header][j], base)
             if period is True:
-                self._no_base(header, col)
+                unresolved.append(col)
             elif period is not None:
                 if self._given_period_differs(col, period):
                     self._period_conflict(header, col, period)
@@ -445,6 +472,10 @@ class OfficialLayouts:
                 layout.down_values.append(col)
                 continue
             layout.ignored.append(col)
+        if not self._holds_numbers(layout.body_start, layout.down_values + unresolved):
+            return None  # no period columns, or an empty form (a template): nothing to read, as before
+        for col in unresolved:
+            self._no_base(header, col)
         if not layout.down_values:
             return None
         park = self._down_entity(lines, header)

@@ -22,8 +22,8 @@ from metrics.ingest.official import (
     OfficialLayouts,
     cell_ref,
     header_period,
-    is_sub_item,
     label_name,
+    label_parts,
 )
 from metrics.ingest.values import parse_text, read_values
 from metrics.model import QUALIFIERS
@@ -226,11 +226,11 @@ class _Sheet:
         self.row_numbers = self.body.row_numbers
         self.indicator_ids = list(ctx.catalog.ids)
         self.indicator_code = {iid: k for k, iid in enumerate(ctx.catalog.ids)}
-        self.default_period = find_period(layout.title_text) or find_period(grid.sheet) or ctx.file_period
-        self.period_conflict = bool(
-            self.default_period and ctx.options.period and self.default_period != ctx.options.period
-        )
-        self.default_period = self.default_period or ctx.options.period
+        # Catalog.indicator scans the list: a form of a thousand items would scan it a thousand times.
+        self.indicator_by_id = {ind.id: ind for ind in ctx.catalog.indicators}
+        # The period the file states for the whole sheet, and the one used where it states none (--period).
+        self.stated_period = find_period(layout.title_text) or find_period(grid.sheet) or ctx.file_period
+        self.default_period = self.stated_period or ctx.options.period
         m = _TITLE_UNIT.search(layout.title_text.replace(" ", ""))
         self.title_unit = m[1] if m else None
         self.source_prefix = f"{ctx.file_name}!{grid.sheet}!"
@@ -362,6 +362,9 @@ class _Sheet:
 
     def _data_rows(self) -> np.ndarray:
         """Positions of body rows that may hold figures: not blank, not notes."""
+        prefetch = getattr(self.body, "prefetch_numbers", None)
+        if prefetch is not None:
+            prefetch(tuple(c.index for c in self.value_columns))
         passes = [self.body.numbers(c.index) for c in self.value_columns]
         values_empty = self.values_empty = np.logical_and.reduce([p.empty for p in passes])
         no_number = np.logical_and.reduce([p.slow for p in passes])
@@ -495,9 +498,8 @@ class _Sheet:
             needs_row_period = not self.layout.indicators or any(
                 c.meaning.period is None for c in self.layout.indicators
             )
-        if self.period_conflict and needs_row_period and len(rows):
-            found, given = find_period(self.layout.title_text) or find_period(self.grid.sheet), self.ctx.options.period
-            found = found or self.ctx.file_period
+        found, given = self.stated_period, self.ctx.options.period
+        if col is None and needs_row_period and found and given and found != given and len(rows):
             self.problem(
                 rows[0],
                 None,
@@ -718,7 +720,7 @@ class _Sheet:
             unread = unread | other[ind_info.codes]
             for i in np.flatnonzero((ind_kind == KEY_OK) & other[ind_info.codes]):
                 self.bad[i] = True
-                found = catalog.indicator(ind_info.table[ind_info.codes[i]][0])
+                found = self.indicator_by_id[ind_info.table[ind_info.codes[i]][0]]
                 self.problem(
                     rows[i],
                     ind_col,
@@ -746,7 +748,7 @@ class _Sheet:
             ind_id, bracket_unit = ind_info.table[g // n_units]
             column_unit = units.table[g % n_units]
             written = column_unit if isinstance(column_unit, str) else bracket_unit
-            ind = catalog.indicator(ind_id)
+            ind = self.indicator_by_id[ind_id]
             factor = unit_factor(written, ind.unit)
             info[int(g)] = (ind_id, ind, factor)
             if factor is None:
@@ -803,14 +805,13 @@ class _Sheet:
         kinds = np.zeros(len(rows), dtype=np.int8)
         table = np.empty(len(rows) + 1, dtype=object)
         parent = ""
+        labels = [label_parts(cell) for cell in uniques]  # each distinct label cleaned once
         for i, r in enumerate(rows):
-            cell = uniques[codes[r]]
-            text = text_of(cell)
-            if not text:
+            label = labels[codes[r]]
+            if label is None:
                 kinds[i] = KEY_EMPTY
                 continue
-            name, unit = label_name(text), split_unit(text)[1]
-            sub = is_sub_item(cell)
+            name, unit, sub = label
             found = catalog.match_indicator(name)
             if found is None and sub and parent:
                 found = catalog.match_indicator(parent + name) or catalog.match_indicator(name + parent)

@@ -1,4 +1,4 @@
--- Store schema, version 1. Created on first open by metrics/store.py; every statement is idempotent.
+-- Store schema, version 2. Created on first open by metrics/store.py; every statement is idempotent.
 -- No unique index on the observation key: its chain is NULL for whole-park figures (NULLs never
 -- collide in a unique index), and the single writer (flock) keeps one row per key itself,
 -- matching keys with `chain IS NOT DISTINCT FROM`.
@@ -42,9 +42,9 @@ CREATE TABLE IF NOT EXISTS observation_history (
     source            VARCHAR   NOT NULL,
     basis             VARCHAR   NOT NULL,
     reference         VARCHAR,
-    load_id           BIGINT,             -- the load that brought this value in
+    load_id           BIGINT,             -- the event (load or restore) that stated this value
     replaced_at       TIMESTAMP NOT NULL,
-    replaced_by_load  BIGINT,             -- NULL when replaced by a restore or removed by an undo
+    replaced_by_load  BIGINT,             -- the load or restore that superseded it; NULL when an undo removed it
     replaced_by       VARCHAR   NOT NULL, -- 'load' | 'restore' | 'undo'
     restored          BOOLEAN   NOT NULL DEFAULT false  -- made current again later
 );
@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS loads (
     kept_path       VARCHAR,
     loaded_at       TIMESTAMP NOT NULL,
     actor           VARCHAR   NOT NULL,
-    status          VARCHAR   NOT NULL,   -- 'loaded' | 'undone'
+    status          VARCHAR   NOT NULL,   -- 'loaded' | 'undone' (of a restore too: see `kind`)
     rows_loaded     BIGINT    NOT NULL,
     rows_replaced   BIGINT    NOT NULL,
     rows_unchanged  BIGINT    NOT NULL,
@@ -74,6 +74,12 @@ CREATE TABLE IF NOT EXISTS audit (
     detail    VARCHAR   NOT NULL,   -- JSON
     CHECK (action IN ('load', 'undo', 'restore'))
 );
+
+-- Version 2: a restore is an event like a load (one numbering, `load_id_seq`), so that it can be undone
+-- and a key's current value is always the latest load or restore not undone (docs/ARCHITECTURE.md,
+-- "Which value is current"). Idempotent, so files of version 1 gain the columns on their next write.
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'file';  -- 'file' | 'restore'
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS restored_history_id BIGINT;  -- the history entry a restore brought back
 
 -- Analysts' catalog (added to version 1 files by CREATE ... IF NOT EXISTS on their next write): indicators
 -- and parks/regions added or edited on the dashboard, merged over the shipped TOML defaults

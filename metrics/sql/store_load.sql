@@ -65,9 +65,12 @@ SELECT count(*) FILTER (WHERE change = 'new')     AS rows_new,
 FROM staged;
 
 -- name: same_file_loaded
-SELECT load_id, rows_loaded FROM loads
-WHERE content_sha256 = $sha256 AND status = 'loaded'
-ORDER BY load_id DESC LIMIT 1;
+-- The very same bytes are loaded and every figure of that load is still current (a later load or
+-- restore has superseded none): loading them again would change nothing.
+SELECT l.load_id, l.rows_loaded FROM loads AS l
+WHERE l.content_sha256 = $sha256 AND l.status = 'loaded' AND l.kind = 'file'
+  AND (SELECT count(*) FROM observations AS o WHERE o.load_id = l.load_id) = l.rows_loaded
+ORDER BY l.load_id DESC LIMIT 1;
 
 -- name: next_load_id
 SELECT nextval('load_id_seq');
@@ -80,9 +83,11 @@ SELECT nextval('history_id_seq');
 SELECT max(nextval('history_id_seq')) FROM range($count);
 
 -- name: collect_replaced
--- The current figures the file replaces, found by rowid (stable within the transaction).
+-- The current figures the file supersedes, found by rowid (stable within the transaction): the ones it
+-- changes and the ones it restates with an equal value (the load then states them too, so that undoing
+-- the earlier load leaves them in place).
 CREATE OR REPLACE TEMP TABLE replaced AS
-SELECT * FROM observations WHERE rowid IN (SELECT current_rowid FROM staged WHERE change = 'changed');
+SELECT * FROM observations WHERE rowid IN (SELECT current_rowid FROM staged WHERE change <> 'new');
 
 -- name: keep_replaced
 -- History ids $first_id, $first_id + 1, ... (Store._insert_history): nextval per row would run
@@ -93,14 +98,13 @@ SELECT $first_id - 1 + row_number() OVER (), park, chain, period_start, period_e
 FROM replaced;
 
 -- name: drop_replaced
-DELETE FROM observations WHERE rowid IN (SELECT current_rowid FROM staged WHERE change = 'changed');
+DELETE FROM observations WHERE rowid IN (SELECT current_rowid FROM staged WHERE change <> 'new');
 
 -- name: insert_figures
 INSERT INTO observations
 SELECT park, chain, period_start, period_end, indicator, value, qualifier, source, basis, reference,
        $load_id
-FROM staged
-WHERE change <> 'equal';
+FROM staged;
 
 -- name: insert_new_figures
 -- Every figure of the file is new (no current figure shares a park with it): straight from the file.
@@ -110,6 +114,7 @@ SELECT park, chain, period_start, period_end, indicator, value, qualifier, sourc
 FROM incoming_rows;
 
 -- name: record_load
-INSERT INTO loads VALUES ($load_id, $file_name, $sha256, $kept_path, $now, $actor, 'loaded',
-                          $rows_loaded, $rows_replaced, $rows_unchanged, $missing, $totals_skipped,
-                          $report_json);
+INSERT INTO loads (load_id, file_name, content_sha256, kept_path, loaded_at, actor, status, rows_loaded,
+                   rows_replaced, rows_unchanged, missing, totals_skipped, report_json, kind)
+VALUES ($load_id, $file_name, $sha256, $kept_path, $now, $actor, 'loaded', $rows_loaded, $rows_replaced,
+        $rows_unchanged, $missing, $totals_skipped, $report_json, 'file');
