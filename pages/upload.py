@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from metrics.config import limits
-from ui import uploads
+from ui import upload_context, uploads
 from ui.auth import analyst_status, current_analyst, require_analyst
 from ui.label_mapping import label_mapping
 
@@ -37,8 +37,9 @@ if len(files) > lim.max_files_per_upload:
     st.error(ctx.t("too_many_files", n=len(files), max=lim.max_files_per_upload))
     st.stop()
 
-parsed = uploads.read_uploads(ctx, files)
+parsed = uploads.read_uploads(ctx, files, upload_context.current())
 st.subheader(ctx.t("check_title"), anchor=False)
+upload_context.context_fields(ctx, parsed)
 for p in parsed:
     uploads.show_report(ctx, p)
 label_mapping(ctx, parsed, current_analyst())

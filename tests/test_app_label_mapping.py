@@ -117,3 +117,38 @@ def test_map_one_create_one_load_and_undo(app_db, analyst):
     assert store.query("SELECT count(*) AS n FROM observations WHERE load_id = 2")["n"][0] == 0
     changes = store.catalog_changes()
     assert list(changes["action"]) == ["alias", "add"]  # the catalog changes stay, each revertible
+
+
+# A park's own monthly sheet: no park column and no 填报单位 line, so the file never says whose figures.
+NO_PARK = xlsx_bytes({"Sheet1": [["月度统计报表"], ["年份", "营业收入(万元)", "规上工业企业数(家)"], [2024, 1500, 30]]})
+
+
+def test_set_the_park_the_file_does_not_state_then_load_and_undo(app_db, analyst):
+    at = open_page("pages/upload.py")
+    uploader = next(w for w in at.get("file_uploader") if w.key.startswith("upload_files"))
+    uploader.upload("月报.xlsx", NO_PARK, XLSX).run()
+    assert "没有任何工作表含有“园区”等表头" in texts(at)  # rejected with the reason, nothing guessed
+    at.text_input(key="ctx_park").input("东营经开区").run()
+    assert not at.exception, at.exception
+    preview = at.dataframe[0].value
+    assert set(preview["园区"]) == {"东营经济技术开发区"} and len(preview) == 2
+    # A period the file contradicts: a row error naming both, not a silent override.
+    at.text_input(key="ctx_period").input("2023").run()
+    assert "发现 1 处错误" in texts(at)
+    errors = next(df.value for df in at.dataframe if "问题" in df.value.columns)
+    assert "时期“2024年”与指定的时期“2023年”不同" in errors["问题"].iloc[0]
+    at.text_input(key="ctx_period").input("").run()
+    at.text_input(key="analyst_password").input(analyst)
+    at.button(key="analyst_login_submit").click().run()
+    at.button(key="load_all").click().run()
+    assert not at.exception, at.exception
+    assert any("月报.xlsx：已导入 2 条数据" in s.value for s in at.success), texts(at)
+    store = Store(app_db)
+    assert (
+        store.query("SELECT count(*) AS n FROM observations WHERE load_id = 2 AND park = '东营经济技术开发区'")["n"][0]
+        == 2
+    )
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="undo_pick").set_value(2).run()
+    at.button(key="undo_button").click().run()
+    assert store.query("SELECT count(*) AS n FROM observations WHERE load_id = 2")["n"][0] == 0

@@ -15,20 +15,22 @@ PARSED = "_pd_parsed"  # file_id -> ParsedFile, so a rerun does not read a file 
 PREVIEW_ROWS = 20
 
 
-def read_uploads(ctx, files) -> list:
-    """ParsedFile per uploaded file, read with the catalog in effect (cached per upload and catalog, so
-    a label mapped to an indicator reads the files again), new ones with a progress bar."""
+def read_uploads(ctx, files, context=None) -> list:
+    """ParsedFile per uploaded file, read with the catalog in effect and the park/period/indicator the user
+    gave (`context`; cached per upload, catalog and context, so a mapped label or a changed field reads the
+    files again), new ones with a progress bar."""
     from metrics.ingest import read_file
 
     cached = st.session_state.setdefault(PARSED, {})
     for gone in set(cached) - {f.file_id for f in files}:
         del cached[gone]
     for f in files:
-        if f.file_id in cached and cached[f.file_id][0] == ctx.catalog:
+        if f.file_id in cached and cached[f.file_id][0] == (ctx.catalog, context):
             continue
         bar = st.progress(0.0, text=t("reading", ctx.lang, file=f.name))
-        parsed = read_file(f.getvalue(), f.name, catalog=ctx.catalog, progress=_progress(bar, ctx.lang, f.name))
-        cached[f.file_id] = (ctx.catalog, parsed)
+        progress = _progress(bar, ctx.lang, f.name)
+        parsed = read_file(f.getvalue(), f.name, catalog=ctx.catalog, progress=progress, context=context)
+        cached[f.file_id] = ((ctx.catalog, context), parsed)
         bar.empty()
     return [cached[f.file_id][1] for f in files]
 
