@@ -348,7 +348,7 @@ def test_unknown_labels_mapped_and_made_indicators_then_on_the_catalog_page(serv
     choices = page.locator('[data-testid="stRadio"]')  # one per label, in the file's column order
     choices.nth(0).get_by_text(i18n("map_alias", "zh")).click()  # 主营收入 -> 营业收入
     wait_ready(page, chart=False)
-    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
+    page.locator('[data-testid="stSelectbox"]').filter(has_text=i18n("map_to", "zh")).first.click()
     page.locator('[role="option"]').filter(has_text="营业收入 (revenue)").first.click()
     wait_ready(page, chart=False)
     choices.nth(1).get_by_text(i18n("map_new", "zh")).click()  # 地方财政教育支出: a new indicator
