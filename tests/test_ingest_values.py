@@ -55,6 +55,18 @@ def test_not_a_number(text):
     assert parse_text(text, unit).error is not None
 
 
+@pytest.mark.parametrize(("text", "unit"), [("5000元", "家"), ("1.2万元", "人次"), ("3亿元", "个"), ("2万元", "%")])
+def test_money_written_for_a_count_or_a_rate_is_an_error_naming_both_units(text, unit):
+    parsed = parse_text(text, unit)
+    assert parsed.value is None and not parsed.missing
+    zh, en = parsed.error
+    assert unit in zh and "元" in zh and unit in en
+
+
+def test_a_plain_magnitude_scales_a_count():
+    assert (parse_text("1.2万", "家").value, parse_text("3千", "人次").value) == (12000, 3000)
+
+
 def test_header_unit_scales_plain_numbers_not_suffixed_ones():
     assert parse_text("2", "万元", header_factor=10000).value == 20000
     assert parse_text("1.2亿", "万元", header_factor=10000).value == 12000
