@@ -328,6 +328,7 @@ def test_cli_on_a_terminal_asks_twice(monkeypatch, capsys, typed, code):
     from metrics.__main__ import main
 
     answers = iter(typed)
+    monkeypatch.delenv("PARKDASH_LANG", raising=False)  # Chinese, the default
     monkeypatch.setattr(cli_analyst.sys.stdin, "isatty", lambda: True, raising=False)
     monkeypatch.setattr(cli_analyst.getpass, "getpass", lambda prompt: next(answers))
     assert main(["analyst-hash", "张三", "--iterations", str(FAST)]) == code
@@ -335,4 +336,4 @@ def test_cli_on_a_terminal_asks_twice(monkeypatch, capsys, typed, code):
     if code == 0:
         assert verify_password("pass-word-1", tomllib.loads(out)["张三"])
     else:
-        assert out == "" and ("不一致" in err or "differ" in err)
+        assert out == "" and err == "两次输入的密码不一致。\n"
