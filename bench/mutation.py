@@ -266,6 +266,28 @@ MUTATIONS: tuple[Mutation, ...] = (
         "text = text",
         ("tests/test_export.py",),
     ),
+    # -- store: undo and restore (the rule in docs/ARCHITECTURE.md, "Which value is current") --------
+    Mutation(
+        "store-undo-brings-back-a-value-of-an-undone-load",
+        "metrics/sql/store_edit.sql",
+        "WHERE NOT EXISTS (SELECT 1 FROM loads AS l WHERE l.load_id = h.load_id AND l.status = 'undone')",
+        "WHERE true",
+        ("tests/test_store.py",),  # deterministic; tests/test_store_model.py catches it too, at random
+    ),
+    Mutation(
+        "store-undo-brings-back-the-oldest-value",
+        "metrics/sql/store_edit.sql",
+        "    ORDER BY h.load_id DESC NULLS LAST, h.history_id DESC) = 1;",
+        "    ORDER BY h.load_id ASC NULLS FIRST, h.history_id ASC) = 1;",
+        ("tests/test_store.py",),  # deterministic; tests/test_store_model.py catches it too, at random
+    ),
+    Mutation(
+        "store-restore-stated-by-the-original-load",
+        "metrics/sql/store_edit.sql",
+        "       $load_id\nFROM observation_history WHERE history_id = $history_id;",
+        "       load_id\nFROM observation_history WHERE history_id = $history_id;",
+        ("tests/test_store.py",),  # deterministic; tests/test_store_model.py catches it too, at random
+    ),
     # -- guards (what the tests count instead of timing) --------------------------------------
     Mutation(
         "guards-members-counted-after-parsing",
