@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-store-model lint sysdeps clean
+.PHONY: run test bench bench-store-model mutation lint sysdeps clean
 
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
@@ -27,6 +27,10 @@ bench: $(STAMP)
 # The long run of the store's model-based test (thousands of random load/undo/restore sequences).
 bench-store-model: $(STAMP)
 	$(PY) bench/bench_store_model.py
+
+# Listed mutations applied one at a time to a copy of the tree; fails when a must-catch one survives.
+mutation: $(STAMP)
+	$(PY) bench/mutation.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check metrics pages tests bench dashboard.py ui sample_data

@@ -848,6 +848,26 @@ def _known(value: object) -> bool:
     return value is not None and not pd.isna(value)
 
 
+def _delta_reference(card: dict, value: float, prev: float, divisor: float, rate: bool) -> tuple[float, bool]:
+    """Plotly's delta `reference` and `relative` that make a card show the card's own change: like for like
+    (`change`, `change_pct` cover only the parks with a figure in both periods, see queries.kpi_cards).
+
+    Plotly shows value - reference, or value / reference - 1 when relative: so the reference is
+    value / (1 + change_pct) for a percent, value - change otherwise. Without a change_pct (a previous
+    value of 0, a rate) or when that reference would be 0 or infinite, the absolute change: never an
+    infinite or sign-flipped percent (a plain value / prev - 1 flips the sign when prev is negative).
+    A rate (`rate`: unit '%') always changes in percentage points. `value`, `prev` are already / divisor.
+    """
+    change = card.get("change")
+    change = float(change) / divisor if _known(change) else value - prev
+    if rate:
+        return value - change, False
+    pct = card["change_pct"] if "change_pct" in card else (100.0 * change / abs(prev) if prev else None)
+    if _known(pct) and value != 0 and float(pct) != -100.0:
+        return value / (1.0 + float(pct) / 100.0), True
+    return value - change, False
+
+
 def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
     """One KPI card: the value as reported (约/余 kept) and its change vs the comparable previous period."""
     card = dict(card)
@@ -875,14 +895,16 @@ def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
     suffix = ("余" if lang != "en" else "+") if qualifier == "at_least" else ""
     # Big money in 亿元 / bn CNY (value and reference alike, so the delta agrees); stored figures stay in 万元.
     divisor, unit = money_scale([value], raw_unit, lang) if _known(value) else (1.0, unit)
+    reference, relative = None, False
+    if has_prev:
+        scaled = (float(value) / divisor, float(prev) / divisor)
+        reference, relative = _delta_reference(card, *scaled, divisor, rate=raw_unit == "%")
     if divisor != 1:
         value = float(value) / divisor
-        prev = float(prev) / divisor if has_prev else prev
     suffix += unit if lang != "en" or raw_unit == "%" or not unit else f" {unit}"
     v = 0.0 if value is None or pd.isna(value) else float(value)
     valueformat = ",.0f" if divisor == 1 and (abs(v) >= 1000 or v.is_integer()) else ",.2~f"
     up, down = (GOOD, BAD) if direction == "higher" else (BAD, GOOD)
-    relative = raw_unit != "%" and has_prev and float(prev) != 0
     return go.Indicator(
         mode="number+delta" if has_prev else "number",
         value=None if value is None or pd.isna(value) else float(value),
@@ -893,7 +915,7 @@ def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
             "font": {"size": 30, "color": "#1F2A36"},
         },
         delta={
-            "reference": float(prev),
+            "reference": reference,
             "relative": relative,
             "valueformat": ".1%" if relative else ",.2~f",
             "increasing": {"color": up},

@@ -158,8 +158,9 @@ class DbFile:
                 cls._instances[key] = cls(key)
             return cls._instances[key]
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, clock: Callable[[], float] = time.monotonic):
         self.path = path
+        self.clock = clock  # when a read last ended and whether the connection is idle; tests set their own
         self.lock_path = path.with_name(path.name + ".lock")
         self.draft_prefix = path.name + ".writing-"
         self._mutex = threading.Lock()
@@ -195,7 +196,7 @@ class DbFile:
         finally:
             with self._mutex:
                 handle.users -= 1
-                self._last_read = time.monotonic()
+                self._last_read = self.clock()
                 if handle is not self._current and handle.users == 0:
                     handle.close()
 
@@ -220,15 +221,25 @@ class DbFile:
             )
             self._closer.start()
 
+    def close_if_idle(self) -> bool:
+        """Close the read connection if no reader has used it for READ_IDLE_SECONDS (by `clock`); True
+        when none is open afterwards. The closer thread calls this every READ_IDLE_SECONDS / 2."""
+        with self._mutex:
+            return self._close_if_idle_locked()
+
+    def _close_if_idle_locked(self) -> bool:
+        if self._current is None:
+            return True
+        if self._current.users == 0 and self.clock() - self._last_read >= READ_IDLE_SECONDS:
+            self._retire(self._current)
+            return True
+        return False
+
     def _close_when_idle(self) -> None:
         while True:
             time.sleep(READ_IDLE_SECONDS / 2)
             with self._mutex:  # no local keeps the handle alive while this daemon thread sleeps
-                if self._current is None:
-                    self._closer = None
-                    return
-                if self._current.users == 0 and time.monotonic() - self._last_read >= READ_IDLE_SECONDS:
-                    self._retire(self._current)
+                if self._close_if_idle_locked():
                     self._closer = None
                     return
 

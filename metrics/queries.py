@@ -25,7 +25,9 @@ Semantics (leadership acts on these numbers, so they are spelled out here):
   (`mom`). Only parks with a value in both periods enter `prev_value` and `change`
   (`n_parks_compared`), so `value - prev_value` equals `change` only when every park compared.
   `change` of a '%' indicator is in percentage points and its `change_pct` is NaN; change_pct is
-  also missing without a previous value or when it is 0. change_pct is relative to |previous|.
+  also missing without a previous value or when it is 0 (never infinite: pages show no percent, only
+  the change). change_pct is relative to |previous|, so it has the sign of the change: a rise from
+  -100 to -50 is +50 %, never -50 %.
   Missing numbers are NaN in the frames (float columns); missing labels (comparison) are None.
 - Scores: min-max per indicator across the selected parks to 0-100, 100 = best (lower-is-better
   indicators inverted). With no spread (a single park, or all equal) every park scores the
@@ -37,7 +39,8 @@ Semantics (leadership acts on these numbers, so they are spelled out here):
 - Trend: every period of the same kind as the period in view (years with years, quarters with
   quarters, year-to-date with year-to-date of the same end month, halves with halves, months with
   months, custom spans with the same calendar span). growth_pct is against the same span a year
-  earlier (for years that is also the previous period); NaN for '%' indicators (see `change`).
+  earlier (for years that is also the previous period), relative to |previous| like change_pct;
+  NaN for '%' indicators (see `change`) and against a previous value of 0.
 - Cost: each function runs one or two queries (the latest period, then the comparison; trend also
   lists the periods) and fetches only its result. Period bounds are passed as constants so DuckDB
   skips row groups by min/max: loading files period by period keeps that effective. A view of

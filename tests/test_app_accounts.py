@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from metrics.accounts import ACCOUNTS_FILE_ENV, account_line, hash_password
 from metrics.auth import PASSWORD_ENV
+from metrics.store import Store
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MARKUP_NAME = "<b>x</b> **y**"
@@ -139,6 +140,13 @@ def test_named_analyst_loads_and_the_audit_names_them(app_db, accounts):
     assert not at.exception, at.exception
     audit = at.dataframe[-1].value
     assert list(audit["操作"])[:2] == ["撤销", "导入"] and list(audit["操作人"])[:2] == [actor, actor]
+    # The database, not only the page, says it: the load is undone, its new park gone, the replaced value back.
+    store = Store(app_db)
+    assert store.loads()["status"].tolist()[0] == "undone"
+    current = store.observations_frame()
+    assert "青岛新区示范园" not in set(current["park"])
+    revenue = current[(current["park"] == DY) & current["chain"].isna() & (current["indicator"] == "revenue")]
+    assert sorted(revenue["value"]) == [1000.0, 1100.0]  # 2023 and 2024 as the fixture had them, not 1150
 
 
 def test_an_unparseable_secrets_file_with_an_analysts_table_is_an_error(tmp_path):

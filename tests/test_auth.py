@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 
 import pytest
 from conftest import FIXTURES, ROOT
@@ -83,14 +84,21 @@ def test_new_sessions_do_not_escape_the_global_limit():
     assert gate.attempt("session-new", "right").ok
 
 
-def test_lockout_is_real_time_without_sleeping_in_the_gate():
-    gate = AnalystGate("right", base_delay=0.3)
+def test_lockout_is_real_time_without_sleeping_in_the_gate(monkeypatch):
+    def no_sleep(seconds):
+        raise AssertionError(f"the gate slept {seconds} s")
+
+    # Refused at once, never slept: shown without a wall clock (auth's own `time` has a sleep that fails).
+    monkeypatch.setattr(auth, "time", types.SimpleNamespace(monotonic=time.monotonic, sleep=no_sleep))
+    assert inspect.signature(AnalystGate).parameters["clock"].default is time.monotonic  # real time by default
+    clock = Clock()
+    gate = AnalystGate("right", base_delay=0.3, clock=clock)
     for _ in range(3):
-        started = time.monotonic()
         gate.attempt("c", "wrong")
-        assert time.monotonic() - started < 0.1  # refused at once, never slept
     assert gate.attempt("c", "right").locked
-    time.sleep(0.35)
+    clock.now += 0.29
+    assert gate.attempt("c", "right").locked
+    clock.now += 0.02
     assert gate.attempt("c", "right").ok
 
 

@@ -163,6 +163,78 @@ def test_data_names_are_escaped(name):
         assert any(EVIL_ESCAPED in s for s in texts), texts
 
 
+HOSTILE = '=HYPERLINK("http://x","点我")<img src=x onerror=alert(1)>'
+HOSTILE_TAG = "<img"
+HOSTILE_SHOWN = "&lt;img src=x onerror=alert(1)&gt;"
+
+
+def hostile(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every park and chain name (and a KPI card's name and label) hostile."""
+    out = df.copy()
+    for column in ("park", "chain", "name", "prev_label"):
+        if column in out.columns:
+            out[column] = [None if v is None else f"{v}{HOSTILE}" for v in out[column]]
+    return out
+
+
+def hostile_figures(lang: str) -> dict[str, go.Figure]:
+    scores = matrix_frame().assign(score=[100.0, 100.0, 0.0, 0.0, 50.0])[["park", "indicator", "score"]]
+    composite = pd.DataFrame({"rank": [2, 1], "park": ["潍坊", "东营"], "index": [40.0, 75.5], "n_indicators": [3, 2]})
+    kpi = pd.DataFrame(
+        {
+            "indicator": ["revenue", "firms_revenue_100m"],
+            "name": ["营业收入", "营业收入过亿元企业数"],
+            "unit": ["万元", "家"],
+            "value": [800.0, 130.0],
+            "qualifier": ["exact", "at_least"],
+            "prev_value": [700.0, 120.0],
+            "prev_label": ["2023年", "2023年"],
+            "comparison": ["yoy", "yoy"],
+        }
+    )
+    chains = hostile(chain_frame())
+    return {
+        "ranking": charts.ranking_bar(hostile(ranking_frame()), "firms_revenue_100m", "2024年", lang),
+        "grouped": charts.grouped_bars(hostile(matrix_frame()), lang),
+        "radar": charts.radar(hostile(scores), lang),
+        "heat_scores": charts.heatmap(hostile(scores), lang),
+        "heat_values": charts.heatmap(hostile(matrix_frame()), lang),
+        "composite": charts.composite_bar(hostile(composite), lang),
+        "chain_heat": charts.chain_heatmap(chains, "revenue", lang),
+        "chain_tree": charts.chain_treemap(chains, "revenue", lang),
+        "chain_rank": charts.chain_ranking_bar(chains.assign(rank_overall=[1, 2, 3]), "revenue", lang),
+        "trend": charts.trend_lines(hostile(trend_frame()), "revenue", lang),
+        "kpi": charts.kpi_figure(hostile(kpi), lang),
+    }
+
+
+def every_text(node) -> list[str]:
+    """Every string anywhere in a figure's JSON: names, text, hovertemplate, customdata, labels, ticks, titles."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in every_text(value)]
+    if isinstance(node, (list, tuple)):
+        return [s for value in node for s in every_text(value)]
+    if hasattr(node, "tolist"):  # numpy arrays (customdata, text)
+        return every_text(node.tolist())
+    return []
+
+
+def test_hostile_names_are_fed_to_every_builder():
+    assert set(hostile_figures("zh")) == set(FIGURE_NAMES)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", FIGURE_NAMES)
+def test_hostile_names_are_literal_in_every_text_of_every_figure(name, lang):
+    fig = hostile_figures(lang)[name].to_plotly_json()
+    texts = every_text(fig["data"]) + every_text(fig["layout"])
+    assert not [s for s in texts if HOSTILE_TAG in s], name  # no raw tag in any field, hover text included
+    shown = [s for s in every_text(fig["data"]) if HOSTILE_SHOWN in s]
+    assert shown, f"{name}: the hostile name is not shown at all"  # it is there, as literal text
+
+
 def test_esc_is_literal_for_tags_entities_and_missing():
     assert charts.esc("<a href='x'>y</a>") == "&lt;a href='x'&gt;y&lt;/a&gt;"
     assert charts.esc("&lt;") == "&amp;lt;"
@@ -272,6 +344,43 @@ def test_kpi_card_says_when_not_every_park_compares_and_when_it_is_a_mean():
     assert not trace.delta.relative and trace.delta.suffix == " pp"  # a rate changes in percentage points
     en = charts.kpi_indicator(card | {"n_parks_compared": 3, "aggregation": "sum"}, "en")
     assert "comparable" not in en.title.text and "YoY 2023年" in en.title.text
+
+
+def shown_delta(trace) -> float:
+    """The change a KPI card draws: Plotly shows value / reference - 1 (relative) or value - reference."""
+    if trace.delta.relative:
+        return trace.value / trace.delta.reference - 1
+    return trace.value - trace.delta.reference
+
+
+def test_kpi_card_image_shows_the_like_for_like_change_of_the_card():
+    # 130 now over two parks; only one reported last year (100 then, 110 now): +10 %, not +30 %.
+    card = {
+        "indicator": "enterprises_visited",
+        "unit": "家",
+        "value": 130.0,
+        "prev_value": 100.0,
+        "change": 10.0,
+        "change_pct": 10.0,
+        "comparison": "yoy",
+        "prev_label": "2023年",
+        "n_parks": 2,
+        "n_parks_compared": 1,
+    }
+    trace = charts.kpi_indicator(card, "zh")
+    assert trace.delta.relative and shown_delta(trace) == pytest.approx(0.10)
+
+
+def test_kpi_card_image_never_flips_the_sign_or_divides_by_zero():
+    rise_from_negative = {"indicator": "revenue", "unit": "万元", "value": -50.0, "prev_value": -100.0}
+    rise_from_negative |= {"change": 50.0, "change_pct": 50.0, "comparison": "yoy", "prev_label": "2023年"}
+    trace = charts.kpi_indicator(rise_from_negative, "zh")
+    assert trace.delta.relative and shown_delta(trace) == pytest.approx(0.5)  # a rise shows as a rise
+    from_zero = rise_from_negative | {"value": 7.0, "prev_value": 0.0, "change": 7.0, "change_pct": float("nan")}
+    trace = charts.kpi_indicator(from_zero, "zh")
+    assert not trace.delta.relative and shown_delta(trace) == 7.0  # no percent of nothing: the change itself
+    without_change_columns = {k: v for k, v in rise_from_negative.items() if k not in ("change", "change_pct")}
+    assert shown_delta(charts.kpi_indicator(without_change_columns, "zh")) == pytest.approx(0.5)
 
 
 def test_empty_frames_give_a_no_data_figure():

@@ -49,16 +49,30 @@ def wait_for_pause(proc: subprocess.Popen) -> None:
     raise AssertionError(f"worker ended without pausing: rc={proc.wait()}")
 
 
+def wait_for_line(proc: subprocess.Popen, text: str) -> None:
+    """Block until the process writes a stderr line holding `text`."""
+    for line in proc.stderr:
+        if text in line:
+            return
+    raise AssertionError(f"process ended without saying {text!r}: rc={proc.wait()}")
+
+
 def test_two_processes_loading_at_once_both_land_and_one_waits(db_path):
+    # Ordered by events, not by a pause that a slow machine may outlast: the first load holds the writer
+    # lock (paused far longer than the test) until the second has said it waits; then the first ends.
     Store(db_path)
-    first = start_worker(db_path, "a.csv", "园区甲", 1, pause=4.0)
+    first = start_worker(db_path, "a.csv", "园区甲", 1, pause=600)
     wait_for_pause(first)
     second = start_worker(db_path, "b.csv", "园区乙", 2)
-    out_second, err_second = second.communicate(timeout=60)
-    out_first, _ = first.communicate(timeout=60)
-    assert json.loads(out_first)["status"] == "loaded"
+    wait_for_line(second, "WAITING Another load is in progress")
+    assert second.poll() is None  # still waiting
+    first.kill()  # the first load ends (here: dies, leaving the database as it was); the waiting one goes on
+    first.wait(timeout=60)
+    out_second, err_second = second.communicate(timeout=120)
     assert json.loads(out_second)["status"] == "loaded", err_second
-    assert "WAITING Another load is in progress" in err_second
+    again = start_worker(db_path, "a.csv", "园区甲", 1)
+    out_again, err_again = again.communicate(timeout=120)
+    assert json.loads(out_again)["status"] == "loaded", err_again
     store = Store(db_path)
     assert sorted(store.observations_frame()["park"].unique()) == ["园区乙", "园区甲"]
     assert store.loads()["status"].tolist() == ["loaded", "loaded"]
@@ -114,26 +128,38 @@ def test_load_killed_inside_its_transaction_leaves_the_database_as_before(db_pat
     assert sorted(after.observations_frame()["value"]) == [99.0, 99.0]
 
 
+def writer_lock_is_held(store: Store) -> bool:
+    """Whether some process holds the writer flock (tried without waiting)."""
+    fd = os.open(store.lock_path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 def test_readers_in_another_process_never_wait_for_a_load(db_path):
     store = Store(db_path)
     store.load(parsed("base.csv", [figure("园区甲", "revenue", 1)]))
     count = "SELECT count(*) AS n FROM observations"
-    worker = start_worker(db_path, "big.csv", "园区乙", 7, pause=3.0, extra_chains=200_000)
-    latencies: list[float] = []
-    seen: list[int] = []
-    wait_for_pause(worker)  # the load has written its 200,002 figures and holds its transaction open
-    while worker.poll() is None:
-        start = time.perf_counter()
-        seen.append(int(store.query(count)["n"].iloc[0]))
-        latencies.append(time.perf_counter() - start)
-        time.sleep(0.01)
-    out, err = worker.communicate(timeout=60)
+    # The load pauses (far longer than the test) inside its transaction, holding the writer lock: every
+    # read that returns meanwhile provably did not wait for it. Shown by order of events, not by timing.
+    worker = start_worker(db_path, "big.csv", "园区乙", 7, pause=600, extra_chains=200_000)
+    try:
+        wait_for_pause(worker)  # the load has written its 200,002 figures and holds its transaction open
+        assert writer_lock_is_held(store)
+        seen = [int(store.query(count)["n"].iloc[0]) for _ in range(20)]
+        assert worker.poll() is None and writer_lock_is_held(store)  # all 20 reads ran inside the load
+        assert seen == [1] * 20  # and saw none of it: a load is invisible until published
+    finally:
+        worker.kill()
+        worker.wait(timeout=60)
+    done = start_worker(db_path, "small.csv", "园区丙", 3)
+    out, err = done.communicate(timeout=60)
     assert json.loads(out)["status"] == "loaded", err
-    assert len(latencies) > 20  # the reader kept going all through the load's pause ...
-    assert max(latencies) < 1.0, max(latencies)  # ... never waiting for it
-    assert set(seen) <= {1, 200_003}  # never a part of the load
-    assert seen[:10] == [1] * 10  # the load is invisible until published
-    assert int(store.query(count)["n"].iloc[0]) == 200_003  # and visible at once after
+    assert int(store.query(count)["n"].iloc[0]) == 3  # a published load is visible to the next read
 
 
 def test_a_reader_inside_a_query_keeps_its_snapshot_across_a_publication(db_path, monkeypatch):
@@ -234,19 +260,47 @@ def test_threads_loading_while_readers_query(db_path):
     assert len(store.loads()) == 6
 
 
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_idle_read_connection_closes_and_never_blocks_another_process(db_path):
     from metrics.dbfile import READ_IDLE_SECONDS, DbFile
 
     store = Store(db_path)
-    assert store.is_empty()  # opens this process's read connection
     dbfile = DbFile.for_path(db_path)
-    assert dbfile._current is not None
-    worker = start_worker(db_path, "a.csv", "园区甲", 5)  # writes its own copy: no need to wait for us
-    out, err = worker.communicate(timeout=60)
-    assert json.loads(out)["status"] == "loaded", err
-    assert "WAITING" not in err
-    assert len(store.observations_frame()) == 2  # the next read sees the other process's commit
-    time.sleep(READ_IDLE_SECONDS * 3)
+    clock = dbfile.clock = Clock()  # idleness by a clock the test moves: exact on a loaded machine
+    try:
+        assert store.is_empty()  # opens this process's read connection
+        assert dbfile._current is not None
+        worker = start_worker(db_path, "a.csv", "园区甲", 5)  # writes its own copy: no need to wait for us
+        out, err = worker.communicate(timeout=60)
+        assert json.loads(out)["status"] == "loaded", err
+        assert "WAITING" not in err
+        assert len(store.observations_frame()) == 2  # the next read sees the other process's commit
+        clock.now += READ_IDLE_SECONDS * 0.9
+        assert not dbfile.close_if_idle() and dbfile._current is not None  # not idle long enough yet
+        with store._reading():
+            clock.now += READ_IDLE_SECONDS * 10
+            assert not dbfile.close_if_idle()  # never closed under a reader, however long it reads
+        clock.now += READ_IDLE_SECONDS * 0.9
+        assert not dbfile.close_if_idle()  # idle counts from the end of the last read
+        clock.now += READ_IDLE_SECONDS * 0.2
+        assert dbfile.close_if_idle() and dbfile._current is None
+    finally:
+        dbfile.clock = time.monotonic
+    # The closer thread does the same on its own: wait for it to finish (no time is asserted).
+    assert store.is_empty() is False and dbfile._current is not None
+    closer = dbfile._closer
+    if closer is not None:  # None only when it already closed the connection
+        closer.join(timeout=120)
+        assert not closer.is_alive()
     assert dbfile._current is None
 
 

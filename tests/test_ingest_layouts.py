@@ -230,3 +230,30 @@ def test_unit_written_above_the_table_applies_to_money_columns_without_one():
         (DY, None, "revenue_yoy"): (5.5, "exact"),
         (DY, None, "enterprises_visited"): (7, "exact"),
     }
+
+
+def test_total_rows_with_a_word_before_the_total_are_skipped_not_loaded_as_parks():
+    # As statistics offices write them: 园区合计, 2024年合计, 全区总计 below the parks; 小计 under a park's chains.
+    rows = [
+        ["2024年各园区企业服务情况"],
+        ["单位：家"],
+        ["园区", "产业链", "走访企业"],
+        [DY, "新材料", 5],
+        [None, "高端装备", 4],
+        [None, "小计", 9],
+        [WF, "海洋化工", 3],
+        [None, "合计", 3],
+        ["园区合计", None, 12],
+        ["2024年合计", None, 12],
+        ["全区总计", None, 12],
+        ["注：走访企业含回访"],
+    ]
+    parsed = read_xlsx({"2024": rows}, merges={"2024": ["A4:A6", "A7:A8"]})
+    report = parsed.report
+    assert report.errors == [] and report.new_parks == []
+    assert report.totals_skipped == 5
+    assert figures(parsed) == {
+        (DY, "新材料", "enterprises_visited"): (5, "exact"),
+        (DY, "高端装备", "enterprises_visited"): (4, "exact"),
+        (WF, "海洋化工", "enterprises_visited"): (3, "exact"),
+    }

@@ -49,10 +49,33 @@ def test_missing_markers(text):
     assert parse_text(text, "家").missing
 
 
-@pytest.mark.parametrize("text", ["abc", "12..3", "1,2,3", '=HYPERLINK("http://x","y")', "1.2亿", "约110余"])
-def test_not_a_number(text):
-    unit = "家" if text != "1.2亿" else "%"  # 亿 cannot be a percentage
-    assert parse_text(text, unit).error is not None
+@pytest.mark.parametrize(
+    "text, unit, reason",
+    [
+        ("abc", "家", "无法识别的数值"),
+        ("12..3", "家", "无法识别的数值"),
+        ("1,2,3", "家", "无法识别的数值"),
+        ('=HYPERLINK("http://x","y")', "家", "无法识别的数值"),
+        ("1.2亿", "%", "单位“亿”与指标单位“%”不符"),  # 亿 cannot be a percentage
+        ("约110余", "家", "数值限定词相互矛盾"),
+        ("1.2亿万元", "万元", "数值单位重复"),
+    ],
+)
+def test_not_a_number(text, unit, reason):
+    parsed = parse_text(text, unit)
+    assert parsed.value is None and parsed.error[0] == reason and parsed.error[1]
+
+
+@pytest.mark.parametrize(("text", "unit"), [("5000元", "家"), ("1.2万元", "人次"), ("3亿元", "个"), ("2万元", "%")])
+def test_money_written_for_a_count_or_a_rate_is_an_error_naming_both_units(text, unit):
+    parsed = parse_text(text, unit)
+    assert parsed.value is None and not parsed.missing
+    zh, en = parsed.error
+    assert unit in zh and "元" in zh and unit in en
+
+
+def test_a_plain_magnitude_scales_a_count():
+    assert (parse_text("1.2万", "家").value, parse_text("3千", "人次").value) == (12000, 3000)
 
 
 def test_header_unit_scales_plain_numbers_not_suffixed_ones():

@@ -173,6 +173,58 @@ def test_kpi_averages_rates_and_reports_their_change_in_points(db_path):
     assert pd.isna(card["change_pct"])
 
 
+def test_kpi_yoy_leaves_out_parks_with_no_figure_this_year(db_path):
+    # C reported in 2023 only: its 2023 figure must not enter 同比, summed or averaged (like for like).
+    store = make_store(
+        db_path,
+        figure("A", "revenue", 120),
+        figure("A", "revenue", 100, period=Y2023),
+        figure("C", "revenue", 500, period=Y2023),
+        figure("A", "satisfaction", 90),
+        figure("A", "satisfaction", 85, period=Y2023),
+        figure("C", "satisfaction", 40, period=Y2023),
+    )
+    cards = by(q.kpi_cards(store, q.Filters()), "indicator")
+    rev, sat = cards["revenue"], cards["satisfaction"]
+    assert (rev["value"], rev["prev_value"], rev["change"], rev["change_pct"]) == (120.0, 100.0, 20.0, 20.0)
+    assert (rev["n_parks"], rev["n_parks_compared"]) == (1, 1)
+    assert (sat["value"], sat["prev_value"], sat["change"]) == (90.0, 85.0, 5.0)
+
+
+def test_kpi_change_pct_is_missing_against_zero_and_keeps_the_sign_of_the_change_against_a_negative(db_path):
+    """change_pct is relative to |previous|: a rise from -100 to -50 is +50 %, never -50 %; from 0 it is
+    missing (NaN, shown as no percent), never infinite."""
+    store = make_store(
+        db_path,
+        figure("A", "revenue", -50),
+        figure("A", "revenue", -100, period=Y2023),
+        figure("A", "enterprises_visited", 7),
+        figure("A", "enterprises_visited", 0, period=Y2023),
+        figure("A", "national_platforms", -30),
+        figure("A", "national_platforms", -20, period=Y2023),
+    )
+    cards = by(q.kpi_cards(store, q.Filters()), "indicator")
+    assert (cards["revenue"]["change"], cards["revenue"]["change_pct"]) == (50.0, 50.0)
+    assert (cards["national_platforms"]["change"], cards["national_platforms"]["change_pct"]) == (-10.0, -50.0)
+    visited = cards["enterprises_visited"]
+    assert (visited["prev_value"], visited["change"]) == (0.0, 7.0)
+    assert pd.isna(visited["change_pct"])
+    assert all(math.isnan(v) or math.isfinite(v) for v in q.kpi_cards(store, q.Filters())["change_pct"])
+
+
+def test_trend_growth_is_missing_against_zero_and_keeps_the_sign_against_a_negative(db_path):
+    store = make_store(
+        db_path,
+        figure("A", "revenue", -100, period=Y2023),
+        figure("A", "revenue", -50),
+        figure("B", "revenue", 0, period=Y2023),
+        figure("B", "revenue", 8),
+    )
+    growth = q.trend(store, q.Filters(period=P2024), "revenue").set_index(["park", "period_label"])["growth_pct"]
+    assert growth[("A", "2024年")] == 50.0
+    assert pd.isna(growth[("B", "2024年")])
+
+
 def test_kpi_falls_back_to_previous_month_only_without_a_year_earlier(db_path):
     store = make_store(
         db_path,

@@ -278,3 +278,46 @@ def test_a_write_that_cannot_be_published_is_rejected_and_changes_nothing(db_pat
         db_path.name + ".lock",
     ]
     assert store.load(parsed("b.csv", two_parks(revenue_a=999))).status == "loaded"
+
+
+def revenue_of_a(store: Store) -> float | None:
+    values = [v for park, chain, ind, v, _ in current(store) if (park, chain, ind) == (PARK_A, None, "revenue")]
+    return values[0] if values else None
+
+
+def load_revenue(store: Store, name: str, value: float) -> int:
+    report = store.load(parsed(name, [figure(PARK_A, "revenue", value)]))
+    assert report.status == "loaded", report
+    return report.load_id
+
+
+@pytest.mark.parametrize(
+    "undo_order, expected",
+    [
+        ((2, 3), 100.0),  # issue 15: the superseded load first, then the one that superseded it
+        ((3, 2), 100.0),
+        ((3,), 120.0),  # the latest statement still in effect, not the oldest
+        ((2,), 130.0),  # a superseded load's undo changes nothing current
+        ((1, 3), 120.0),
+        ((3, 2, 1), None),  # nothing left states it
+    ],
+)
+def test_undo_in_any_order_leaves_the_latest_load_not_undone(db_path, undo_order, expected):
+    store = Store(db_path)
+    ids = [load_revenue(store, f"{n}.csv", v) for n, v in enumerate((100, 120, 130), start=1)]
+    for n in undo_order:
+        store.undo_load(ids[n - 1])
+    assert revenue_of_a(store) == expected
+
+
+def test_a_restore_states_its_value_until_it_is_undone(db_path):
+    store = Store(db_path)
+    first = load_revenue(store, "a.csv", 100)
+    load_revenue(store, "b.csv", 120)
+    old = store.history(PARK_A, None, *Y2024, "revenue")
+    restored = store.restore(int(old.loc[old["value"] == 100.0, "history_id"].iloc[0]))
+    assert revenue_of_a(store) == 100.0
+    store.undo_load(first)  # the load the value first came with: the restore still states it
+    assert revenue_of_a(store) == 100.0
+    store.undo_load(restored["load_id"])  # undoing the restore brings back the latest load not undone
+    assert revenue_of_a(store) == 120.0

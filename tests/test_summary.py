@@ -245,7 +245,9 @@ def test_summary_cards_show_big_money_in_yi_yuan(tmp_path):
         fig = summary.summary_figure(store, lang)
         card = next(t for t in fig.data if t.type == "indicator")
         assert card.number.suffix == unit and card.value == pytest.approx(39_717_876.0 / divisor)
-        assert card.delta.reference == pytest.approx(30_000_000.0 / divisor)
+        # The change shown is like for like: the second park has no 2023 figure, so its 2,000 is left out.
+        assert card.delta.relative
+        assert card.value / card.delta.reference - 1 == pytest.approx((39_715_876.0 - 30_000_000.0) / 30_000_000.0)
         ranking = [t for t in fig.data if t.type == "bar"][1]
         assert list(ranking.x) == pytest.approx([39_715_876.0 / divisor, 2_000.0 / divisor])
         assert ranking.text[0] == ("3,971.59" if lang == "zh" else "397.16")
