@@ -19,14 +19,14 @@ MAX_FAMILIES = 6  # totals of at most this many indicator families (the lead car
 
 _T = {
     "scope": ("{period}，{parks}，{chains}{family}。", "{period}; {parks}; {chains}{family}."),
-    "all_parks": ("全部{n}个园区", "all {n} parks"),
-    "some_parks": ("{names}（{n}个园区）", "{names} ({n} parks)"),
+    "all_parks": ("全部{n}个园区", "all {n} park{s}"),
+    "some_parks": ("{names}（{n}个园区）", "{names} ({n} park{s})"),
     "whole_park": ("园区整体数据", "whole-park figures"),
     "chains": ("产业链：{names}", "chains: {names}"),
     "family": ("，指标类别：{name}", "; indicator family: {name}"),
     "sum": ("{name}合计{value}", "{name}: {value} in total"),
     "mean": ("{name}平均{value}", "{name}: {value} on average"),
-    "change": ("，{word}{change}（对比{prev}，{n}个园区可比）", ", {change} {word} (vs {prev}, {n} parks compared)"),
+    "change": ("，{word}{change}（对比{prev}，{n}个园区可比）", ", {change} {word} (vs {prev}, {n} park{s} compared)"),
     "change_short": ("，{word}{change}", ", {change} {word}"),
     "yoy": ("同比", "YoY"),
     "mom": ("环比", "vs previous period"),
@@ -48,7 +48,7 @@ _T = {
     ),
     "illustrative": (
         "注意：{n}项指标含示意数据（用于演示，并非公开报告的数字），包括{names}。",
-        "Note: {n} indicators include illustrative figures (for demonstration, not published figures), "
+        "Note: illustrative figures (for demonstration, not published figures) went into {n} indicator{s}, "
         "among them {names}.",
     ),
     "reported": (
@@ -64,6 +64,11 @@ NAMES_LISTED = 4  # illustrative indicators named before "…"
 def _t(key: str, lang: str) -> str:
     zh, en = _T[key]
     return en if lang == "en" else zh
+
+
+def _s(n) -> str:
+    """The English plural ending for a count (templates in Chinese ignore it)."""
+    return "" if int(n) == 1 else "s"
 
 
 @dataclass(frozen=True)
@@ -117,9 +122,9 @@ def _scope(f: queries.Filters, cards: pd.DataFrame, catalog: Catalog, lang: str)
     sep = _t("list_sep", lang)
     if f.parks:
         names = sep.join(str(charts.display_park(p, lang)) for p in f.parks)
-        parks = _t("some_parks", lang).format(names=names, n=len(f.parks))
+        parks = _t("some_parks", lang).format(names=names, n=len(f.parks), s=_s(len(f.parks)))
     else:
-        parks = _t("all_parks", lang).format(n=n)
+        parks = _t("all_parks", lang).format(n=n, s=_s(n))
     chains = _t("chains", lang).format(names=sep.join(f.chains)) if f.chains else _t("whole_park", lang)
     family = _t("family", lang).format(name=catalog.category(f.category).name(lang)) if f.category else ""
     return _t("scope", lang).format(period=period, parks=parks, chains=chains, family=family)
@@ -136,7 +141,11 @@ def _totals(leads: list[dict], catalog: Catalog, lang: str) -> str:
             item += _t("no_change", lang)
         elif n == 0:  # the comparison said once, on the first item
             item += _t("change", lang).format(
-                word=_t(ct.comparison, lang), change=ct.change, prev=ct.prev_label, n=int(card["n_parks_compared"])
+                word=_t(ct.comparison, lang),
+                change=ct.change,
+                prev=ct.prev_label,
+                n=int(card["n_parks_compared"]),
+                s=_s(card["n_parks_compared"]),
             )
         else:
             item += _t("change_short", lang).format(word=_t(ct.comparison, lang), change=ct.change)
@@ -210,7 +219,7 @@ def _illustrative(cards: pd.DataFrame, catalog: Catalog, lang: str) -> str:
         return _t("reported", lang)
     names = [catalog.indicator(i).name(lang) for i in flagged["indicator"]]
     listed = _t("list_sep", lang).join(names[:NAMES_LISTED]) + ("…" if len(names) > NAMES_LISTED else "")
-    return _t("illustrative", lang).format(n=len(names), names=listed)
+    return _t("illustrative", lang).format(n=len(names), names=listed, s=_s(len(names)))
 
 
 @dataclass(frozen=True)

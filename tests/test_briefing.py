@@ -106,7 +106,7 @@ def test_filters_are_named_and_illustrative_flagged(tmp_path):
     assert "注意：1项指标含示意数据" in text
     en = briefing.briefing(store, f, "en").text
     assert "Weifang Binhai Economic and Technological Development Zone (2 parks)" in en
-    assert "Note: 1 indicators include illustrative figures" in en
+    assert "Note: illustrative figures (for demonstration, not published figures) went into 1 indicator," in en
 
 
 def test_no_data_says_so(store):

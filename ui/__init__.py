@@ -14,6 +14,7 @@ _EXPORTS = {
     "summary_download": "ui.inputs",
     "weights_editor": "ui.inputs",
     "template_download": "ui.inputs",
+    "briefing_box": "ui.briefing_view",
     "chart_with_downloads": "ui.widgets",
     "data_badges": "ui.widgets",
     "kpi_grid": "ui.widgets",

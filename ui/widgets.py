@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts
+from metrics.cardtext import card_text
 from metrics.export import table_csv_bytes, table_xlsx_bytes
 from metrics.queries import format_number
 from ui import cache
@@ -275,26 +276,13 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
             ind = ctx.catalog.indicator(card["indicator"])
             # Big money (≥ 1亿元) in 亿元 / bn CNY, named in the label as every card names its unit (a unit
             # inside the value is cut off in a narrow card); the stored 万元 figure stays in the help.
-            divisor, unit = charts.money_scale([card.get("value")], ind.unit, ctx.lang)
-            shown = str(card.get("display") if card.get("display") is not None else MISSING)
-            exact = ""
-            if divisor != 1:
-                shown = charts.scaled_text(card.get("value"), card.get("qualifier"), divisor, ctx.lang)
-                raw_unit = ctx.catalog.unit_label(ind.unit, ctx.lang)
-                exact = (
-                    f" = {card.get('display')} {raw_unit}"
-                    if ctx.lang == "en"
-                    else f" = {card.get('display')}{raw_unit}"
-                )
-            delta, description = None, t("no_comparable", ctx.lang)
-            if _is_num(card.get("change_pct")) and ind.unit != "%":
-                delta = f"{card['change_pct']:+.1f}%"
-            elif _is_num(card.get("change")):
-                delta = f"{card['change'] / divisor:+,.2f}".rstrip("0").rstrip(".")
-                delta += " pp" if ind.unit == "%" else ""
+            text = card_text(card, ctx.lang, ctx.catalog)
+            unit, shown, delta = text.unit, text.value, text.change
+            exact = f" = {text.exact}" if text.exact else ""
+            description = t("no_comparable", ctx.lang)
             if delta is not None:
-                word = t(card["comparison"], ctx.lang) if card.get("comparison") in ("yoy", "mom") else ""
-                description = f"{word} {card.get('prev_label') or ''}".strip()
+                word = t(text.comparison, ctx.lang) if text.comparison else ""
+                description = f"{word} {text.prev_label or ''}".strip()
             label, full = (_with_unit(n, unit, ctx.lang) for n in (ind.short_name(ctx.lang), ind.name(ctx.lang)))
             how = t(
                 "n_parks_mean" if card.get("aggregation") == "mean" else "n_parks", ctx.lang, n=card.get("n_parks") or 0
