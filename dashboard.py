@@ -1,4 +1,4 @@
-"""总览 Overview: KPI cards per indicator family, the written briefing, the composite-index ranking, data freshness, summary PNG."""
+"""总览 Overview: KPI cards per indicator family, the written briefing, the composite-index ranking, data freshness, summary PNG, the Word/PDF report."""
 
 import streamlit as st
 
@@ -30,3 +30,5 @@ ui.table_with_downloads(ctx, index, "composite_index")
 st.subheader(ctx.t("summary_title"), anchor=False)
 st.caption(ctx.t("summary_help"))
 ui.summary_download(ctx, weights)
+
+ui.report_downloads(ctx)

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs Debian's chromium (kaleido PNG export, Playwright tests), fontconfig and a CJK font when root
-# and missing. Without them, PNG export says why it is unavailable and the browser tests skip.
+# and missing, and poppler-utils (pdftoppm: the report tests render a PDF page). Without them, PNG export
+# says why it is unavailable and the browser tests skip.
 set -u
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != "0" ]; then
   echo "sysdeps: missing ${need[*]} and not root; PNG export and browser tests will be unavailable" >&2

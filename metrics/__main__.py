@@ -1,4 +1,4 @@
-"""Command line (CONTRACT §5, extended): python -m metrics ingest|export|summary|analyst-hash|catalog."""
+"""Command line (CONTRACT §5, extended): python -m metrics ingest|export|summary|report|push|analyst-hash|catalog."""
 
 from __future__ import annotations
 
@@ -40,6 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--period", metavar="LABEL", help="e.g. 2024, 2024年前三季度, 2024Q3 (default: latest)")
     summary.add_argument("--park", nargs="+", metavar="NAME", help="parks to include (default: all)")
 
+    report = sub.add_parser("report", help="write the A4 report of a view (.docx or PDF)")
+    report.add_argument("--db")
+    report.add_argument("--format", choices=("docx", "pdf"), help="default: from --out's suffix, else docx")
+    report.add_argument("--period", metavar="LABEL", help="e.g. 2024, 2024年前三季度 (default: as the overview)")
+    report.add_argument("--park", nargs="+", metavar="NAME", help="parks to include (default: all)")
+    report.add_argument("--lang", choices=("zh", "en"), default="zh")
+    report.add_argument("--out", required=True, metavar="FILE")
+
     analyst = sub.add_parser(
         "analyst-hash", help="hash an analyst's password: prints the line for the [analysts] accounts table"
     )
@@ -67,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         from metrics.cli_ingest import run
     elif args.command == "export":
         from metrics.cli_export import run
+    elif args.command == "report":
+        from metrics.cli_report import run
     elif args.command == "analyst-hash":
         from metrics.cli_analyst import run
     elif args.command == "catalog":

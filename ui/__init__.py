@@ -15,6 +15,7 @@ _EXPORTS = {
     "weights_editor": "ui.inputs",
     "template_download": "ui.inputs",
     "briefing_box": "ui.briefing_view",
+    "report_downloads": "ui.briefing_view",
     "chart_with_downloads": "ui.widgets",
     "data_badges": "ui.widgets",
     "kpi_grid": "ui.widgets",

@@ -54,9 +54,10 @@ def _reason(exc: Exception, lang: str) -> str:
 
 
 def lazy_image(ctx, key: str, make, lang: str):
-    """`make()` for a lazy download; a RenderUnavailable/SummaryUnavailable is recorded under `key` (its
+    """`make()` for a lazy download; a RenderUnavailable/SummaryUnavailable/ReportUnavailable is recorded under `key` (its
     reason in `lang`, shown by `download_failure` on the next run) and re-raised, so no broken file is saved."""
     from metrics.render import RenderUnavailable
+    from metrics.report import ReportUnavailable
     from metrics.summary import SummaryUnavailable
 
     failed = _failed_downloads()
@@ -64,7 +65,7 @@ def lazy_image(ctx, key: str, make, lang: str):
     def render() -> bytes:
         try:
             data = make()
-        except (RenderUnavailable, SummaryUnavailable) as exc:
+        except (RenderUnavailable, SummaryUnavailable, ReportUnavailable) as exc:
             failed[key] = _reason(exc, lang)
             cache.png_status.clear()  # checked again on the next run (the browser may be gone)
             raise
