@@ -48,6 +48,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", choices=("zh", "en"), default="zh")
     report.add_argument("--out", required=True, metavar="FILE")
 
+    push = sub.add_parser("push", help="send the briefing and the summary image to a WeCom/DingTalk group robot")
+    push.add_argument("--webhook", required=True, metavar="URL", help="the robot's webhook address")
+    push.add_argument("--kind", choices=("wecom", "dingtalk"), help="default: from the webhook's host")
+    push.add_argument("--dry-run", action="store_true", help="print what would be sent, send nothing")
+    push.add_argument("--db")
+    push.add_argument("--period", metavar="LABEL", help="default: as the overview")
+    push.add_argument("--park", nargs="+", metavar="NAME", help="parks to include (default: all)")
+    push.add_argument("--lang", choices=("zh", "en"), default="zh")
+    push.add_argument("--no-image", action="store_true", help="send the text only")
+    push.add_argument(
+        "--image-url", metavar="URL", help="DingTalk: where the summary PNG is published, shown in the text"
+    )
+
     analyst = sub.add_parser(
         "analyst-hash", help="hash an analyst's password: prints the line for the [analysts] accounts table"
     )
@@ -77,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         from metrics.cli_export import run
     elif args.command == "report":
         from metrics.cli_report import run
+    elif args.command == "push":
+        from metrics.cli_push import run
     elif args.command == "analyst-hash":
         from metrics.cli_analyst import run
     elif args.command == "catalog":
