@@ -592,5 +592,56 @@ __all__ = [
     "ranking",
     "resolve_period",
     "series_key",
+    "target_progress",
     "trend",
 ]
+
+
+TARGET_COLUMNS = [
+    "rank",
+    "park",
+    "indicator",
+    "name",
+    "unit",
+    "target",
+    "target_qualifier",
+    "target_display",
+    "target_label",
+    "actual",
+    "actual_qualifier",
+    "actual_display",
+    "completion_pct",
+    "time_pct",
+    "gap_pts",
+    "status",
+    "lower_better",
+    "illustrative",
+]
+
+
+def target_progress(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
+    """Target, actual, 完成率, 序时进度 and status per park × indicator with a target covering the period in
+    view (see sql/q_target_progress.sql); ranked by 完成率 within each indicator (direction-aware)."""
+    cat = catalog or default_catalog()
+    period = resolve_period(store, f, cat)
+    if period is None:
+        return _result(None, TARGET_COLUMNS, None)
+    params = _params(f, cat, scope_indicators(f, cat), lang=lang) | _period_params([period])
+    df = run(store, "q_target_progress", params)
+    if df.empty:
+        return _result(None, TARGET_COLUMNS, period)
+    _with_names(df, cat, lang)
+    df["target_display"] = [
+        display_value(v, q, lang) for v, q in zip(df["target"], df["target_qualifier"], strict=True)
+    ]
+    df["actual_display"] = [
+        display_value(v, q, lang) for v, q in zip(df["actual"], df["actual_qualifier"], strict=True)
+    ]
+    df["target_label"] = [
+        _period_of(s, e).label(lang) for s, e in zip(df["target_start"], df["target_end"], strict=True)
+    ]
+    df["illustrative"] = df["target_illustrative"].astype(bool) | df["actual_illustrative"].astype(bool)
+    for col in ("completion_pct", "time_pct", "gap_pts", "actual"):
+        df[col] = df[col].astype("float64")
+    df["status"] = df["status"].astype(object).where(df["status"].notna(), None)
+    return _result(df, TARGET_COLUMNS, period)

@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from metrics.config import db_path
 from metrics.dbfile import DbFile, Draft, OnWait, StoreError
 from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
+from metrics.targets import indicator_of
 
 SQL_DIR = Path(__file__).parent / "sql"
 SCHEMA_VERSION = 2  # 2: restores are events in `loads` (kind, restored_history_id)
@@ -448,7 +449,8 @@ class Store:
     def _frame_problem(self, table: pa.Table) -> tuple[str, str] | None:
         """Why a parsed frame cannot be stored (a bug upstream, not a user error), or None."""
         indicators = {i for i in table["indicator"].unique().to_pylist() if i is not None}
-        unknown = sorted(indicators - set(self.catalog.ids))
+        known = set(self.catalog.ids)
+        unknown = sorted(i for i in indicators if i not in known and indicator_of(i) not in known)
         if unknown:
             return (
                 f"未知的指标编号：{', '.join(map(str, unknown[:5]))}",

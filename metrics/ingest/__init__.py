@@ -27,6 +27,7 @@ from metrics.ingest.table import read_grid
 from metrics.ingest.xlsx import workbook_grids
 from metrics.model import OBS_COLUMNS, ParsedFile
 from metrics.periods import find_period
+from metrics.targets import mark_targets
 
 __all__ = ["IngestContext", "empty_frame", "new_indicator", "read_file"]
 
@@ -168,7 +169,7 @@ def _read(
     builder.report.unmatched_labels = list(ctx.unmatched_labels.values())
     notify(0.95, "正在整理数据")
     if blocks:
-        frame = _frame(blocks)
+        frame = mark_targets(_frame(blocks), has_sheets=kind != "csv")  # before duplicates: a target is no figure
         parsed.frame, builder.report.duplicate_figures, builder.report.duplicates = drop_earlier_duplicates(frame)
         parsed.keys_unique = True
     if len(parsed.frame) == 0 and not builder.report.errors:

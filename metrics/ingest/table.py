@@ -39,6 +39,11 @@ BASIS_WORDS = {
     "reported": "reported",
     "示意": "illustrative",
     "illustrative": "illustrative",
+    # targets (metrics/targets.py turns them into `target:<id>` rows with basis reported/illustrative)
+    "目标": "target",
+    "target": "target",
+    "示意目标": "illustrative_target",
+    "illustrative target": "illustrative_target",
 }
 QUALIFIER_WORDS = {q: k for k, q in enumerate(QUALIFIERS)}
 _TITLE_UNIT = re.compile(r"单位[:：]\s*(亿美元|万美元|美元|亿元|万元|千元|元)")
@@ -615,8 +620,8 @@ class _Sheet:
             rows,
             kinds == KEY_BAD,
             col,
-            "数据性质应为“报告”或“示意”",
-            "basis must be 报告/reported or 示意/illustrative",
+            "数据性质应为“报告”“示意”“目标”或“示意目标”",
+            "basis must be 报告/reported, 示意/illustrative, 目标/target or 示意目标/illustrative target",
         )
         return names
 

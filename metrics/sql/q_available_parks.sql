@@ -1,2 +1,4 @@
 -- Every park with data, by name.
-SELECT DISTINCT park FROM observations ORDER BY park
+SELECT DISTINCT park FROM observations
+WHERE NOT starts_with(indicator, 'target:')  -- targets are no figures (metrics/targets.py)
+ORDER BY park

@@ -1,6 +1,7 @@
 -- What the database holds: counts by basis, parks, the latest period, loads in effect.
 WITH latest AS (
     SELECT period_start, period_end FROM observations
+    WHERE NOT starts_with(indicator, 'target:')
     ORDER BY period_end DESC, period_start ASC
     LIMIT 1
 ),
@@ -10,6 +11,7 @@ counts AS (
            count(*) FILTER (WHERE basis = 'illustrative') AS n_illustrative,
            count(DISTINCT park) AS n_parks
     FROM observations
+    WHERE NOT starts_with(indicator, 'target:')  -- targets are no figures (metrics/targets.py)
 ),
 load_stats AS (
     SELECT count(*) AS n_loads, max(loaded_at) AS last_load_at FROM loads WHERE status = 'loaded'

@@ -1,0 +1,56 @@
+"""Targets (目标): how a target is told apart from a figure, in a file and in the store.
+
+A target is stored in `observations` like a figure (so preview, one transaction, history and undo cover
+it) under the indicator id `target:<id>`. Every figure query selects catalog ids (`$indicators`), so a
+target is never counted as a figure; the few queries over all rows (periods, parks, chains, status)
+leave `target:` ids out. In a file a row is a target when its 数据性质/basis cell says 目标/target
+(示意目标/illustrative target for a made-up one), or when it sits on a sheet named 年度目标 (or 目标,
+targets). Progress against targets (完成率, 序时进度) is computed in DuckDB: sql/q_target_progress.sql.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+TARGET_PREFIX = "target:"
+TARGET_SHEETS = ("年度目标", "目标", "targets")
+# Values of the 数据性质/basis column (ingest/table.py) that mark a row as a target, and the basis it keeps.
+TARGET_BASES = {"target": "reported", "illustrative_target": "illustrative"}
+
+
+def target_id(indicator: str) -> str:
+    return f"{TARGET_PREFIX}{indicator}"
+
+
+def is_target(indicator: object) -> bool:
+    return isinstance(indicator, str) and indicator.startswith(TARGET_PREFIX)
+
+
+def indicator_of(indicator: str) -> str:
+    """The catalog id a (target) id is about."""
+    return indicator[len(TARGET_PREFIX) :] if is_target(indicator) else indicator
+
+
+def _on_target_sheet(source: pd.Series) -> pd.Series:
+    """Rows whose `file!sheet!row` source names a target sheet."""
+    text = source.astype(str)
+    marked = pd.Series(False, index=source.index)
+    for sheet in TARGET_SHEETS:
+        marked |= text.str.contains(f"!{sheet}!", regex=False)
+    return marked
+
+
+def mark_targets(frame: pd.DataFrame, has_sheets: bool = True) -> pd.DataFrame:
+    """The frame with target rows under `target:<id>` and their basis back to reported/illustrative;
+    the frame itself when no row is a target (the usual case costs one look at the basis categories)."""
+    basis = frame["basis"]
+    marked_basis = basis.isin(list(TARGET_BASES))
+    on_sheet = _on_target_sheet(frame["source"]) if has_sheets and len(frame) else None
+    rows = marked_basis if on_sheet is None else (marked_basis | on_sheet)
+    if not rows.any():
+        return frame
+    out = frame.copy()
+    indicator = out["indicator"].astype(object)
+    out["indicator"] = indicator.where(~rows, TARGET_PREFIX + indicator.astype(str))
+    out["basis"] = basis.astype(object).map(lambda b: TARGET_BASES.get(b, b))
+    return out
