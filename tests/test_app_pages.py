@@ -30,7 +30,7 @@ def test_every_page_runs_on_fixture_data(app_db, page, title, charts):
     assert at.title[0].value == title
     assert len(at.get("plotly_chart")) == charts
     labels = [link.proto.label for link in at.sidebar.get("page_link")]
-    assert labels == ["总览", "园区对比", "产业链对比", "趋势", "数据上传", "数据管理", "指标与园区目录"]
+    assert labels == ["总览", "园区对比", "产业链对比", "趋势", "目标进度", "数据上传", "数据管理", "指标与园区目录"]
 
 
 def test_overview_cards_show_qualifiers_and_year_on_year_change(app_db):

@@ -230,7 +230,7 @@ def test_english_labels(server, new_page, shots):
     links = [
         t.strip().splitlines()[-1] for t in sidebar.locator('[data-testid="stPageLink-NavLink"]').all_inner_texts()
     ]
-    pages = ("overview", "parks", "chains", "trends", "upload", "data", "catalog")
+    pages = ("overview", "parks", "chains", "trends", "targets", "upload", "data", "catalog")
     assert links == [i18n(f"page_{p}", "en") for p in pages]
     assert page.locator("h1").first.inner_text().strip() == i18n("page_overview", "en")
     assert i18n("period", "en") in sidebar.inner_text() and i18n("period", "zh") not in sidebar.inner_text()

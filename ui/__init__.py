@@ -16,6 +16,8 @@ _EXPORTS = {
     "template_download": "ui.inputs",
     "briefing_box": "ui.briefing_view",
     "report_downloads": "ui.briefing_view",
+    "target_summary": "ui.targets_view",
+    "target_table": "ui.targets_view",
     "chart_with_downloads": "ui.widgets",
     "data_badges": "ui.widgets",
     "kpi_grid": "ui.widgets",

@@ -22,6 +22,7 @@ PAGES = (
     ("parks", "pages/parks.py", ":material/compare_arrows:"),
     ("chains", "pages/chains.py", ":material/account_tree:"),
     ("trends", "pages/trends.py", ":material/trending_up:"),
+    ("targets", "pages/targets.py", ":material/flag:"),
     ("upload", "pages/upload.py", ":material/upload_file:"),
     ("data", "pages/data.py", ":material/manage_history:"),
     ("catalog", "pages/catalog.py", ":material/list_alt:"),

@@ -1,0 +1,58 @@
+"""The 目标进度 page through AppTest: ranking by 完成率, 序时进度, statuses, qualifiers, both languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from app_data import open_page
+from parsed_factory import figure, parsed
+
+DY, WF, WH = "东营经济技术开发区", "潍坊滨海经济技术开发区", "威海南海新区"
+Y24 = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+M9 = (dt.date(2024, 1, 1), dt.date(2024, 9, 30))
+
+
+def seed(db_path) -> None:
+    from metrics.store import Store
+
+    figs = [
+        figure(DY, "target:revenue", 1000, period=Y24),
+        figure(DY, "revenue", 800, period=M9),  # 80% at 75%: ahead
+        figure(WF, "target:revenue", 1000, period=Y24),
+        figure(WF, "revenue", 600, period=M9),  # 60%: behind
+        figure(WH, "target:revenue", 1000, period=Y24, basis="illustrative"),
+        figure(WH, "revenue", 750, period=M9),  # on track
+        figure(DY, "target:national_platforms", 120, period=Y24, qualifier="approx"),
+        figure(DY, "national_platforms", 110, period=M9, qualifier="at_least"),
+    ]
+    assert Store(db_path).load(parsed("targets.xlsx", figs)).status == "loaded"
+
+
+def test_targets_page_ranks_by_completion(db_path):
+    seed(db_path)
+    at = open_page("pages/targets.py", params={"period": "2024 Jan–Sep"})
+    assert at.title[0].value == "目标进度"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"序时进度": "75.0%", "超序时": "1", "达序时": "1", "落后序时": "1"}
+    table = at.dataframe[0].value
+    assert list(table["园区"]) == [DY, WH, WF]
+    assert list(table["状态"]) == ["超序时", "达序时", "落后序时"]
+    assert list(table["完成率（%）"]) == [80.0, 75.0, 60.0]
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "完成率与序时进度" in spec["layout"]["title"]["text"]
+    bars, diamonds = spec["data"]
+    assert bars["x"] == [80.0, 75.0, 60.0] and diamonds["x"] == [75.0, 75.0, 75.0]
+    at.selectbox(key="w_target_ind").select("national_platforms").run()
+    table = at.dataframe[0].value
+    assert (table["目标"].iloc[0], table["实际"].iloc[0]) == ("约120", "110余")
+
+
+def test_targets_page_in_english_and_without_targets(db_path):
+    seed(db_path)
+    at = open_page("pages/targets.py", params={"lang": "en", "period": "2024 Jan–Sep"})
+    assert at.title[0].value == "Targets"
+    assert {m.label for m in at.metric} == {"Time progress", "ahead", "on track", "behind"}
+    assert "Completion (%)" in at.dataframe[0].value.columns
+    at = open_page("pages/targets.py", params={"family": "talent"})  # no target in this family
+    assert any("没有目标数据" in i.value for i in at.info)
