@@ -13,8 +13,14 @@ if TYPE_CHECKING:
 
 SAMPLE_DIR = PROJECT_ROOT / "sample_data"
 # Load order: reported figures first (long CSV, then the same figures as a workbook, which leaves them
-# unchanged), then the illustrative series, which never holds a key that a reported figure holds.
-SAMPLE_FILE_NAMES = ("reported_figures_long.csv", "reported_figures.xlsx", "illustrative_series.csv")
+# unchanged), then the illustrative series, which never holds a key that a reported figure holds, then
+# illustrative 2024 targets (stored as targets, never as figures: metrics/targets.py).
+SAMPLE_FILE_NAMES = (
+    "reported_figures_long.csv",
+    "reported_figures.xlsx",
+    "illustrative_series.csv",
+    "illustrative_targets.csv",
+)
 SAMPLE_ACTOR = "sample"
 
 

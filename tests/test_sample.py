@@ -37,7 +37,12 @@ def figure(store, park: str, period_start: str, period_end: str, indicator: str,
 
 def test_sample_files_exist_in_load_order():
     names = [p.name for p in sample_files()]
-    assert names == ["reported_figures_long.csv", "reported_figures.xlsx", "illustrative_series.csv"]
+    assert names == [
+        "reported_figures_long.csv",
+        "reported_figures.xlsx",
+        "illustrative_series.csv",
+        "illustrative_targets.csv",
+    ]
     assert all(p.is_file() for p in sample_files())
 
 
@@ -59,6 +64,7 @@ def test_load_reports_every_file_and_the_workbook_repeats_the_csv(loaded):
         ("reported_figures_long.csv", "loaded"),
         ("reported_figures.xlsx", "unchanged"),
         ("illustrative_series.csv", "loaded"),
+        ("illustrative_targets.csv", "loaded"),
     ]
     assert reports[0].rows_loaded == N_REPORTED
     assert reports[1].rows_unchanged == N_REPORTED  # same figures, same references: nothing double-counted
@@ -130,7 +136,7 @@ def test_illustrative_series_covers_every_indicator_park_and_period(loaded, cata
         store.query(
             "SELECT count(DISTINCT park) AS parks, count(DISTINCT indicator) AS indicators, "
             "count(DISTINCT (period_start, period_end)) AS periods, count(DISTINCT chain) AS chains "
-            "FROM observations WHERE basis = 'illustrative'"
+            "FROM observations WHERE basis = 'illustrative' AND NOT starts_with(indicator, 'target:')"  # figures
         )
         .iloc[0]
         .to_dict()
@@ -153,7 +159,7 @@ def test_chain_figures_add_up_to_at_most_the_park(loaded):
 def test_ensure_sample_data_loads_only_into_an_empty_store(db_path):
     store = store_module.Store(db_path)
     first = ensure_sample_data(store)
-    assert [r.status for r in first] == ["loaded", "unchanged", "loaded"]
+    assert [r.status for r in first] == ["loaded", "unchanged", "loaded", "loaded"]
     version = store.data_version()
     assert ensure_sample_data(store) == []
     assert store.data_version() == version

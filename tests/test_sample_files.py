@@ -36,6 +36,12 @@ def test_illustrative_csv_is_what_make_illustrative_writes():
     assert (SAMPLE / "illustrative_series.csv").read_bytes() == module.csv_bytes(module.generate())
 
 
+def test_targets_csv_is_what_make_targets_writes():
+    module = generator("make_targets")
+    assert (SAMPLE / "illustrative_targets.csv").read_bytes() == module.csv_bytes(module.generate())
+    assert {r["数据性质"] for r in rows(SAMPLE / "illustrative_targets.csv")} == {"示意目标"}  # clearly made up
+
+
 def test_every_illustrative_park_has_an_english_name(catalog):
     for profile in generator("make_illustrative").PARKS:  # catalog parks and the made-up ones alike
         assert catalog.park_name_en(profile.name) not in (None, profile.name), profile.name
