@@ -1,4 +1,5 @@
-"""A blank upload template (.xlsx) built from the catalog: a data sheet with one example row, and a notes sheet."""
+"""A blank upload template (.xlsx) built from the catalog: a data sheet and a 年度目标 (targets) sheet, each with
+one example row, and a notes sheet."""
 
 from __future__ import annotations
 
@@ -35,10 +36,14 @@ EXAMPLE_VALUES: dict[str, object] = {
     "satisfaction": 96.5,
 }
 DEFAULT_EXAMPLE = 10
+# The targets sheet's example: a few annual targets; the other cells are left empty (no target).
+EXAMPLE_TARGETS: dict[str, object] = {"revenue": 1400000, "above_scale_firms": 120, "national_platforms": "约4"}
 
 TEXT = {
     "zh": {
         "data_sheet": "数据",
+        "target_sheet": "年度目标",
+        "target_title": "年度目标（每行一个园区在一个目标期的目标值；第3行为示例，填写前请删除）",
         "notes_sheet": "说明",
         "key_headers": ("园区", "产业链", "统计期"),
         "title": "园区发展指标数据填报模板（第3行为示例，填写前请删除）",
@@ -58,13 +63,19 @@ TEXT = {
             "金额：表头括号中的单位为准（如“营业收入(亿元)”会换算为万元）；也可在数值后写“1.2亿”。",
             "无数据：留空或填写 —、-、/、N/A、无数据，不会被当作 0。",
             "合计、总计、小计、全区等汇总行会被跳过；表格下方以“注：”“数据来源：”开头的行会被忽略。",
-            "可选列：数据性质（报告 / 示意）、出处（数据来自哪份报告的哪一段）。",
+            "可选列：数据性质（报告 / 示意 / 目标 / 示意目标）、出处（数据来自哪份报告的哪一段）。",
+            (
+                "目标：填在“年度目标”工作表（年度、半年或季度目标，统计期写 2024、2024年上半年、2024Q1），"
+                "或在数据表中把该行的数据性质写为“目标”；目标单独保存，不计入任何数据。"
+            ),
             "表头可使用下表中的指标名称、编号或别名，括号内写单位。",
         ),
         "catalog_headers": ("指标名称", "编号", "单位", "类别", "可用别名"),
     },
     "en": {
         "data_sheet": "Data",
+        "target_sheet": "targets",
+        "target_title": "Targets (one row per park and target period; row 3 is an example; delete it before filling in)",
         "notes_sheet": "Notes",
         "key_headers": ("park", "chain", "period"),
         "title": "Park indicators upload template (row 3 is an example; delete it before filling in)",
@@ -81,7 +92,11 @@ TEXT = {
             "Money: the unit in the header bracket counts (营业收入(亿元) is converted to 万元); 1.2亿 in a cell also works.",
             "No data: leave empty or write —, -, /, N/A, 无数据; never read as 0.",
             "Total rows (合计, 总计, 小计, 全区) are skipped; rows below the table starting 注： or 数据来源： are ignored.",
-            "Optional columns: basis (reported / illustrative), reference (the report and paragraph).",
+            "Optional columns: basis (reported / illustrative / target / illustrative target), reference (the report and paragraph).",
+            (
+                "Targets: on the targets sheet (annual, half-year or quarter targets; periods 2024, 2024年上半年, 2024Q1), "
+                "or rows whose basis says target; targets are stored apart and never counted as figures."
+            ),
             "Headers may use an indicator's name, id or alias from the table below, with the unit in brackets.",
         ),
         "catalog_headers": ("Indicator", "Id", "Unit", "Category", "Aliases"),
@@ -101,29 +116,43 @@ def template_xlsx_bytes(catalog: Catalog, lang: str = "zh") -> bytes:
     data = wb.active
     data.title = text["data_sheet"]
     headers = [*text["key_headers"], *(indicator_header(i, lang) for i in catalog.indicators)]
-    data.cell(1, 1, text["title"]).font = Font(bold=True, size=13)
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
-    for j, header in enumerate(headers, start=1):
-        cell = data.cell(2, j, header)
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        data.column_dimensions[get_column_letter(j)].width = 22 if j == 1 else 14
-    example = [
-        EXAMPLE_PARK["en" if lang == "en" else "zh"],
-        None,
-        EXAMPLE_PERIOD,
-        *(EXAMPLE_VALUES.get(i.id, DEFAULT_EXAMPLE) for i in catalog.indicators),
-    ]
-    for j, value in enumerate(example, start=1):
-        cell = data.cell(3, j, value)
-        cell.font = Font(italic=True, color="808080")
-        cell.number_format = "@" if isinstance(value, str) else "General"
-    data.freeze_panes = "B3"  # header rows and the park column stay in view
+    park = EXAMPLE_PARK["en" if lang == "en" else "zh"]
+    _table_sheet(
+        data,
+        text["title"],
+        headers,
+        [park, None, EXAMPLE_PERIOD, *(EXAMPLE_VALUES.get(i.id, DEFAULT_EXAMPLE) for i in catalog.indicators)],
+    )
+    targets = wb.create_sheet(text["target_sheet"])
+    _table_sheet(
+        targets,
+        text["target_title"],
+        headers,
+        [park, None, EXAMPLE_PERIOD, *(EXAMPLE_TARGETS.get(i.id) for i in catalog.indicators)],
+    )
     _notes_sheet(wb.create_sheet(text["notes_sheet"]), catalog, text, lang)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _table_sheet(ws, title: str, headers: list[str], example: list[object]) -> None:
+    """Title, header row and one grey example row (frozen header and park column)."""
+    ws.cell(1, 1, title).font = Font(bold=True, size=13)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for j, header in enumerate(headers, start=1):
+        cell = ws.cell(2, j, header)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(j)].width = 22 if j == 1 else 14
+    for j, value in enumerate(example, start=1):
+        if value is None:
+            continue
+        cell = ws.cell(3, j, value)
+        cell.font = Font(italic=True, color="808080")
+        cell.number_format = "@" if isinstance(value, str) else "General"
+    ws.freeze_panes = "B3"  # header rows and the park column stay in view
 
 
 def _notes_sheet(ws, catalog: Catalog, text: dict, lang: str) -> None:

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from metrics.template import EXAMPLE_VALUES, template_xlsx_bytes
+from metrics.template import EXAMPLE_TARGETS, EXAMPLE_VALUES, template_xlsx_bytes
 
 
 def data_sheet(data: bytes):
@@ -22,7 +22,7 @@ def test_headers_match_the_catalog(catalog):
     assert headers[:3] == ["园区", "产业链", "统计期"]
     assert headers[3:] == [f"{i.name_zh}({i.unit})" for i in catalog.indicators]
     assert "营业收入(万元)" in headers
-    assert wb.sheetnames == ["数据", "说明"]
+    assert wb.sheetnames == ["数据", "年度目标", "说明"]
     assert ws.freeze_panes == "B3"
     assert ws.max_row == 3  # title, header, one example row
 
@@ -32,7 +32,7 @@ def test_english_headers_use_english_names(catalog):
     headers = [c.value for c in ws[2]]
     assert headers[:3] == ["park", "chain", "period"]
     assert headers[3:] == [f"{i.name_en}({i.unit})" for i in catalog.indicators]
-    assert wb.sheetnames == ["Data", "Notes"]
+    assert wb.sheetnames == ["Data", "targets", "Notes"]
 
 
 def test_notes_sheet_lists_every_indicator_and_the_accepted_forms(catalog):
@@ -53,8 +53,18 @@ def test_template_with_its_example_row_reads_back_without_errors(catalog, lang):
     report = parsed.report
     assert report.fatal is None and report.errors == []
     assert report.skipped_sheets == ["说明" if lang == "zh" else "Notes"]
-    values = dict(zip(parsed.frame["indicator"], zip(parsed.frame["value"], parsed.frame["qualifier"])))
-    assert report.missing == 1  # the example's "—"
+    frame = parsed.frame.assign(indicator=parsed.frame["indicator"].astype(str))
+    targets = frame[frame["indicator"].str.startswith("target:")]
+    # The targets sheet's example row: three annual targets, stored as targets (never as figures).
+    assert dict(zip(targets["indicator"], zip(targets["value"], targets["qualifier"]))) == {
+        "target:revenue": (1400000, "exact"),
+        "target:above_scale_firms": (120, "exact"),
+        "target:national_platforms": (4, "approx"),
+    }
+    figures = frame[~frame["indicator"].str.startswith("target:")]
+    values = dict(zip(figures["indicator"], zip(figures["value"], figures["qualifier"])))
+    # the example's "—", and the targets example's empty cells (no target for those indicators)
+    assert report.missing == 1 + len(catalog.indicators) - len(EXAMPLE_TARGETS)
     assert len(values) == len(catalog.indicators) - 1
     assert values["above_scale_firms"] == (110, "at_least")
     assert values["key_tech_breakthroughs"] == (12, "approx")
