@@ -46,6 +46,19 @@ _T = {
         "{name}同比增长最快的是{top}（{top_growth}），最慢的是{bottom}（{bottom_growth}）。",
         "{name} grew fastest in {top} ({top_growth}) and slowest in {bottom} ({bottom_growth}) year on year.",
     ),
+    "targets": (
+        "目标进度（序时进度{time}）：{name}完成率最高的是{top}（{top_pct}，{top_status}），最低的是{bottom}（{bottom_pct}，{bottom_status}）；"
+        "{n_ahead}个园区超序时，{n_on}个达序时，{n_behind}个落后序时。",
+        "Targets (time progress {time}): on {name}, {top} has the highest completion ({top_pct}, {top_status}) and "
+        "{bottom} the lowest ({bottom_pct}, {bottom_status}); {n_ahead} ahead of time progress, {n_on} on it, "
+        "{n_behind} behind.",
+    ),
+    "target_one": (
+        "目标进度（序时进度{time}）：{name}完成率为{top}{top_pct}（{top_status}）。",
+        "Targets (time progress {time}): {top} has completed {top_pct} of its {name} target ({top_status}).",
+    ),
+    "gap": ("{status}{gap}个百分点", "{status} by {gap} points"),
+    "gap_none": ("{status}", "{status}"),
     "illustrative": (
         "注意：{n}项指标含示意数据（用于演示，并非公开报告的数字），包括{names}。",
         "Note: illustrative figures (for demonstration, not published figures) went into {n} indicator{s}, "
@@ -222,14 +235,70 @@ def _illustrative(cards: pd.DataFrame, catalog: Catalog, lang: str) -> str:
     return _t("illustrative", lang).format(n=len(names), names=listed, s=_s(len(names)))
 
 
+def pct_text(x: float) -> str:
+    """A percentage as the 目标进度 table shows it (one decimal): 87.5%."""
+    return f"{float(x):.1f}%"
+
+
+def target_indicator(targets: pd.DataFrame, lead: str | None, catalog: Catalog) -> str | None:
+    """The indicator the target sentence is about: the lead one when it has targets, else the first in catalog order."""
+    with_actual = targets[targets["completion_pct"].notna()]
+    if with_actual.empty:
+        return None
+    present = set(with_actual["indicator"])
+    if lead in present:
+        return lead
+    return next(i for i in catalog.ids if i in present)
+
+
+def _status_with_gap(row, lang: str) -> str:
+    from metrics.target_chart import status_text
+
+    status = status_text(row["status"], lang)
+    if row["status"] == "on_track":
+        return _t("gap_none", lang).format(status=status)
+    return _t("gap", lang).format(status=status, gap=f"{abs(float(row['gap_pts'])):.1f}")
+
+
+def _targets(targets: pd.DataFrame, lead: str | None, catalog: Catalog, lang: str) -> str | None:
+    ind = target_indicator(targets, lead, catalog)
+    if ind is None:
+        return None
+    rows = targets[(targets["indicator"] == ind) & targets["completion_pct"].notna()].sort_values(
+        ["rank", "park"], kind="stable"
+    )
+    top, bottom = rows.iloc[0], rows.iloc[-1]
+    times = "/".join(dict.fromkeys(pct_text(x) for x in rows["time_pct"]))
+    fields = {
+        "time": times,
+        "name": catalog.indicator(ind).name(lang),
+        "top": charts.display_park(top["park"], lang),
+        "top_pct": pct_text(top["completion_pct"]),
+        "top_status": _status_with_gap(top, lang),
+    }
+    if len(rows) == 1:
+        return _t("target_one", lang).format(**fields)
+    counts = rows["status"].value_counts()
+    return _t("targets", lang).format(
+        **fields,
+        bottom=charts.display_park(bottom["park"], lang),
+        bottom_pct=pct_text(bottom["completion_pct"]),
+        bottom_status=_status_with_gap(bottom, lang),
+        n_ahead=int(counts.get("ahead", 0)),
+        n_on=int(counts.get("on_track", 0)),
+        n_behind=int(counts.get("behind", 0)),
+    )
+
+
 @dataclass(frozen=True)
 class BriefingInputs:
-    """The query results a briefing is written from (the same frames the overview shows)."""
+    """The query results a briefing is written from (the same frames the overview and 目标进度 show)."""
 
     cards: pd.DataFrame
     ranking: pd.DataFrame | None
     trend: pd.DataFrame | None
     lead: str | None
+    targets: pd.DataFrame | None = None
 
 
 def briefing_inputs(store, f: queries.Filters, lang: str = "zh", catalog: Catalog | None = None) -> BriefingInputs:
@@ -246,6 +315,7 @@ def briefing_inputs(store, f: queries.Filters, lang: str = "zh", catalog: Catalo
         queries.ranking(store, fixed, lead, lang, cat),
         queries.trend(store, fixed, lead, lang, cat),
         lead,
+        queries.target_progress(store, fixed, lang, cat),
     )
 
 
@@ -263,6 +333,9 @@ def write_briefing(
         _rise_and_fall(cards, cat, lang),
         _leader(inputs.ranking, inputs.lead, cat, lang) if inputs.ranking is not None else None,
         _growth(inputs.trend, inputs.lead, cat, lang) if inputs.trend is not None else None,
+        _targets(inputs.targets, inputs.lead, cat, lang)
+        if inputs.targets is not None and len(inputs.targets)
+        else None,
         _illustrative(cards, cat, lang),
     ]
     return Briefing(tuple(p for p in paragraphs if p), lang)

@@ -1,6 +1,6 @@
 """Write illustrative_targets.csv: made-up 2024 annual targets for the sample parks, every row 示意目标.
 
-Run from the repository root: `python sample_data/make_targets.py`. Reproducible (random.Random(7)).
+Run from the repository root: `python sample_data/make_targets.py`. Reproducible (random.Random(25)).
 Each target is the park's illustrative 2024 figure (illustrative_series.csv) divided by a factor drawn
 between 0.85 and 1.12, so some parks end the year over their target and some under, and against the
 2024 前三季度 figures the 目标进度 page shows parks ahead of and behind 序时进度 (75 %).
@@ -14,11 +14,11 @@ import random
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SEED = 7
+SEED = 25
 YEAR = "2024年"
 # Indicator names as in illustrative_series.csv: cumulative flows and stocks a park plans for.
 INDICATORS = ("营业收入", "规上工业企业数", "国家级创新平台", "引进院士团队", "走访企业", "解决问题", "培训人次")
-REFERENCE = "示意数据：示意目标，非真实目标（make_targets.py，随机种子7）"
+REFERENCE = "示意数据：示意目标，非真实目标（make_targets.py，随机种子25）"
 COLUMNS = ("园区", "产业链", "统计期", "指标", "数值", "单位", "数据性质", "出处")
 
 

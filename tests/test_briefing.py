@@ -113,3 +113,25 @@ def test_no_data_says_so(store):
     f = queries.Filters(period=parse_period("2019"))
     assert briefing.briefing(store, f, "zh").text == "当前筛选条件下没有数据。"
     assert briefing.briefing(store, f, "en").text == "No data for these filters."
+
+
+def test_target_sentence_numbers_are_the_target_tables(store):
+    """With targets loaded, the sentence's numbers are cells of the 目标进度 table (one decimal) and its counts."""
+    Y24_TARGETS = [
+        figure(p, "target:revenue", v, period=Y24) for p, v in zip(PARKS, (40000, 40000, 20000), strict=True)
+    ]
+    store.load(parsed("targets.xlsx", Y24_TARGETS))
+    f = queries.Filters(period=parse_period("2024"))
+    text = briefing.briefing(store, f, "zh").text
+    sentence = next(p for p in text.split("\n\n") if p.startswith("目标进度"))
+    table = queries.target_progress(store, f)
+    cells = {f"{x:.1f}" for col in ("completion_pct", "time_pct") for x in table[col]}
+    cells |= {f"{abs(x):.1f}" for x in table["gap_pts"]} | {"0", "1", "2", "3"}
+    assert all(n in cells for n in NUMBER.findall(sentence)), sentence
+    # 50000/40000 = 125%, 32000/40000 = 80%, 18000/20000 = 90%: two behind a year's 100%, one ahead
+    assert sentence == (
+        "目标进度（序时进度100.0%）：营业收入完成率最高的是东营经济技术开发区（125.0%，超序时25.0个百分点），"
+        "最低的是潍坊滨海经济技术开发区（80.0%，落后序时20.0个百分点）；1个园区超序时，0个达序时，2个落后序时。"
+    )
+    en = briefing.briefing(store, f, "en").text
+    assert "Targets (time progress 100.0%): on Operating revenue, Dongying" in en
