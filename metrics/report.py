@@ -37,6 +37,12 @@ _T = {
     "charts": ("图表", "Charts"),
     "ranking": ("园区排名：{name}", "Park ranking: {name}"),
     "notes": ("数据说明", "About the data"),
+    "targets": ("目标进度", "Progress against targets"),
+    "col_target": ("目标", "Target"),
+    "col_actual": ("实际", "Actual"),
+    "col_completion": ("完成率", "Completion"),
+    "col_time": ("序时进度", "Time progress"),
+    "col_status": ("状态", "Status"),
     "col_indicator": ("指标", "Indicator"),
     "col_value": ("数值", "Value"),
     "col_unit": ("单位", "Unit"),
@@ -175,6 +181,33 @@ def _ranking_table(ranked: pd.DataFrame, indicator: str, catalog: Catalog, lang:
     return Table((_t("col_rank", lang), _t("col_park", lang), value), rows, numeric=(0, 2))
 
 
+def _targets_table(targets: pd.DataFrame, catalog: Catalog, lang: str) -> Table:
+    """Every target covering the view: indicator, park, target and actual as written, 完成率, 序时进度, status."""
+    from metrics.target_chart import status_text
+
+    order = {iid: n for n, iid in enumerate(catalog.ids)}
+    rows = targets.assign(_o=targets["indicator"].map(order)).sort_values(["_o", "rank", "park"], kind="stable")
+    body = []
+    for r in rows.to_dict("records"):
+        unit = catalog.unit_label(catalog.indicator(r["indicator"]).unit, lang)
+        mark = _t("mark", lang) if r["illustrative"] else ""
+        body.append(
+            (
+                catalog.indicator(r["indicator"]).name(lang),
+                str(charts.display_park(r["park"], lang)),
+                f"{r['target_display']} {unit}".strip() if lang == "en" else f"{r['target_display']}{unit}",
+                (f"{r['actual_display']} {unit}".strip() if lang == "en" else f"{r['actual_display']}{unit}") + mark
+                if r["actual_display"]
+                else "–",
+                f"{r['completion_pct']:.1f}%" if pd.notna(r["completion_pct"]) else "–",
+                f"{r['time_pct']:.1f}%",
+                status_text(r["status"], lang),
+            )
+        )
+    header = ("col_indicator", "col_park", "col_target", "col_actual", "col_completion", "col_time", "col_status")
+    return Table(tuple(_t(k, lang) for k in header), tuple(body), numeric=(2, 3, 4, 5))
+
+
 def _charts(store, f: queries.Filters, inputs: BriefingInputs, lang: str) -> list[Image]:
     """The key charts as PNG: the composite index, the lead indicator's ranking and its trend."""
     subtitle = charts.filters_text(
@@ -248,6 +281,10 @@ def build_report(
     report.blocks.append(_kpi_table(inputs.cards, cat, lang))
     if inputs.cards["illustrative"].fillna(False).astype(bool).any():
         report.para(_t("mark_note", lang), small=True)
+
+    if inputs.targets is not None and len(inputs.targets):
+        report.heading(_t("targets", lang))
+        report.blocks.append(_targets_table(inputs.targets, cat, lang))
 
     if with_charts:
         report.heading(_t("charts", lang))

@@ -155,3 +155,25 @@ def test_html_escapes_every_text(store):
     rep = report.build_report(store, queries.Filters(period=parse_period("2024")), "zh", with_charts=False)
     page = report.report_html(rep)
     assert "&lt;b&gt;新园区&lt;/b&gt;" in page and "<b>新园区" not in page
+
+
+def test_targets_get_their_own_table(tmp_path):
+    from metrics.store import Store
+
+    store = Store(tmp_path / "parks.duckdb")
+    nine = (dt.date(2024, 1, 1), dt.date(2024, 9, 30))
+    figs = [
+        figure(PARKS[0], "target:revenue", 100000.0, period=Y24),
+        figure(PARKS[0], "revenue", 80000.0, period=nine),
+        figure(PARKS[1], "target:national_platforms", 10, period=Y24, qualifier="approx"),
+        figure(PARKS[1], "national_platforms", 6, period=nine, qualifier="at_least"),
+    ]
+    store.load(parsed("t.xlsx", figs))
+    rep = report.build_report(store, queries.Filters(period=parse_period("2024年1-9月")), "zh", with_charts=False)
+    headings = [b[1] for b in rep.blocks if isinstance(b, tuple) and b[0] == "h2"]
+    assert headings[:3] == ["数据解读", "主要指标", "目标进度"]
+    table = next(b for b in rep.blocks if isinstance(b, report.Table) and b.header[0] == "指标" and "状态" in b.header)
+    assert table.rows == (
+        ("营业收入", PARKS[0], "100,000万元", "80,000万元", "80.0%", "75.0%", "超序时"),
+        ("国家级创新平台", PARKS[1], "约10家", "6余家", "60.0%", "75.0%", "落后序时"),
+    )
