@@ -1,4 +1,4 @@
-"""总览 Overview: KPI cards per indicator family, the written briefing, the composite-index ranking, data freshness, summary PNG, the Word/PDF report."""
+"""总览 Overview: KPI cards per indicator family, target progress cards, the written briefing, the composite-index ranking, data freshness, summary PNG, the Word/PDF report."""
 
 import streamlit as st
 
@@ -15,6 +15,7 @@ period_label = cards["period_label"].iloc[0]
 st.caption(ctx.t("overview_caption", period=period_label))
 ui.data_badges(ctx, cards)
 ui.kpi_grid(ctx, cards)
+ui.target_cards(ctx)
 ui.briefing_box(ctx)
 
 st.subheader(ctx.t("composite_title"), anchor=False)

@@ -593,6 +593,7 @@ __all__ = [
     "resolve_period",
     "series_key",
     "target_progress",
+    "target_totals",
     "trend",
 ]
 
@@ -645,3 +646,45 @@ def target_progress(store: Store, f: Filters, lang: str = "zh", catalog: Catalog
         df[col] = df[col].astype("float64")
     df["status"] = df["status"].astype(object).where(df["status"].notna(), None)
     return _result(df, TARGET_COLUMNS, period)
+
+
+TARGET_TOTAL_COLUMNS = [
+    "indicator",
+    "name",
+    "unit",
+    "n_parks",
+    "target",
+    "target_qualifier",
+    "target_display",
+    "actual",
+    "actual_qualifier",
+    "actual_display",
+    "completion_pct",
+    "time_pct",
+    "gap_pts",
+    "status",
+    "illustrative",
+]
+
+
+def target_totals(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
+    """Per indicator with targets in view: target and actual over the parks having both, 完成率, 序时进度,
+    gap and status (sql/q_target_totals.sql); catalog order."""
+    cat = catalog or default_catalog()
+    period = resolve_period(store, f, cat)
+    if period is None:
+        return _result(None, TARGET_TOTAL_COLUMNS, None)
+    params = _params(f, cat, scope_indicators(f, cat), lang=lang) | _period_params([period])
+    df = run(store, "q_target_totals", params)
+    if df.empty:
+        return _result(None, TARGET_TOTAL_COLUMNS, period)
+    order = {iid: n for n, iid in enumerate(params["indicators"])}
+    df = df.sort_values("indicator", key=lambda s: s.map(order)).reset_index(drop=True)
+    _with_names(df, cat, lang)
+    df["target_display"] = [
+        display_value(v, q, lang) for v, q in zip(df["target"], df["target_qualifier"], strict=True)
+    ]
+    df["actual_display"] = [
+        display_value(v, q, lang) for v, q in zip(df["actual"], df["actual_qualifier"], strict=True)
+    ]
+    return _result(df, TARGET_TOTAL_COLUMNS, period)

@@ -56,3 +56,14 @@ def test_targets_page_in_english_and_without_targets(db_path):
     assert "Completion (%)" in at.dataframe[0].value.columns
     at = open_page("pages/targets.py", params={"family": "talent"})  # no target in this family
     assert any("没有目标数据" in i.value for i in at.info)
+
+
+def test_overview_shows_target_cards_only_with_targets(db_path):
+    seed(db_path)
+    at = open_page(params={"period": "2024 Jan–Sep"})
+    card = next(m for m in at.metric if m.label == "营业收入 完成率")
+    assert card.value == "71.7%"  # (800 + 600 + 750) / 3000, the three parks with both
+    assert card.proto.delta == "-3.3 pp" and card.proto.delta_description == "落后序时 · 序时进度 75.0%"
+    assert "目标 3,000万元，实际 2,150万元（有目标和实际数的 3 个园区合计" in card.proto.help
+    assert "目标进度" in [m.value.strip("# ") for m in at.markdown if m.value.startswith("#####")]
+    assert "目标进度（序时进度75.0%）" in at.code[0].value  # the briefing says it too

@@ -16,6 +16,7 @@ _EXPORTS = {
     "template_download": "ui.inputs",
     "briefing_box": "ui.briefing_view",
     "report_downloads": "ui.briefing_view",
+    "target_cards": "ui.targets_view",
     "target_summary": "ui.targets_view",
     "target_table": "ui.targets_view",
     "chart_with_downloads": "ui.widgets",
