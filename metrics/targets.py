@@ -54,3 +54,14 @@ def mark_targets(frame: pd.DataFrame, has_sheets: bool = True) -> pd.DataFrame:
     out["indicator"] = indicator.where(~rows, TARGET_PREFIX + indicator.astype(str))
     out["basis"] = basis.astype(object).map(lambda b: TARGET_BASES.get(b, b))
     return out
+
+
+def indicator_name(indicator: str, catalog, lang: str = "zh") -> str:
+    """A (target) id as people read it: 营业收入, 营业收入（目标） / Operating revenue (target); unknown ids as they are."""
+    try:
+        name = catalog.indicator(indicator_of(indicator)).name(lang)
+    except KeyError:
+        return indicator
+    if not is_target(indicator):
+        return name
+    return f"{name} (target)" if lang == "en" else f"{name}（目标）"

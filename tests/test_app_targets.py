@@ -67,3 +67,14 @@ def test_overview_shows_target_cards_only_with_targets(db_path):
     assert "目标 3,000万元，实际 2,150万元（有目标和实际数的 3 个园区合计" in card.proto.help
     assert "目标进度" in [m.value.strip("# ") for m in at.markdown if m.value.startswith("#####")]
     assert "目标进度（序时进度75.0%）" in at.code[0].value  # the briefing says it too
+
+
+def test_upload_preview_names_targets(db_path):
+    """The preview of a file with targets shows them as 营业收入（目标） in the indicator's unit."""
+    at = open_page("pages/upload.py")
+    uploader = next(w for w in at.get("file_uploader") if w.key.startswith("upload_files"))
+    data = f"园区,统计期,指标,数值,数据性质\n{DY},2024年,营业收入,1200,目标\n{DY},2024年1-9月,营业收入,800,报告\n"
+    uploader.upload("目标.csv", data.encode("utf-8"), "text/csv").run()
+    assert not at.exception, at.exception
+    preview = at.dataframe[0].value
+    assert list(preview["指标"]) == ["营业收入（目标）", "营业收入"] and list(preview["单位"]) == ["万元", "万元"]

@@ -50,3 +50,46 @@ def test_briefing_and_report_downloads(server, new_page, shots, tmp_path, lang):
         SHOTS_FOR_PEOPLE.mkdir(parents=True, exist_ok=True)
         subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(SHOTS_FOR_PEOPLE / f"report_{lang}")], check=True)
         assert list(SHOTS_FOR_PEOPLE.glob(f"report_{lang}*.png"))
+
+
+def test_set_a_target_by_upload_then_see_it_on_the_targets_page(server, new_page, shots, tmp_path):
+    import csv
+    import io
+    from pathlib import Path
+
+    from test_browser import PASSWORD, goto_page, i18n_auth
+
+    page = new_page()
+    goto_page(page, server, "", chart=True)  # the first visit loads the sample (with its 示意目标)
+    target_file = tmp_path / "2024年度目标.csv"
+    target_file.write_text(
+        "园区,统计期,指标,数值,数据性质\n东营经开区,2024年,营业收入,9999999,目标\n", encoding="utf-8-sig"
+    )
+    goto_page(page, server, "upload", chart=False)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(target_file))
+    page.get_by_text("2024年度目标.csv").first.wait_for(timeout=TIMEOUT_MS)
+    wait_ready(page, chart=False)
+    shots(page, "targets_upload_preview", keep=True)
+    page.get_by_label(i18n_auth("password", "zh")).fill(PASSWORD)
+    page.get_by_role("button", name=i18n_auth("submit", "zh")).click()
+    load_button = page.get_by_role("button", name=i18n("load", "zh"), exact=True)
+    load_button.wait_for(timeout=TIMEOUT_MS)
+    wait_ready(page, chart=False)
+    load_button.click()
+    page.locator('[data-testid="stAlertContentSuccess"]').first.wait_for(timeout=TIMEOUT_MS)
+    wait_ready(page, chart=False)
+
+    goto_page(page, server, "targets", chart=True)
+    assert page.locator("h1").first.inner_text().strip() == i18n("page_targets", "zh")
+    assert "序时进度" in " ".join(page.locator('[data-testid="stMetric"]').all_inner_texts())
+    shots(page, "targets_page_zh", keep=True)
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name=i18n("download_csv", "zh")).first.click()
+    text = Path(csv_download.value.path()).read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    dongying = next(r for r in rows if r["园区"] == "东营经济技术开发区")
+    assert dongying["目标（万元）"] == "9,999,999"  # the uploaded target replaced the sample's
+    page.goto(server.url + "/targets?lang=en")
+    wait_ready(page)
+    shots(page, "targets_page_en", keep=True)
+    assert page.locator("h1").first.inner_text().strip() == i18n("page_targets", "en")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from metrics.periods import period_label
 from metrics.queries import display_value
+from metrics.targets import indicator_of
 from ui import cache
 from ui.i18n import literal, t
 from ui.widgets import localise
@@ -58,7 +59,9 @@ def preview_frame(ctx, frame: pd.DataFrame) -> pd.DataFrame:
         for s, e in zip(head["period_start"], head["period_end"], strict=True)
     ]
     head["display"] = [display_value(v, q, ctx.lang) for v, q in zip(head["value"], head["qualifier"], strict=True)]
-    head["unit"] = [ctx.catalog.indicator(i).unit for i in head["indicator"]]
+    head["unit"] = [
+        ctx.catalog.indicator(indicator_of(i)).unit for i in head["indicator"]
+    ]  # targets: their indicator's
     cols = ["park", "chain", "period_label", "indicator", "display", "unit", "basis", "source"]
     return localise(ctx, head[cols], park_names=False).drop(columns=t("col_indicator", ctx.lang))
 

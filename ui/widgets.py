@@ -11,6 +11,7 @@ from metrics import charts
 from metrics.cardtext import card_text
 from metrics.export import table_csv_bytes, table_xlsx_bytes
 from metrics.queries import format_number
+from metrics.targets import indicator_name
 from ui import cache
 from ui.i18n import strings, t
 
@@ -142,7 +143,11 @@ def localise(ctx, df: pd.DataFrame, *, park_names: bool = True) -> pd.DataFrame:
         names = {i.id: i.name(ctx.lang) for i in ctx.catalog.indicators}
         if "name" in out.columns:
             out = out.drop(columns="name")
-        out.insert(list(out.columns).index("indicator") + 1, "name", [names.get(i, i) for i in out["indicator"]])
+        out.insert(
+            list(out.columns).index("indicator") + 1,
+            "name",
+            [names.get(i) or indicator_name(i, ctx.catalog, ctx.lang) for i in out["indicator"]],  # 营业收入（目标）
+        )
     if "chain" in out.columns:
         whole = t("whole_park_short", ctx.lang)
         out["chain"] = [whole if _missing_text(c) else c for c in out["chain"]]
