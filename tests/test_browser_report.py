@@ -88,7 +88,7 @@ def test_set_a_target_by_upload_then_see_it_on_the_targets_page(server, new_page
     text = Path(csv_download.value.path()).read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     dongying = next(r for r in rows if r["园区"] == "东营经济技术开发区")
-    assert dongying["目标（万元）"] == "9,999,999"  # the uploaded target replaced the sample's
+    assert (dongying["目标"], dongying["单位"]) == ("9,999,999", "万元")  # the uploaded target replaced the sample's
     page.goto(server.url + "/targets?lang=en")
     wait_ready(page)
     shots(page, "targets_page_en", keep=True)
