@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from metrics.model import OBS_COLUMNS
+from metrics.targets import indicator_of, is_target
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_576  # rows in one Excel sheet, header included
@@ -337,9 +338,17 @@ def table_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "数据", units: dict[s
     return buffer.getvalue()
 
 
+EXPORTED_TARGET_BASES = {"reported": "target", "illustrative": "illustrative_target"}
+
+
 def observations_export_frame(store) -> pd.DataFrame:
-    """Current observations in CONTRACT §1 column order (then basis, reference), sorted by the key."""
+    """Current observations in CONTRACT §1 column order (then basis, reference), sorted by the key; targets
+    as their catalog indicator with basis `target` / `illustrative_target`."""
     frame = store.observations_frame()[list(OBS_COLUMNS)]
     for col in ("period_start", "period_end"):
         frame[col] = pd.to_datetime(frame[col]).to_numpy().astype("datetime64[D]").astype(object)
+    targets = frame["indicator"].map(is_target).astype(bool)
+    if targets.any():  # written as a file states them (the catalog id, basis target), so they load back as targets
+        frame["indicator"] = frame["indicator"].astype(object).map(indicator_of)
+        frame["basis"] = frame["basis"].astype(object).where(~targets, frame["basis"].map(EXPORTED_TARGET_BASES))
     return frame.reset_index(drop=True)

@@ -169,3 +169,34 @@ def test_lower_is_better_completion_means_staying_under(db_path):
     assert progress.loc[DY, "status"] == "ahead"  # 60% used at 75% of the year
     assert progress.loc[WF, "status"] == "behind" and progress.loc[WF, "gap_pts"] == pytest.approx(-5.0)
     assert progress.loc[DY, "rank"] == 1  # less used ranks first
+
+
+def test_export_writes_targets_so_they_load_back_as_targets(db_path, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT, python_env
+
+    from metrics.store import Store
+
+    store = Store(db_path)
+    store.load(read_file(workbook_with_target_sheet(), "2024年前三季度.xlsx"))
+    out = tmp_path / "all.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "metrics", "export", "--db", str(db_path), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=python_env(db_path),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8-sig")
+    assert "target:" not in text and '"target"' in text
+    again = read_file(out.read_bytes(), "all.csv")
+    assert not again.report.errors
+    before = store.observations_frame().sort_values(["park", "indicator", "period_end"])
+    loaded = again.frame.assign(indicator=again.frame["indicator"].astype(str))
+    assert sorted(loaded["indicator"]) == sorted(before["indicator"])
+    assert Store(tmp_path / "second.duckdb").load(again).status == "loaded"

@@ -44,6 +44,7 @@ BASIS_WORDS = {
     "target": "target",
     "示意目标": "illustrative_target",
     "illustrative target": "illustrative_target",
+    "illustrative_target": "illustrative_target",
 }
 QUALIFIER_WORDS = {q: k for k, q in enumerate(QUALIFIERS)}
 _TITLE_UNIT = re.compile(r"单位[:：]\s*(亿美元|万美元|美元|亿元|万元|千元|元)")
