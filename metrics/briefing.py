@@ -302,8 +302,8 @@ class BriefingInputs:
 
 
 def briefing_inputs(store, f: queries.Filters, lang: str = "zh", catalog: Catalog | None = None) -> BriefingInputs:
-    """Run the queries the briefing reads: the KPI cards, the ranking and trend of the lead indicator."""
-    cat = catalog or default_catalog()
+    """Run the queries the briefing reads: the KPI cards, the ranking and trend of the lead indicator, targets."""
+    cat = catalog or store.catalog
     cards = queries.kpi_cards(store, f, lang, cat)
     lead = lead_indicator(cards)
     if lead is None:
@@ -342,8 +342,9 @@ def write_briefing(
 
 
 def briefing(store, f: queries.Filters, lang: str = "zh", catalog: Catalog | None = None) -> Briefing:
-    """The briefing for a view: its queries, then the text."""
-    return write_briefing(briefing_inputs(store, f, lang, catalog), f, lang, catalog)
+    """The briefing for a view: its queries, then the text (the store's merged catalog unless given)."""
+    cat = catalog or store.catalog
+    return write_briefing(briefing_inputs(store, f, lang, cat), f, lang, cat)
 
 
 __all__ = ["Briefing", "BriefingInputs", "briefing", "briefing_inputs", "write_briefing"]

@@ -9,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from metrics import queries
-from metrics.catalog import default_catalog
 from metrics.periods import parse_period
 
 SECRET_ENV = "PARKDASH_DINGTALK_SECRET"  # a DingTalk 加签 secret, kept out of the command line (and `ps`)
@@ -61,9 +60,9 @@ def run(args) -> int:
     path = Path(args.db) if args.db else db_path()
     if not path.exists():
         return _fail(_t("no_db", lang).format(path=path))
-    parks = tuple(default_catalog().canonical_park(p) or p.strip() for p in (args.park or ()))
     try:
         store = Store(path)
+        parks = tuple(store.catalog.canonical_park(p) or p.strip() for p in (args.park or ()))
         f = queries.Filters(period=period, parks=parks)
         if f.period is None:
             f = replace(f, period=queries.default_period(queries.period_coverage(store)))

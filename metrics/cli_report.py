@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from metrics import queries
-from metrics.catalog import default_catalog
 from metrics.periods import parse_period
 
 _T = {
@@ -52,11 +51,11 @@ def run(args) -> int:
     path = Path(args.db) if args.db else db_path()
     if not path.exists():
         return _fail(_t("no_db", lang).format(path=path))
-    cat = default_catalog()
-    parks = tuple(cat.canonical_park(p) or p.strip() for p in (args.park or ()))
     fmt = output_format(args.format, args.out)
     try:
-        data = report_bytes(Store(path), queries.Filters(period=period, parks=parks), fmt, lang)
+        store = Store(path)
+        parks = tuple(store.catalog.canonical_park(p) or p.strip() for p in (args.park or ()))
+        data = report_bytes(store, queries.Filters(period=period, parks=parks), fmt, lang)
     except ReportUnavailable as exc:
         return _fail(_t("failed", lang).format(reason=exc.message(lang)))
     except StoreError as exc:

@@ -623,7 +623,7 @@ TARGET_COLUMNS = [
 def target_progress(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
     """Target, actual, 完成率, 序时进度 and status per park × indicator with a target covering the period in
     view (see sql/q_target_progress.sql); ranked by 完成率 within each indicator (direction-aware)."""
-    cat = catalog or default_catalog()
+    cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         return _result(None, TARGET_COLUMNS, None)
@@ -670,7 +670,7 @@ TARGET_TOTAL_COLUMNS = [
 def target_totals(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
     """Per indicator with targets in view: target and actual over the parks having both, 完成率, 序时进度,
     gap and status (sql/q_target_totals.sql); catalog order."""
-    cat = catalog or default_catalog()
+    cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         return _result(None, TARGET_TOTAL_COLUMNS, None)

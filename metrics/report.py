@@ -21,7 +21,7 @@ import pandas as pd
 from metrics import charts, queries, render
 from metrics.briefing import BriefingInputs, briefing_inputs, write_briefing
 from metrics.cardtext import card_text
-from metrics.catalog import Catalog, default_catalog
+from metrics.catalog import Catalog
 
 FONT = "Noto Sans CJK SC"  # installed by .ci/sysdeps.sh (fonts-noto-cjk); named in the .docx and the PDF's CSS
 CHART_WIDTH, CHART_HEIGHT = 1100, 560  # layout pixels of a chart image (rendered at scale 2)
@@ -257,7 +257,7 @@ def build_report(
     now: dt.datetime | None = None,
 ) -> Report:
     """The report's content for a view (the overview's filters); ReportUnavailable when there is no data."""
-    cat = catalog or default_catalog()
+    cat = catalog or store.catalog
     if store.is_empty():
         raise ReportUnavailable(*_T["empty_db"])
     inputs = briefing_inputs(store, f, lang, cat)
@@ -493,5 +493,6 @@ def report_bytes(store, f: queries.Filters, fmt: str = "docx", lang: str = "zh")
     """The report of a view as .docx or PDF bytes (period None: the period the overview opens on)."""
     if f.period is None:
         f = replace(f, period=queries.default_period(queries.period_coverage(store)))
-    report = build_report(store, f, lang)
+    with charts.use_catalog(store.catalog):  # analysts' indicators and parks named as on the pages
+        report = build_report(store, f, lang)
     return report_pdf(report) if fmt == "pdf" else report_docx(report)

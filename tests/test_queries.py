@@ -562,7 +562,11 @@ def test_sql_display_fragment_renders_what_python_renders(db_path):
 
 def test_every_named_query_runs_against_a_fixture(db_path, catalog):
     store = make_store(
-        db_path, figure("A", "revenue", 1), figure("A", "revenue", 2, chain="x"), figure("B", "satisfaction", 50)
+        db_path,
+        figure("A", "revenue", 1),
+        figure("A", "revenue", 2, chain="x"),
+        figure("B", "satisfaction", 50),
+        figure("A", "target:revenue", 4),  # for q_target_progress and q_target_totals
     )
     params = q._params(q.Filters(), catalog, catalog.ids) | {
         "starts": [Y2024[0]],
