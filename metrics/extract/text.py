@@ -1,0 +1,112 @@
+"""Text from a report file: `.txt` (UTF-8, GB18030, UTF-16), `.docx` (python-docx), `.pdf` (pypdf's text
+layer), or pasted text, as numbered paragraphs."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import PurePosixPath
+
+TEXT_KINDS = ("txt", "docx", "pdf")
+
+
+class TextError(ValueError):
+    """A file whose text cannot be read: the reason in Chinese and English."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+def text_kind(file_name: str) -> str | None:
+    suffix = PurePosixPath(file_name.replace("\\", "/")).suffix.lower().lstrip(".")
+    return {"txt": "txt", "text": "txt", "md": "txt", "docx": "docx", "pdf": "pdf"}.get(suffix)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TextError(
+        "文本编码无法识别（应为 UTF-8、GBK/GB18030 或 UTF-16）",
+        "unknown text encoding (expected UTF-8, GBK/GB18030 or UTF-16)",
+    )
+
+
+def _docx_lines(data: bytes) -> list[str]:
+    import docx  # python-docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise TextError("不是可读的 .docx 文件", f"not a readable .docx file ({type(exc).__name__})") from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:  # figures in a Word table read as lines of their row
+        for row in table.rows:
+            lines.append("，".join(cell.text.strip() for cell in row.cells))
+    return lines
+
+
+def _pdf_lines(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise TextError("PDF 已加密，无法读取文字", "the PDF is encrypted")
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PdfReadError, ValueError, OSError) as exc:
+        raise TextError("不是可读的 PDF 文件", f"not a readable PDF file ({type(exc).__name__})") from exc
+    if not text.strip():
+        raise TextError(
+            "PDF 中没有文字层（扫描件需先做文字识别）", "the PDF has no text layer (a scan needs OCR first)"
+        )
+    return _join_pdf_lines(text.splitlines())
+
+
+def _join_pdf_lines(lines: list[str]) -> list[str]:
+    """PDF text breaks lines at the page edge: a line not ending a sentence continues on the next one."""
+    out: list[str] = []
+    for line in (ln.strip() for ln in lines):
+        if not line:
+            continue
+        if out and not re.search(r"[。！？；：:!?”」]$", out[-1]) and len(out[-1]) >= 20:
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def paragraphs_of(data: bytes, file_name: str) -> list[str]:
+    """The file's paragraphs (line N of a text file is paragraph N, blank ones included, so that `段N` is
+    also its line); raises TextError with the reason for a file it cannot read."""
+    kind = text_kind(file_name)
+    if kind == "docx":
+        lines = _docx_lines(data)
+    elif kind == "pdf":
+        lines = _pdf_lines(data)
+    elif kind == "txt":
+        lines = _decode(data).splitlines()
+    else:
+        raise TextError("只能读取 .txt、.docx 或 .pdf 报告", "only .txt, .docx or .pdf reports can be read")
+    return split_paragraphs("\n".join(lines))
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Pasted or decoded text as paragraphs, one per line, normalised (full-width digits and % to ASCII)."""
+    return [_normalise(line) for line in text.splitlines()]
+
+
+def _normalise(line: str) -> str:
+    # Full-width digits, ％ and ．in numbers become ASCII; Chinese punctuation stays as written.
+    return re.sub(r"[０-９％．]", lambda m: unicodedata.normalize("NFKC", m[0]), line).strip()
