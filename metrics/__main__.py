@@ -1,4 +1,5 @@
-"""Command line (CONTRACT §5, extended): python -m metrics ingest|export|summary|report|push|analyst-hash|catalog."""
+"""Command line (CONTRACT §5, extended): python -m metrics ingest|export|summary|report|push|analyst-hash|catalog|
+extract."""
 
 from __future__ import annotations
 
@@ -75,6 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
     cat_import = catalog_sub.add_parser("import", help="store what a catalog file adds or changes")
     cat_import.add_argument("file", metavar="FILE.toml")
     cat_import.add_argument("--db")
+    extract = sub.add_parser("extract", help="figures from report text (.txt/.docx/.pdf) as a long CSV for ingest")
+    extract.add_argument("files", nargs="+", metavar="FILE")
+    extract.add_argument("--year", type=int, metavar="YYYY", help="the report's year (今年, 去年以来 read against it)")
+    extract.add_argument("--park", metavar="NAME", help="the park of passages that name none")
+    extract.add_argument("--out", metavar="figures.csv", help="the long CSV for ingest (default: standard output)")
+    extract.add_argument(
+        "--candidates", metavar="FILE.csv", help="also write every figure read, with or without an indicator"
+    )
+    extract.add_argument("--db", help="database whose catalog is used (default: PARKDASH_DB, else data/parks.duckdb)")
     return parser
 
 
@@ -96,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         from metrics.cli_analyst import run
     elif args.command == "catalog":
         from metrics.cli_catalog import run
+    elif args.command == "extract":
+        from metrics.cli_extract import run
     else:
         from metrics.summary import run_cli as run
     return run(args)
