@@ -75,15 +75,18 @@ def _pdf_lines(data: bytes) -> list[str]:
 
 
 def _join_pdf_lines(lines: list[str]) -> list[str]:
-    """PDF text breaks lines at the page edge: a line not ending a sentence continues on the next one."""
+    """PDF text breaks lines at the page edge: a line as long as the longest ones that does not end a
+    sentence continues on the next one; a shorter line (a heading, a paragraph's last line) ends there."""
+    lines = [ln.strip() for ln in lines if ln.strip()]
+    full = 0.8 * max((len(ln) for ln in lines), default=0)
     out: list[str] = []
-    for line in (ln.strip() for ln in lines):
-        if not line:
-            continue
-        if out and not re.search(r"[。！？；：:!?”」]$", out[-1]) and len(out[-1]) >= 20:
+    wrapped = False
+    for line in lines:
+        if out and wrapped:
             out[-1] += line
         else:
             out.append(line)
+        wrapped = len(line) >= full and not re.search(r"[。！？；：:!?”」]$", line)
     return out
 
 
@@ -107,6 +110,18 @@ def split_paragraphs(text: str) -> list[str]:
     return [_normalise(line) for line in text.splitlines()]
 
 
+# CJK Radicals Supplement characters that PDF text layers give for the ideographs sharing their glyph
+# (⻘ for 青, ⻓ for 长), with their equivalent unified ideographs (Unicode EquivalentUnifiedIdeograph.txt);
+# Kangxi radicals (⼯ for 工) are mapped by NFKC.
+RADICAL_EQUIVALENTS = str.maketrans(
+    "⺌⺠⺟⺩⺮⻄⻅⻆⻈⻉⻊⻋⻐⻓⻔⻗⻘⻙⻚⻛⻜⻝⻠⻢⻣⻤⻥⻦⻧⻨⻩⻬⻮⻰⻳",
+    "小民母王竹西见角讠贝足车钅长门雨青韦页风飞食饣马骨鬼鱼鸟卤麦黄齐齿龙龟",
+)
+_KANGXI_AND_WIDE = re.compile(r"[０-９％．\u2f00-\u2fdf]")
+
+
 def _normalise(line: str) -> str:
-    # Full-width digits, ％ and ．in numbers become ASCII; Chinese punctuation stays as written.
-    return re.sub(r"[０-９％．]", lambda m: unicodedata.normalize("NFKC", m[0]), line).strip()
+    # Full-width digits, ％ and ．in numbers become ASCII, radicals their ideographs; Chinese punctuation
+    # stays as written.
+    line = line.translate(RADICAL_EQUIVALENTS)
+    return _KANGXI_AND_WIDE.sub(lambda m: unicodedata.normalize("NFKC", m[0]), line).strip()
