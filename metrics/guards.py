@@ -293,3 +293,17 @@ def _looks_like_text(data: bytes) -> bool:
         except UnicodeDecodeError:
             continue
     return False
+
+
+def check_zip_package(data: bytes, limits: Limits | None = None) -> Reason | None:
+    """The zip checks of an .xlsx (member count, names, layout, decompression bomb) for any zip-based
+    document, such as a .docx report read for its text."""
+    lim = limits or current_limits()
+    count = _central_directory_entries(data)
+    if count > MAX_ZIP_MEMBERS:
+        return _too_many_members(count)
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
+        return CORRUPT_ZIP
+    return _check_zip_layout(infos, len(data)) or _check_zip_sizes(infos, lim)

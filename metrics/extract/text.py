@@ -8,6 +8,9 @@ import re
 import unicodedata
 from pathlib import PurePosixPath
 
+from metrics.config import limits
+from metrics.guards import check_zip_package
+
 TEXT_KINDS = ("txt", "docx", "pdf")
 
 
@@ -42,12 +45,17 @@ def _decode(data: bytes) -> str:
 
 
 def _docx_lines(data: bytes) -> list[str]:
+    import zipfile
+
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    reason = check_zip_package(data)
+    if reason:
+        raise TextError(*reason)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise TextError("不是可读的 .docx 文件", f"not a readable .docx file ({type(exc).__name__})") from exc
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:  # figures in a Word table read as lines of their row
@@ -94,6 +102,12 @@ def paragraphs_of(data: bytes, file_name: str) -> list[str]:
     """The file's paragraphs (line N of a text file is paragraph N, blank ones included, so that `段N` is
     also its line); raises TextError with the reason for a file it cannot read."""
     kind = text_kind(file_name)
+    lim = limits()
+    if len(data) > lim.max_file_mb * 1048576:
+        raise TextError(
+            f"文件大小 {len(data) / 1048576:,.1f} MB，超过上限 {lim.max_file_mb:g} MB",
+            f"the file is {len(data) / 1048576:,.1f} MB, over the {lim.max_file_mb:g} MB limit",
+        )
     if kind == "docx":
         lines = _docx_lines(data)
     elif kind == "pdf":
