@@ -9,6 +9,7 @@ from metrics.config import limits
 from ui import upload_context, uploads
 from ui.auth import analyst_status, current_analyst, require_analyst
 from ui.label_mapping import label_mapping
+from ui.text_review import text_review
 
 ctx = ui.begin("upload")
 st.title(ctx.t("page_upload"), anchor=False)
@@ -27,6 +28,7 @@ files = st.file_uploader(
     help=ctx.t("upload_help"),
     max_upload_size=max(1, math.ceil(lim.max_file_mb)),
 )
+text_review(ctx, spreadsheets_chosen=bool(files))
 results = st.session_state.pop("_pd_results", None)
 if results:
     uploads.show_results(ctx, results)

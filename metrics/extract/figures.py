@@ -87,11 +87,15 @@ def _best_word(words: tuple[Word, ...], text: str, measure: str, anchor: str) ->
     return best
 
 
-def _counted_words(left: str, right: str) -> str:
+def _counted_words(left: str, right: str, park_names) -> str:
+    """What a figure counts, for the analyst: the words after it (13个党群服务驿站), else the last item of
+    the words before it, without the park's name (西湾区建成人才公寓6处 -> 建成人才公寓)."""
     right = _strip(right).strip()
     if right:
         return right[:WORDS_SHOWN]
     tail = re.split(r"[、等]", _strip(left))[-1].strip()
+    for name in sorted(park_names, key=len, reverse=True):
+        tail = tail.replace(name, "")
     return tail[-WORDS_SHOWN:]
 
 
@@ -178,7 +182,7 @@ def extract_paragraphs(
                     park=fig_park if fig_park and fig_park != NO_PARK else None,
                     park_in_catalog=in_catalog,
                     indicator=indicator,
-                    words=_counted_words(left, right),
+                    words=_counted_words(left, right, subjects.names),
                     value=figure.value,
                     qualifier=figure.qualifier,
                     measure=figure.measure,
