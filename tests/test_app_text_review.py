@@ -44,7 +44,7 @@ def test_paste_review_load_and_undo(app_db, analyst):
     at.text_area(key="tr_paste_0").input(REPORT).run()
     assert not at.exception, at.exception
     table = editor(at).value
-    assert list(table.columns[:6]) == ["采用", "园区", "统计期", "指标", "数值（原始）", "限定"]
+    assert list(table.columns[:6]) == ["采用", "指标", "数值（原始）", "限定", "原句", "园区"]
     assert list(table["指标"]) == ["走访企业", "解决问题", "企业服务队", ""]
     assert list(table["采用"]) == [True, True, True, False]  # 人才公寓 has no indicator: listed, not accepted
     assert table["所计之物"].iloc[3] == "建成人才公寓"
@@ -86,7 +86,7 @@ def test_without_sign_in_nothing_is_stored_and_english_is_complete(app_db):
     at.text_area(key="tr_paste_0").input("今年以来，东营经开区走访企业45家。").run()
     assert not at.exception, at.exception
     table = editor(at).value
-    assert list(table.columns[:6]) == ["Accept", "Park", "Period", "Indicator", "Value (raw)", "Qualifier"]
+    assert list(table.columns[:6]) == ["Accept", "Indicator", "Value (raw)", "Qualifier", "Sentence", "Park"]
     assert table["Indicator"].iloc[0] == "Enterprises visited"
     assert "The text names no year" in "\n".join(w.value for w in at.warning)
     assert not [b for b in at.button if b.key == "tr_load"]  # not signed in: the login form, no load button

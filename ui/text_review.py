@@ -22,6 +22,8 @@ ROUND = "_tr_round"  # a new round after each load gives fresh, empty inputs
 RESULT = "_tr_result"  # what the last load or undo did, shown once after the rerun
 QUALIFIERS = ("exact", "at_least", "approx")
 EDITABLE = ("accept", "park", "period", "indicator", "value", "qualifier")
+# The sentence early, where the analyst reads it beside the figure; the place last.
+COLUMNS = ("accept", "indicator", "value", "qualifier", "sentence", "park", "period", "unit", "words", "note", "source")
 
 
 def text_review(ctx, spreadsheets_chosen: bool) -> None:
@@ -160,16 +162,13 @@ def _label(ctx, column: str) -> str:
 
 
 def _columns(ctx) -> list[str]:
-    order = ["accept", "park", "period", "indicator", "value", "qualifier", "unit", "sentence", "words", "note"]
-    return [_label(ctx, c) for c in [*order, "source"]]
+    return [_label(ctx, c) for c in COLUMNS]
 
 
 def _shown(ctx, frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.drop(columns=["reference"]).copy()
     out["qualifier"] = [ctx.t("q_" + q) for q in out["qualifier"]]
-    out = out[
-        ["accept", "park", "period", "indicator", "value", "qualifier", "unit", "sentence", "words", "note", "source"]
-    ]
+    out = out[list(COLUMNS)]
     return out.rename(columns={c: _label(ctx, c) for c in out.columns})
 
 
