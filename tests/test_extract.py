@@ -266,6 +266,25 @@ def test_unreadable_files_say_why_in_both_languages(catalog, data, name):
     )
 
 
+def pdf_bytes(password: str | None = None) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    if password:
+        writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("password", "reason"), [("secret", "PDF 已加密"), (None, "没有文字层")])
+def test_encrypted_or_scanned_pdf_is_refused_with_reason(catalog, password, reason):
+    with pytest.raises(TextError) as info:
+        extract_file(pdf_bytes(password), "r.pdf", catalog)
+    assert reason in info.value.message("zh")
+
+
 def test_gbk_text_file(catalog):
     data = "东营经开区今年走访企业88家。".encode("gb18030")
     assert extract_file(data, "r.txt", catalog, year=2024).candidates[0].value == 88

@@ -66,15 +66,15 @@ def _docx_lines(data: bytes) -> list[str]:
 
 def _pdf_lines(data: bytes) -> list[str]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise TextError("PDF 已加密，无法读取文字", "the PDF is encrypted")
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, OSError) as exc:
+        encrypted = reader.is_encrypted
+        text = "" if encrypted else "\n".join(page.extract_text() or "" for page in reader.pages)
+    except Exception as exc:  # noqa: BLE001 - a malformed PDF raises many kinds; each is "not readable"
         raise TextError("不是可读的 PDF 文件", f"not a readable PDF file ({type(exc).__name__})") from exc
+    if encrypted:
+        raise TextError("PDF 已加密，无法读取文字", "the PDF is encrypted")
     if not text.strip():
         raise TextError(
             "PDF 中没有文字层（扫描件需先做文字识别）", "the PDF has no text layer (a scan needs OCR first)"
