@@ -50,6 +50,8 @@ def test_paste_review_load_and_undo(app_db, analyst):
     assert table["所计之物"].iloc[3] == "建成人才公寓"
     assert "【312家】" in table["原句"].iloc[0] and set(table["统计期"][:3]) == {"2024年"}
     assert "报告年份：2024（从文中推断" in "\n".join(c.value for c in at.caption)
+    links = [link.proto for link in at.get("page_link")]
+    assert any(p.page == "catalog" and "新建指标" in p.label for p in links)  # for 人才公寓
 
     # reject 企业服务队, correct 解决问题 86 -> 96, then sign in and load
     at.session_state[editor(at).key] = {

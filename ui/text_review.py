@@ -77,6 +77,8 @@ def _review(ctx, extraction, spreadsheets_chosen: bool) -> None:
     proposed = int(frame["accept"].sum())
     st.markdown(ctx.t("tr_counts", n=len(cands), proposed=proposed, none=sum(1 for c in cands if not c.indicator)))
     st.caption(ctx.t("tr_table_help"))
+    if any(not c.indicator for c in cands):  # what they count may deserve an indicator of its own
+        st.page_link("pages/catalog.py", label=ctx.t("tr_make_indicator"), icon=":material/add_chart:")
     edited = st.data_editor(
         _shown(ctx, frame),
         key=f"tr_editor_{_digest(extraction)}",
