@@ -164,6 +164,11 @@ def test_heading_about_no_park_leaves_figures_without_park(catalog):
     assert found == [("潍坊滨海经济技术开发区", 30), (None, 99), ("威海南海新区", 12)]
 
 
+def test_generic_heading_keeps_the_park(catalog):
+    text = "东营经开区：深化服务。\n全区：今年走访企业61家。\n园区：今年走访企业62家。"
+    assert [c.park for c in figures(text, catalog, year=2024)] == [PARK, PARK]
+
+
 def test_park_given_for_a_text_that_names_none(catalog):
     c = one("今年走访企业45家。", catalog, year=2024, park="东营经开区")
     assert c.park == PARK

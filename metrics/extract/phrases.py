@@ -24,7 +24,7 @@ READING_KEYS = {
     "at_least_after",
     "approx_after",
 }
-SUBJECT_KEYS = {"park_suffixes", "other_suffixes", "alias_markers", "heading_max_chars"}
+SUBJECT_KEYS = {"park_suffixes", "other_suffixes", "alias_markers", "heading_max_chars", "generic_names"}
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,9 @@ class Subjects:
         self.new_parks: set[str] = set()
 
     def kind_of(self, name: str) -> str | None:
-        """`park` or `other` by the name's ending; None when it names neither."""
+        """`park` or `other` by the name's ending; None when it names neither (or nobody: 全区)."""
+        if name in self.rules["generic_names"]:
+            return None
         if any(name.endswith(s) for s in self.rules["park_suffixes"]):
             return "park"
         if any(name.endswith(s) for s in self.rules["other_suffixes"]):
