@@ -164,6 +164,12 @@ def test_heading_about_no_park_leaves_figures_without_park(catalog):
     assert found == [("潍坊滨海经济技术开发区", 30), (None, 99), ("威海南海新区", 12)]
 
 
+def test_title_names_the_park(catalog):
+    text = "2025年青岛临空经济开发区上半年工作情况\n上半年，全区新增高新技术企业45家。"
+    c = one(text, catalog)
+    assert (c.park, c.indicator, c.period) == ("青岛临空经济开发区", "high_tech_firms", parse_period("2025年上半年"))
+
+
 def test_generic_heading_keeps_the_park(catalog):
     text = "东营经开区：深化服务。\n全区：今年走访企业61家。\n园区：今年走访企业62家。"
     assert [c.park for c in figures(text, catalog, year=2024)] == [PARK, PARK]

@@ -141,9 +141,15 @@ def extract_paragraphs(
         given = subjects.resolve(park)
         section_park = (given.park, given.in_catalog) if given and given.park else (park, False)
     result = Extraction(file_name, report_year=report_year, year_given=year is not None)
+    titled = False
     for number, paragraph in enumerate(paragraphs, start=1):
         if not paragraph:
             continue
+        if not titled:  # the first line: a title naming the park makes it the report's park
+            titled = True
+            named = subjects.title(paragraph)
+            if named is not None and named.park and not park:
+                section_park = (named.park, named.in_catalog)
         subjects.learn_aliases(paragraph)
         heading = subjects.heading(paragraph)
         if heading is not None:

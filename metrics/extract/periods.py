@@ -17,6 +17,7 @@ _PART = r"(前三季度|前[一二三四1-4]季度|第[一二三四1-4]季度|�
 _PATTERNS = [
     ("part", re.compile(_YEAR + "年" + _PART)),
     ("part", re.compile(_REL + _PART)),
+    ("part_of_report", re.compile(r"(?:^|(?<=[，。；,;\s]))" + _PART + r"(?=[，,])")),  # 上半年，… : the report's year
     ("since", re.compile(_YEAR + r"年(?:以来|来|至今)")),
     ("since", re.compile(_REL + r"(?:以来|至今)")),
     ("report", re.compile(r"截至目前|截至今年|截止目前|目前|近年来|近年以来|全年")),
@@ -43,6 +44,8 @@ def _year(token: str, report_year: int | None) -> int | None:
 def _resolve(kind: str, m: re.Match, report_year: int | None, report_period: Period | None) -> Period | None:
     if kind == "report":
         return report_period
+    if kind == "part_of_report":
+        return parse_period(f"{report_year}年{m[1]}") if report_year else None
     year = _year(m[1], report_year)
     if year is None:
         return None

@@ -24,7 +24,16 @@ READING_KEYS = {
     "at_least_after",
     "approx_after",
 }
-SUBJECT_KEYS = {"park_suffixes", "other_suffixes", "alias_markers", "heading_max_chars", "generic_names"}
+SUBJECT_KEYS = {
+    "park_suffixes",
+    "other_suffixes",
+    "alias_markers",
+    "heading_max_chars",
+    "generic_names",
+    "title_max_chars",
+    "title_prefixes",
+}
+NUMBER_KEYS = {"heading_max_chars", "title_max_chars"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,7 @@ def _validate(doc: dict, catalog: Catalog) -> list[CatalogProblem]:
         for key in sorted(set(table) - keys):
             problems.append(_problem(f"[{name}] has an unknown key {key}", f"[{name}] 含未知键 {key}"))
         for key in sorted(keys & set(table)):
-            if key == "heading_max_chars":
+            if key in NUMBER_KEYS:
                 if not isinstance(table[key], int) or table[key] < 2:
                     problems.append(
                         _problem(f"[{name}] {key} must be a whole number ≥ 2", f"[{name}] {key} 应为不小于 2 的整数")

@@ -83,6 +83,23 @@ class Subjects:
             return None
         return self.resolve(m[1])
 
+    def title(self, paragraph: str) -> Subject | None:
+        """The park a title line names: `青岛蓝谷经济技术开发区2024年工作总结` (a park suffix ends the name)."""
+        if len(paragraph) > self.rules["title_max_chars"]:
+            return None
+        for suffix in sorted(self.rules["park_suffixes"], key=len, reverse=True):
+            end = paragraph.find(suffix)
+            if end < 0:
+                continue
+            run = re.findall(r"[\u4e00-\u9fff]+$", paragraph[: end + len(suffix)])
+            name = run[0] if run else ""
+            for prefix in sorted(self.rules["title_prefixes"], key=len, reverse=True):
+                if name.startswith(prefix):
+                    name = name[len(prefix) :]
+            if len(name) > len(suffix):
+                return self.resolve(name)
+        return None
+
     def mentions(self, paragraph: str) -> list[Subject]:
         """Catalog or defined park names in a paragraph, each where it is named (longest name at a place)."""
         found: list[Subject] = []
