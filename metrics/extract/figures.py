@@ -122,6 +122,98 @@ def _is_frequency(left_clause: str, reading: dict) -> bool:
     return any(w in left_clause for w in reading["frequency_words"])
 
 
+@dataclass(frozen=True)
+class _Context:
+    """The words around one figure of a paragraph: its clause's start, and what stands left and right
+    of it (the right words end at the next list item, so `5个中心和13个驿站` keeps each its own)."""
+
+    figure: Figure
+    clause_start: int
+    left: str
+    right: str
+
+
+def _contexts(paragraph: str, figures: list[Figure]) -> list[_Context]:
+    out: list[_Context] = []
+    previous_right_end = 0  # the words right of a figure are its own, never the next one's
+    for i, figure in enumerate(figures):
+        clause_start = max(paragraph.rfind(c, 0, figure.start) for c in CLAUSE_END) + 1
+        next_start = figures[i + 1].start if i + 1 < len(figures) else len(paragraph)
+        right_to = min([next_start, *(j for c in RIGHT_END if (j := paragraph.find(c, figure.end)) >= 0)])
+        left = paragraph[max(clause_start, previous_right_end) : figure.start]
+        out.append(_Context(figure, clause_start, left, paragraph[figure.end : right_to]))
+        previous_right_end = right_to
+    return out
+
+
+class _Reader:
+    """Reads one report paragraph by paragraph, keeping whose passage it is (the section's park)."""
+
+    def __init__(self, file_name: str, catalog: Catalog, report_year: int | None, default_period, park: str | None):
+        self.file_name = file_name
+        self.phrases = phrases_for(catalog)
+        self.report_year = report_year
+        self.default_period = default_period
+        self.park_given = park
+        self.subjects = Subjects(catalog, self.phrases.subjects)
+        self.section: tuple[str | None, bool] = (None, False)  # (park or None, in the catalog)
+        self.seen_title = False
+        if park:
+            given = self.subjects.resolve(park)
+            self.section = (given.park, given.in_catalog) if given and given.park else (park, False)
+
+    def paragraph(self, number: int, text: str) -> list[Candidate]:
+        heading = self._follow_subject(text)
+        mentions = self.subjects.mentions(text)
+        if self.section[0] is None and mentions and heading is None and not self.park_given:
+            self.section = (mentions[0].park, mentions[0].in_catalog)
+        periods = period_phrases(text, self.report_year, self.default_period)
+        out = []
+        for ctx in _contexts(text, find_figures(text, self.phrases.reading)):
+            figure = ctx.figure
+            if _is_frequency(text[ctx.clause_start : figure.start], self.phrases.reading):
+                continue
+            park, in_catalog = self.section
+            named_before = [m for m in mentions if m.start < figure.start]
+            if named_before and (heading is None or heading.park):
+                park, in_catalog = named_before[-1].park, named_before[-1].in_catalog
+            said = [p for p in periods if p.start < figure.start]
+            sentence, a, b = _sentence(text, figure.start, figure.end)
+            out.append(
+                Candidate(
+                    file=self.file_name,
+                    paragraph=number,
+                    sentence=sentence,
+                    mark_start=a,
+                    mark_end=b,
+                    park=park if park and park != NO_PARK else None,
+                    park_in_catalog=in_catalog,
+                    indicator=_indicator(self.phrases, ctx.left, ctx.right, figure),
+                    words=_counted_words(ctx.left, ctx.right, self.subjects.names),
+                    value=figure.value,
+                    qualifier=figure.qualifier,
+                    measure=figure.measure,
+                    period=said[-1].period if said else self.default_period,
+                    period_words=said[-1].words if said else "",
+                )
+            )
+        return out
+
+    def _follow_subject(self, text: str):
+        """A title naming a park, aliases the text defines, and headings switch whose passage it is; the
+        paragraph's heading subject (None when it is no heading)."""
+        if not self.seen_title:
+            self.seen_title = True
+            named = self.subjects.title(text)
+            if named is not None and named.park and not self.park_given:
+                self.section = (named.park, named.in_catalog)
+        self.subjects.learn_aliases(text)
+        heading = self.subjects.heading(text)
+        if heading is not None:
+            self.section = (heading.park or None, heading.in_catalog)
+        return heading
+
+
 def extract_paragraphs(
     paragraphs: list[str],
     file_name: str,
@@ -129,76 +221,21 @@ def extract_paragraphs(
     year: int | None = None,
     park: str | None = None,
 ) -> Extraction:
-    """Candidates of a report given as paragraphs. `year` is the report's year (else the latest year it
-    names); `park` the park of passages that name none."""
-    phrases = phrases_for(catalog)
-    reading = phrases.reading
+    """Candidates of a report given as paragraphs. `year` is the report's year (else inferred from the
+    text); `park` the park of passages that name none."""
     report_year = year or infer_report_year("\n".join(paragraphs))
-    default_period = report_period(paragraphs, report_year)
-    subjects = Subjects(catalog, phrases.subjects)
-    section_park: tuple[str | None, bool] = (None, False)
-    if park:
-        given = subjects.resolve(park)
-        section_park = (given.park, given.in_catalog) if given and given.park else (park, False)
-    result = Extraction(file_name, report_year=report_year, year_given=year is not None)
-    titled = False
-    for number, paragraph in enumerate(paragraphs, start=1):
-        if not paragraph:
-            continue
-        if not titled:  # the first line: a title naming the park makes it the report's park
-            titled = True
-            named = subjects.title(paragraph)
-            if named is not None and named.park and not park:
-                section_park = (named.park, named.in_catalog)
-        subjects.learn_aliases(paragraph)
-        heading = subjects.heading(paragraph)
-        if heading is not None:
-            section_park = (heading.park or None, heading.in_catalog)
-        mentions = subjects.mentions(paragraph)
-        if section_park[0] is None and mentions and heading is None and not park:
-            section_park = (mentions[0].park, mentions[0].in_catalog)
-        periods = period_phrases(paragraph, report_year, default_period)
-        figures = find_figures(paragraph, reading)
-        previous_right_end = 0  # the words right of a figure are its own, never the next one's
-        for i, figure in enumerate(figures):
-            clause_start = max(paragraph.rfind(c, 0, figure.start) for c in CLAUSE_END) + 1
-            left = paragraph[max(clause_start, previous_right_end) : figure.start]
-            next_start = figures[i + 1].start if i + 1 < len(figures) else len(paragraph)
-            ends = [j for c in RIGHT_END if (j := paragraph.find(c, figure.end)) >= 0]
-            right_to = min([next_start, *ends])
-            right = paragraph[figure.end : right_to]
-            previous_right_end = right_to
-            if _is_frequency(paragraph[clause_start : figure.start], reading):
-                continue
-            indicator = _indicator(phrases, left, right, figure)
-            here = [m for m in mentions if m.start < figure.start]
-            fig_park, in_catalog = section_park
-            if here and (heading is None or heading.park):
-                fig_park, in_catalog = here[-1].park, here[-1].in_catalog
-            said = [p for p in periods if p.start < figure.start]
-            period = said[-1].period if said else default_period
-            sentence, a, b = _sentence(paragraph, figure.start, figure.end)
-            result.candidates.append(
-                Candidate(
-                    file=file_name,
-                    paragraph=number,
-                    sentence=sentence,
-                    mark_start=a,
-                    mark_end=b,
-                    park=fig_park if fig_park and fig_park != NO_PARK else None,
-                    park_in_catalog=in_catalog,
-                    indicator=indicator,
-                    words=_counted_words(left, right, subjects.names),
-                    value=figure.value,
-                    qualifier=figure.qualifier,
-                    measure=figure.measure,
-                    period=period,
-                    period_words=said[-1].words if said else "",
-                )
-            )
-    result.candidates = _one_per_key(result.candidates)
-    result.new_parks = sorted(subjects.new_parks)
-    return result
+    reader = _Reader(file_name, catalog, report_year, report_period(paragraphs, report_year), park)
+    candidates: list[Candidate] = []
+    for number, text in enumerate(paragraphs, start=1):
+        if text:
+            candidates += reader.paragraph(number, text)
+    return Extraction(
+        file_name,
+        candidates=_one_per_key(candidates),
+        report_year=report_year,
+        year_given=year is not None,
+        new_parks=sorted(reader.subjects.new_parks),
+    )
 
 
 def _one_per_key(candidates: list[Candidate]) -> list[Candidate]:
