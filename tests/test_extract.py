@@ -133,6 +133,14 @@ def test_list_items_keep_their_own_words(catalog):
     ]
 
 
+def test_a_total_counts_what_the_figure_before_it_counts(catalog):
+    found = figures("东营经开区今年新增高新技术企业45家，总数达到612家。", catalog, year=2024)
+    assert [(c.indicator, c.value, c.proposed) for c in found] == [
+        ("high_tech_firms", 45, False),  # the same key: the larger (the total) is proposed
+        ("high_tech_firms", 612, True),
+    ]
+
+
 def test_figure_with_no_indicator_is_listed_with_its_words(catalog):
     c = figures("东营经开区今年建成人才公寓6处。", catalog, year=2024)[0]
     assert c.indicator is None and c.value == 6 and "人才公寓" in c.words

@@ -168,7 +168,7 @@ class _Reader:
         if self.section[0] is None and mentions and heading is None and not self.park_given:
             self.section = (mentions[0].park, mentions[0].in_catalog)
         periods = period_phrases(text, self.report_year, self.default_period)
-        out = []
+        out: list[Candidate] = []
         for ctx in _contexts(text, find_figures(text, self.phrases.reading)):
             figure = ctx.figure
             if _is_frequency(text[ctx.clause_start : figure.start], self.phrases.reading):
@@ -179,6 +179,10 @@ class _Reader:
                 park, in_catalog = named_before[-1].park, named_before[-1].in_catalog
             said = [p for p in periods if p.start < figure.start]
             sentence, a, b = _sentence(text, figure.start, figure.end)
+            indicator = _indicator(self.phrases, ctx.left, ctx.right, figure)
+            if indicator is None and out and out[-1].sentence == sentence and out[-1].measure == figure.measure:
+                if _strip(ctx.left).strip().endswith(tuple(self.phrases.reading["same_as_before"])):
+                    indicator = out[-1].indicator
             out.append(
                 Candidate(
                     file=self.file_name,
@@ -188,7 +192,7 @@ class _Reader:
                     mark_end=b,
                     park=park if park and park != NO_PARK else None,
                     park_in_catalog=in_catalog,
-                    indicator=_indicator(self.phrases, ctx.left, ctx.right, figure),
+                    indicator=indicator,
                     words=_counted_words(ctx.left, ctx.right, self.subjects.names),
                     value=figure.value,
                     qualifier=figure.qualifier,

@@ -23,6 +23,7 @@ READING_KEYS = {
     "approx_before",
     "at_least_after",
     "approx_after",
+    "same_as_before",
 }
 SUBJECT_KEYS = {
     "park_suffixes",
