@@ -41,6 +41,7 @@ def current(db) -> dict:
 
 def test_paste_review_load_and_undo(app_db, analyst):
     at = open_page("pages/upload.py")
+    at.text_input(key="tr_name_0").input("西湾日报 2024-10-12")
     at.text_area(key="tr_paste_0").input(REPORT).run()
     assert not at.exception, at.exception
     table = editor(at).value
@@ -74,8 +75,8 @@ def test_paste_review_load_and_undo(app_db, analyst):
     assert set(stored) == {"enterprises_visited", "problems_solved"}
     value, source, reference, basis = stored["problems_solved"]
     assert (value, basis) == (96.0, "reported")
-    assert source == "粘贴文字!!段3"
-    assert reference.startswith("粘贴文字!!段3「") and "解决问题86个" in reference
+    assert source == "西湾日报 2024-10-12!!段3"
+    assert reference.startswith("西湾日报 2024-10-12!!段3「") and "解决问题86个" in reference
 
     at.button(key="tr_undo").click().run()
     assert not at.exception, at.exception

@@ -39,22 +39,29 @@ def text_review(ctx, spreadsheets_chosen: bool) -> None:
         left, right = st.columns(2)
         upload = left.file_uploader(ctx.t("tr_file"), type=["txt", "docx", "pdf"], key=f"tr_file_{n}")
         pasted = right.text_area(ctx.t("tr_paste"), key=f"tr_paste_{n}", height=120)
-        left, right = st.columns(2)
+        left, middle, right = st.columns(3)
         year = left.number_input(ctx.t("tr_year"), min_value=1990, max_value=2100, value=None, step=1, key="tr_year")
-        park = right.text_input(ctx.t("tr_park"), key="tr_park", max_chars=100).strip() or None
+        park = middle.text_input(ctx.t("tr_park"), key="tr_park", max_chars=100).strip() or None
+        name = right.text_input(ctx.t("tr_name"), key=f"tr_name_{n}", max_chars=100, disabled=upload is not None)
         if upload is None and not (pasted or "").strip():
             return
-        extraction = _extract(ctx, upload, pasted, int(year) if year else None, park)
+        name = _safe_name(name) or ctx.t("tr_pasted_name")
+        extraction = _extract(ctx, upload, pasted, name, int(year) if year else None, park)
         if extraction is None:
             return
         _review(ctx, extraction, spreadsheets_chosen)
 
 
-def _extract(ctx, upload, pasted: str, year: int | None, park: str | None):
+def _safe_name(name: str) -> str:
+    """A name for pasted text in 出处 and source: no `!` (it separates the parts of a source), no line breaks."""
+    return re.sub(r"[!\r\n\t]+", " ", name or "").strip()
+
+
+def _extract(ctx, upload, pasted: str, name: str, year: int | None, park: str | None):
     try:
         if upload is not None:
             return extract_file(upload.getvalue(), upload.name, ctx.catalog, year=year, park=park)
-        return extract_text(pasted, ctx.t("tr_pasted_name"), ctx.catalog, year=year, park=park)
+        return extract_text(pasted, name, ctx.catalog, year=year, park=park)
     except TextError as exc:
         st.error(literal(exc.message(ctx.lang)))
     except CatalogError as exc:
