@@ -266,7 +266,8 @@ def test_upload_as_analyst_then_see_and_download_the_new_park(server, new_page, 
     workbook = new_park_workbook(tmp_path / "新园区.xlsx", default_period)
 
     goto_page(page, server, "upload", chart=False)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(workbook))
+    # The spreadsheet uploader comes first; the report-text one (ui/text_review.py) sits below it.
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(workbook))
     # The check comes before anything is stored: the report names the new park, then the preview.
     page.get_by_text(NEW_PARK).first.wait_for(timeout=TIMEOUT_MS)
     wait_ready(page, chart=False)
@@ -333,7 +334,8 @@ def test_unknown_labels_mapped_and_made_indicators_then_on_the_catalog_page(serv
     goto_page(page, server, "", chart=True)  # the sample data on first start
     goto_page(page, server, "upload", chart=False)
     workbook = three_unknown_labels_workbook(tmp_path / "园区财政.xlsx")
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(workbook))
+    # The spreadsheet uploader comes first; the report-text one (ui/text_review.py) sits below it.
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(workbook))
     page.get_by_text(i18n("map_title", "zh").format(n=3)).wait_for(timeout=TIMEOUT_MS)
     wait_ready(page, chart=False)
     assert page.get_by_text(i18n("map_sign_in", "zh")).count() == 1  # listed for viewers, choices after sign-in
