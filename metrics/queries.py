@@ -259,6 +259,8 @@ KPI_COLUMNS = [
     "period_label",
     "n_parks_from_chains",
     "illustrative",
+    "prev_illustrative",
+    "n_parks_in_view",
 ]
 
 
@@ -295,6 +297,7 @@ def kpi_cards(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | Non
     rate = df["unit"].isin(NON_ADDITIVE_UNITS) | (df["prev_value"] == 0)
     df["change_pct"] = (100.0 * df["change"] / df["prev_value"].abs()).where(~rate)
     df["period_label"] = period.label(lang)
+    df["prev_illustrative"] = df["prev_illustrative"].fillna(False).astype(bool)
     return _result(df, KPI_COLUMNS, period)
 
 
@@ -489,6 +492,25 @@ def available_periods(store: Store) -> list[Period]:
     return [_period_of(s, e) for s, e in zip(df["period_start"], df["period_end"], strict=True)]
 
 
+def periods_with_data(store: Store, f: Filters, catalog: Catalog | None = None) -> list[Period]:
+    """Every period holding a figure in f's scope (parks, chains, indicators, basis; f.period ignored),
+    newest first: what an empty view can offer instead."""
+    cat = catalog or store.catalog
+    df = run(store, "q_periods_in_scope", _params(f, cat, scope_indicators(f, cat)))
+    return [_period_of(s, e) for s, e in zip(df["period_start"], df["period_end"], strict=True)]
+
+
+def nearest_period(periods: list[Period], to: Period | None) -> Period | None:
+    """The period of `periods` closest to `to` (by end date, then the same span; the newer on a tie);
+    the newest when `to` is None; None when there are none."""
+    if not periods:
+        return None
+    if to is None:
+        return max(periods, key=lambda p: (p.end, -p.start.toordinal()))
+    same_kind = [p for p in periods if series_key(p) == series_key(to)] or periods
+    return min(same_kind, key=lambda p: (abs((p.end - to.end).days), -p.end.toordinal()))
+
+
 def period_coverage(store: Store, indicators: tuple[str, ...] | None = None) -> list[tuple[Period, int]]:
     """Every period with data (of `indicators`, when given: a family's) and its number of figures, newest first."""
     if indicators is None:
@@ -589,6 +611,8 @@ __all__ = [
     "observation_detail",
     "park_matrix",
     "period_kinds_available",
+    "periods_with_data",
+    "nearest_period",
     "ranking",
     "resolve_period",
     "series_key",
