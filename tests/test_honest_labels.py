@@ -21,8 +21,8 @@ def make_store(db_path, *figures) -> Store:
     return store
 
 
-def cards_by_indicator(store, f=q.Filters()):
-    df = q.kpi_cards(store, f)
+def cards_by_indicator(store, f=None):
+    df = q.kpi_cards(store, f or q.Filters())
     return {row["indicator"]: row for row in df.to_dict("records")}
 
 
@@ -86,3 +86,61 @@ def test_an_empty_view_knows_the_periods_that_have_data_and_the_nearest(db_path)
     only_reported = q.Filters(parks=("B",), include_illustrative=False)
     assert q.periods_with_data(store, only_reported) == []
     assert q.nearest_period([], Period(*Y2023)) is None
+
+
+# -- the overview page (AppTest against a real database) --------------------------------------------------
+
+
+def _badges(at) -> list[str]:
+    return [md.value for md in at.markdown if ":orange-badge" in md.value or ":green-badge" in md.value]
+
+
+def test_overview_says_when_the_change_is_against_illustrative_figures(db_path):
+    from app_data import open_page
+
+    make_store(
+        db_path,
+        figure("A", "revenue", 110),
+        figure("B", "revenue", 90),
+        figure("A", "revenue", 100, period=Y2023, basis="illustrative"),
+        figure("B", "revenue", 80, period=Y2023),
+        figure("C", "national_platforms", 4),
+    )
+    at = open_page()
+    revenue = next(m for m in at.metric if m.label == "营业收入（万元）")
+    assert revenue.proto.delta_description == "同比 2023年 · 2/3 园区 · 对比期为示意数据"
+    assert "对比期的示意数据" in revenue.proto.help
+    platforms = next(m for m in at.metric if m.label.startswith("国家级创新平台"))
+    assert platforms.proto.delta_description == "无可比时期 · 1/3 园区"
+    badges = _badges(at)
+    # Every 2024 figure is reported, but the badge no longer says "all reported": the changes are not.
+    assert len(badges) == 1 and "同比/环比按对比期的示意数据计算" in badges[0]
+    at.sidebar.segmented_control(key="w_lang").set_value("en").run()
+    revenue = next(m for m in at.metric if m.label.startswith("Operating revenue"))
+    assert revenue.proto.delta_description == "YoY 2023 · 2/3 parks · vs illustrative figures"
+
+
+def test_overview_badge_is_green_only_when_both_periods_are_reported(db_path):
+    from app_data import open_page
+
+    make_store(db_path, figure("A", "revenue", 110), figure("A", "revenue", 100, period=Y2023))
+    badges = _badges(open_page())
+    assert len(badges) == 1 and "均为报告数据（含对比期）" in badges[0] and "green" in badges[0]
+
+
+def test_an_empty_view_names_periods_with_data_and_switches_to_the_nearest(db_path):
+    from app_data import open_page
+
+    make_store(
+        db_path,
+        figure("A", "revenue", 1, period=Y2021),
+        figure("B", "revenue", 5),  # 2024: the view opens here, where A has nothing
+    )
+    at = open_page(params={"parks": ["A"], "period": "2024"})
+    assert not at.metric
+    assert [i.value for i in at.info] == ["所选统计期（2024年）在当前筛选条件下没有数据。有数据的统计期：2021年。"]
+    at.button(key="empty_switch_period").click().run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="w_period").value == "2021"
+    assert [m.value for m in at.metric] == ["1"]
+    assert at.query_params["period"] == "2021"

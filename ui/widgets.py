@@ -12,7 +12,7 @@ from metrics.cardtext import card_text
 from metrics.export import table_csv_bytes, table_xlsx_bytes
 from metrics.queries import format_number
 from metrics.targets import indicator_name
-from ui import cache
+from ui import cache, labels
 from ui.i18n import strings, t
 
 PNG_WIDTH = 1200
@@ -289,6 +289,8 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
             if delta is not None:
                 word = t(text.comparison, ctx.lang) if text.comparison else ""
                 description = f"{word} {text.prev_label or ''}".strip()
+            notes, sentences = labels.card_notes(ctx, card)  # coverage and basis: a card never overstates
+            description = " · ".join([description, *notes])
             label, full = (_with_unit(n, unit, ctx.lang) for n in (ind.short_name(ctx.lang), ind.name(ctx.lang)))
             how = t(
                 "n_parks_mean" if card.get("aggregation") == "mean" else "n_parks", ctx.lang, n=card.get("n_parks") or 0
@@ -300,7 +302,8 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
                 delta_description=description,
                 border=True,
                 delta_color="normal" if ind.direction == "higher" else "inverse",
-                help=f"{full}: {how}{exact}",  # the full name: the label may be the catalog's short one
+                # the full name: the label may be the catalog's short one
+                help=" ".join([f"{full}: {how}{exact}", *sentences]),
             )
 
 
@@ -311,9 +314,9 @@ def _with_unit(name: str, unit: str, lang: str) -> str:
 
 
 def data_badges(ctx, cards: pd.DataFrame) -> None:
-    """Freshness (last load, latest period) and whether the view (the KPI cards' figures) includes illustrative ones."""
+    """Freshness (last load, latest period) and whether the view's figures (the KPI cards', their comparison
+    period's included) are illustrative."""
     status = ctx.look("data_status")
-    illustrative = bool(cards["illustrative"].fillna(False).astype(bool).any()) if "illustrative" in cards else False
     left, right = st.columns([3, 2])
     latest = status.get("latest_period")
     loaded = status.get("last_load_at")
@@ -327,10 +330,7 @@ def data_badges(ctx, cards: pd.DataFrame) -> None:
         )
     )
     with right:
-        if illustrative:
-            st.badge(t("badge_illustrative", ctx.lang), icon=":material/info:", color="orange")
-        else:
-            st.badge(t("badge_reported", ctx.lang), icon=":material/verified:", color="green")
+        labels.basis_badges(ctx, cards)  # the comparison period's figures count too
 
 
 def stop_if_empty(ctx, frame: pd.DataFrame, message: str = "no_data") -> None:
@@ -340,6 +340,8 @@ def stop_if_empty(ctx, frame: pd.DataFrame, message: str = "no_data") -> None:
     if not ctx.periods:
         st.info(t("empty_db", ctx.lang), icon=":material/database:")
         st.page_link("pages/upload.py", label=t("page_upload", ctx.lang), icon=":material/upload_file:")
+    elif message == "no_data":
+        labels.offer_periods(ctx)  # name the periods that have figures, and switch to the nearest
     else:
         st.info(t(message, ctx.lang))
     st.stop()
