@@ -29,12 +29,16 @@ Semantics (leadership acts on these numbers, so they are spelled out here):
   the change). change_pct is relative to |previous|, so it has the sign of the change: a rise from
   -100 to -50 is +50 %, never -50 %.
   Missing numbers are NaN in the frames (float columns); missing labels (comparison) are None.
-- Scores: min-max per indicator across the selected parks to 0-100, 100 = best (lower-is-better
-  indicators inverted). With no spread (a single park, or all equal) every park scores the
-  neutral 50: an indicator nobody differs on neither lifts nor sinks anyone.
-- Composite index: the weighted mean of a park's available scores (catalog `weight`; the
-  caller's dict overrides it per id; weight 0 leaves an indicator out).
-  `n_indicators` counts what went in: a park that reports few indicators is scored on those only.
+- Scores (efficacy coefficient, 功效系数法, as in development-zone evaluations; docs/METHOD.md):
+  60 + 40 × (x − min)/(max − min) per indicator, the group's worst 60 and best 100 (lower-is-better
+  reversed). The group is every park with a value at the period (the view's chains, basis and
+  indicators), not only the selected parks: a park's score does not change with the selection. With no
+  spread (one park, or all equal) everyone scores 80, the middle of the band.
+- Composite index: the weighted mean of a park's scores over the weighted indicators it reports
+  (catalog `weight`; the caller's dict overrides it per id; weight 0 leaves an indicator out). A park is
+  scored only when what it reports carries at least `min_coverage` (setting PARKDASH_INDEX_MIN_COVERAGE,
+  default 0.6) of the weight of the indicators reported by any park of the group; the others are listed
+  with index NaN, never 0. `n_indicators`/`n_indicators_available` and `coverage` (weight share) say so.
 - Ranks: 1 = best, direction-aware; ties share a rank (1, 1, 3).
 - Trend: every period of the same kind as the period in view (years with years, quarters with
   quarters, year-to-date with year-to-date of the same end month, halves with halves, months with
@@ -351,35 +355,87 @@ def park_matrix(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | N
     return _result(_with_names(df, cat, lang), MATRIX_COLUMNS, period)
 
 
-SCORE_COLUMNS = ["park", "indicator", "name", "score", "value", "weight"]
+SCORE_COLUMNS = ["park", "indicator", "name", "score", "value", "weight", "illustrative"]
+
+
+def _score_params(f: Filters, cat: Catalog, weights: dict[str, float] | None, period: Period) -> dict:
+    """The scores' parameters: the reference group is every park (park_values unfiltered), `selected` the view's."""
+    group = Filters(
+        period=f.period,
+        chains=f.chains,
+        category=f.category,
+        indicators=f.indicators,
+        include_illustrative=f.include_illustrative,
+    )
+    return (
+        _params(group, cat, scope_indicators(f, cat), weights) | _period_params([period]) | {"selected": list(f.parks)}
+    )
 
 
 def normalised_scores(
     store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None, weights: dict[str, float] | None = None
 ) -> pd.DataFrame:
-    """Direction-aware min-max scores 0-100 per indicator across the selected parks (50 when no spread)."""
+    """Efficacy-coefficient scores 60-100 per indicator of the selected parks, against every park of the period
+    (60 = the group's worst, 100 its best, direction-aware; 80 for all when nobody differs). See docs/METHOD.md."""
     cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         return _result(None, SCORE_COLUMNS, None)
-    params = _params(f, cat, scope_indicators(f, cat), weights) | _period_params([period])
-    df = run(store, "q_normalised_scores", params)
+    df = run(store, "q_normalised_scores", _score_params(f, cat, weights, period))
     return _result(_with_names(df, cat, lang), SCORE_COLUMNS, period)
 
 
-COMPOSITE_COLUMNS = ["rank", "park", "index", "n_indicators"]
+MEDIAN_COLUMNS = ["indicator", "name", "score", "n_parks"]
+
+
+def score_medians(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
+    """The median score per indicator over every park of the period (the yardstick for one or two parks)."""
+    cat = catalog or default_catalog()
+    period = resolve_period(store, f, cat)
+    if period is None:
+        return _result(None, MEDIAN_COLUMNS, None)
+    df = run(store, "q_score_medians", _score_params(f, cat, None, period))
+    return _result(_with_names(df, cat, lang), MEDIAN_COLUMNS, period)
+
+
+COMPOSITE_COLUMNS = [
+    "rank",
+    "park",
+    "index",
+    "n_indicators",
+    "n_indicators_available",
+    "coverage",
+    "scored",
+    "illustrative",
+]
 
 
 def composite_index(
-    store: Store, f: Filters, weights: dict[str, float] | None = None, catalog: Catalog | None = None
+    store: Store,
+    f: Filters,
+    weights: dict[str, float] | None = None,
+    catalog: Catalog | None = None,
+    min_coverage: float | None = None,
 ) -> pd.DataFrame:
-    """Parks ranked on the weighted mean of their scores (catalog weights unless given; 0 = left out)."""
+    """Parks ranked on the weighted mean of their efficacy-coefficient scores (catalog weights unless given;
+    0 = left out). Only parks reporting at least `min_coverage` (default: the PARKDASH_INDEX_MIN_COVERAGE
+    setting) of the weight are scored; the rest follow with index and rank NaN and scored False."""
+    from metrics.config import index_min_coverage
+
     cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         return _result(None, COMPOSITE_COLUMNS, None)
-    params = _params(f, cat, scope_indicators(f, cat), weights) | _period_params([period])
-    return _result(run(store, "q_composite_index", params), COMPOSITE_COLUMNS, period)
+    share = index_min_coverage() if min_coverage is None else float(min_coverage)
+    if not 0 <= share <= 1:
+        raise ValueError(f"min_coverage must be within 0-1: {share}")
+    params = _score_params(f, cat, weights, period) | {"min_coverage": share}
+    df = run(store, "q_composite_index", params)
+    df["rank"] = df["rank"].astype("float64")
+    df["scored"] = df["scored"].astype(bool)
+    out = _result(df, COMPOSITE_COLUMNS, period)
+    out.attrs["min_coverage"] = share
+    return out
 
 
 CHAIN_COLUMNS = ["park", "chain", "value", "qualifier", "display", "rank_in_park", "rank_overall"]
@@ -608,6 +664,7 @@ __all__ = [
     "format_number",
     "kpi_cards",
     "normalised_scores",
+    "score_medians",
     "observation_detail",
     "park_matrix",
     "period_kinds_available",
