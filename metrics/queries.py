@@ -438,7 +438,7 @@ def composite_index(
     return out
 
 
-CHAIN_COLUMNS = ["park", "chain", "value", "qualifier", "display", "rank_in_park", "rank_overall"]
+CHAIN_COLUMNS = ["park", "chain", "value", "qualifier", "display", "rank_in_park", "rank_overall", "illustrative"]
 
 
 def _chain_values(store: Store, f: Filters, indicator: str, lang: str, catalog: Catalog | None) -> pd.DataFrame:
@@ -455,7 +455,7 @@ def chain_matrix(
 ) -> pd.DataFrame:
     """Chain figures of one indicator per park (f.chains empty = every chain), by park then rank."""
     df = _chain_values(store, f, indicator, lang, catalog)
-    return _result(df, ["park", "chain", "value", "qualifier", "display"], df.attrs["period"])
+    return _result(df, ["park", "chain", "value", "qualifier", "display", "illustrative"], df.attrs["period"])
 
 
 def chain_ranking(
@@ -463,7 +463,7 @@ def chain_ranking(
 ) -> pd.DataFrame:
     """Chain figures of one indicator ranked within each park and over all park × chain rows."""
     df = _chain_values(store, f, indicator, lang, catalog)
-    columns = ["chain", "park", "value", "qualifier", "display", "rank_in_park", "rank_overall"]
+    columns = ["chain", "park", "value", "qualifier", "display", "rank_in_park", "rank_overall", "illustrative"]
     return _result(df, columns, df.attrs["period"])
 
 

@@ -24,8 +24,8 @@ BOTTOM = 180  # px below the plots: rotated indicator names, then the footer lin
 
 _T = {
     "title": ("园区发展指标看板", "Park Indicator Dashboard"),
-    "composite": ("综合指数排名（0–100）", "Composite index ranking (0–100)"),
-    "scores": ("各指标得分（0–100，100 为最佳）", "Indicator scores (0–100, 100 = best)"),
+    "composite": ("综合指数排名（60–100）", "Composite index ranking (60–100)"),
+    "scores": ("各指标得分（60–100，100 为最佳）", "Indicator scores (60–100, 100 = best)"),
     "ranking": ("园区排名", "park ranking"),
     "no_cards": ("暂无数据", "no data"),
     "footer": (
@@ -171,7 +171,6 @@ def summary_figure(
         fig.update_xaxes(range=[0, 112], row=3, col=1)
     if len(ranking):
         bar = charts.ranking_bar(ranking, lead, "", lang).data[0]
-        bar.marker.color = charts.COLORWAY[0]
         fig.add_trace(bar, row=3, col=3)
         charts.park_axis(fig, ranking.sort_values("rank", kind="stable")["park"], lang, **_narrow(lang), row=3, col=3)
         fig.update_xaxes(range=charts.value_range(bar.x, pad=0.18), row=3, col=3)

@@ -1,4 +1,4 @@
-"""园区对比 Parks: ranking, grouped bars, radar of 0–100 scores, park × indicator heatmap, the table behind."""
+"""园区对比 Parks: ranking, grouped bars, radar of 60–100 scores, park × indicator heatmap, the table behind."""
 
 import streamlit as st
 
@@ -31,7 +31,8 @@ ui.chart_with_downloads(
 )
 
 scores = ctx.q("normalised_scores", ctx.lang, filters=shown)
-ui.chart_with_downloads(ctx, charts.radar(scores, ctx.lang, subtitle=sub), "park_radar")
+medians = ui.radar_yardstick(ctx, scores, shown)  # one or two parks: against the median of every park
+ui.chart_with_downloads(ctx, charts.radar(scores, ctx.lang, subtitle=sub, medians=medians), "park_radar")
 st.caption(ctx.t("scores_help"))
 ui.chart_with_downloads(ctx, charts.heatmap(matrix, ctx.lang, subtitle=sub, parks=order), "park_heatmap")
 

@@ -153,3 +153,53 @@ def test_the_threshold_setting_comes_from_the_environment(db_path, monkeypatch):
     assert (index.attrs["min_coverage"], index.loc[~index["scored"], "park"].tolist()) == (0.9, ["A"])
     monkeypatch.setenv("PARKDASH_INDEX_MIN_COVERAGE", "sixty")
     assert q.composite_index(store, f).attrs["min_coverage"] == 0.6
+
+
+# -- on the pages (AppTest against a real database) ---------------------------------------------------------
+
+
+def _seed_pages(db_path):
+    make_store(
+        db_path,
+        figure("A", "revenue", 100),
+        figure("B", "revenue", 50),
+        figure("C", "revenue", 0),
+        figure("A", "national_platforms", 3),
+        figure("B", "national_platforms", 5),
+        figure("C", "national_platforms", 4),
+        figure("D", "events_held", 4),  # D reports one light indicator only: not scored
+    )
+
+
+def test_overview_lists_an_unscored_park_and_shows_the_threshold_and_method(db_path):
+    import json
+
+    from app_data import open_page
+
+    _seed_pages(db_path)
+    at = open_page()
+    bar = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert "D" not in bar["y"] and all(x >= 60 for x in bar["x"])
+    assert all(" · " in text and "指标" in text for text in bar["text"])  # coverage beside each score
+    assert any("至少 60% 权重" in c.value for c in at.caption)
+    unscored = [i.value for i in at.info if "未评分" in i.value]
+    assert unscored and "D（1/" in unscored[0] and "不是 0 分" in unscored[0]
+    assert any(e.label == "综合指数的计算方法" for e in at.expander)
+    table = at.dataframe[0].value
+    d_row = table[table["园区"] == "D"].iloc[0]
+    assert d_row["状态"] == "未评分：指标过少" and str(d_row["综合指数"]) in ("–", "nan", "None")
+
+
+def test_radar_of_two_parks_is_drawn_against_the_median_of_all(db_path):
+    import json
+
+    from app_data import open_page
+
+    _seed_pages(db_path)
+    at = open_page("pages/parks.py", params={"parks": ["A", "B"]})
+    radar = next(s for s in (json.loads(c.proto.spec) for c in at.get("plotly_chart")) if "polar" in s["layout"])
+    names = [t.get("name") for t in radar["data"]]
+    assert names[0] == "全部园区中位数" and set(names[1:]) == {"A", "B"}
+    at = open_page("pages/parks.py", params={"parks": ["A", "B", "C"]})
+    radar = next(s for s in (json.loads(c.proto.spec) for c in at.get("plotly_chart")) if "polar" in s["layout"])
+    assert "全部园区中位数" not in [t.get("name") for t in radar["data"]]
