@@ -1030,6 +1030,8 @@ def trend_lines(
             )
     if any(illustrative_flags(df)):
         add_illustrative_legend(fig, lang, "points", row=1, col=1)
+        if growth:  # the growth bars of illustrative figures are hatched too
+            add_illustrative_legend(fig, lang, "bars", row=2, col=1)
     fig.update_xaxes(categoryorder="array", categoryarray=periods)
     fig.update_yaxes(title_text=_with_unit(name, unit, lang), row=1, col=1)
     if growth:

@@ -108,16 +108,16 @@ def test_overview_says_when_the_change_is_against_illustrative_figures(db_path):
     )
     at = open_page()
     revenue = next(m for m in at.metric if m.label == "营业收入（万元）")
-    assert revenue.proto.delta_description == "同比 2023年 · 2/3 园区 · 对比期为示意数据"
+    assert revenue.proto.delta_description == "对比期示意 · 2/3 园区 · 同比 2023年"
     assert "对比期的示意数据" in revenue.proto.help
     platforms = next(m for m in at.metric if m.label.startswith("国家级创新平台"))
-    assert platforms.proto.delta_description == "无可比时期 · 1/3 园区"
+    assert platforms.proto.delta_description == "1/3 园区 · 无可比时期"
     badges = _badges(at)
     # Every 2024 figure is reported, but the badge no longer says "all reported": the changes are not.
     assert len(badges) == 1 and "同比/环比按对比期的示意数据计算" in badges[0]
     at.sidebar.segmented_control(key="w_lang").set_value("en").run()
     revenue = next(m for m in at.metric if m.label.startswith("Operating revenue"))
-    assert revenue.proto.delta_description == "YoY 2023 · 2/3 parks · vs illustrative figures"
+    assert revenue.proto.delta_description == "vs illustrative · 2/3 parks · YoY 2023"
 
 
 def test_overview_badge_is_green_only_when_both_periods_are_reported(db_path):

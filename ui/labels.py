@@ -16,19 +16,30 @@ def _flag(value) -> bool:
     return bool(value) and not pd.isna(value)
 
 
+def rests_on_illustrative(card: dict) -> bool:
+    """Whether the card's value or its change was computed from an illustrative figure."""
+    return _flag(card.get("illustrative")) or (_flag(card.get("prev_illustrative")) and bool(card.get("comparison")))
+
+
 def card_notes(ctx, card: dict) -> tuple[list[str], list[str]]:
-    """(short notes for the card's description line, sentences for its help): how many of the parks in
-    view it covers, and whether its value or its change rests on illustrative figures."""
+    """(short notes for the card's description line, sentences for its help): whether its value or its
+    change rests on illustrative figures (first: a narrow card cuts the end of the line), then how many of
+    the parks in view it covers."""
     lang, short, long = ctx.lang, [], []
+    current = _flag(card.get("illustrative"))
+    previous = _flag(card.get("prev_illustrative")) and bool(card.get("comparison"))
+    if current and previous:
+        short.append(t("card_both_illustrative", lang))
+    elif current or previous:
+        short.append(t("card_illustrative" if current else "card_prev_illustrative", lang))
+    if current:
+        long.append(t("card_help_illustrative", lang))
+    if previous:
+        long.append(t("card_help_prev_illustrative", lang))
     total = card.get("n_parks_in_view")
     n = int(card.get("n_parks") or 0)
     if total is not None and not pd.isna(total) and int(total) > 0:
         short.append(t("card_parks", lang, n=n, total=int(total)))
-    if _flag(card.get("illustrative")):
-        short.append(t("card_illustrative", lang))
-    if _flag(card.get("prev_illustrative")) and card.get("comparison"):
-        short.append(t("card_prev_illustrative", lang))
-        long.append(t("card_help_prev_illustrative", lang))
     return short, long
 
 

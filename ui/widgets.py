@@ -289,8 +289,8 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
             if delta is not None:
                 word = t(text.comparison, ctx.lang) if text.comparison else ""
                 description = f"{word} {text.prev_label or ''}".strip()
-            notes, sentences = labels.card_notes(ctx, card)  # coverage and basis: a card never overstates
-            description = " · ".join([description, *notes])
+            notes, sentences = labels.card_notes(ctx, card)  # basis and coverage: a card never overstates
+            description = " · ".join([*notes, description])
             label, full = (_with_unit(n, unit, ctx.lang) for n in (ind.short_name(ctx.lang), ind.name(ctx.lang)))
             how = t(
                 "n_parks_mean" if card.get("aggregation") == "mean" else "n_parks", ctx.lang, n=card.get("n_parks") or 0
@@ -301,7 +301,12 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
                 delta=delta,
                 delta_description=description,
                 border=True,
-                delta_color="normal" if ind.direction == "higher" else "inverse",
+                # A change computed from illustrative figures is no achievement: grey, not green or red.
+                delta_color="off"
+                if labels.rests_on_illustrative(card)
+                else "normal"
+                if ind.direction == "higher"
+                else "inverse",
                 # the full name: the label may be the catalog's short one
                 help=" ".join([f"{full}: {how}{exact}", *sentences]),
             )
