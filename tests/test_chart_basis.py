@@ -69,7 +69,7 @@ def test_points_of_illustrative_figures_are_hollow(store):
     b = trace_of(fig, "B")
     a = trace_of(fig, "A")
     assert list(b.marker.symbol) == ["circle-open", "circle-open"] and list(a.marker.symbol) == ["circle", "circle"]
-    assert legend_names(fig) == ["示意数据（空心点）"]
+    assert legend_names(fig) == ["示意数据（空心点）", "示意数据（浅色斜线）"]  # points, and growth bars
     radar = charts.radar(q.normalised_scores(store, F), medians=None)
     assert "circle-open" in list(trace_of(radar, "B").marker.symbol)
     assert legend_names(radar) == ["示意数据（空心点）"]
