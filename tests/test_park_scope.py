@@ -203,3 +203,16 @@ def test_a_scoped_analyst_loads_own_park_and_the_audit_names_the_scope(app_db, s
     assert not at.exception, at.exception
     assert any(WF in e.value and "未做任何更改" in e.value for e in at.error), [e.value for e in at.error]
     assert Store(app_db).loads().set_index("load_id").loc[fixture_load, "status"] == "loaded"
+
+
+def test_a_scoped_restore_of_its_own_park_is_allowed_and_audited_with_the_scope(db_path):
+    store = Store(db_path)
+    store.load(parsed("first.xlsx", [figure(DY, "revenue", 1)]), actor="甲@s", allowed_parks=(DY,))
+    store.load(parsed("second.xlsx", [figure(DY, "revenue", 2)]), actor="甲@s", allowed_parks=(DY,))
+    old = store.query("SELECT history_id FROM observation_history WHERE value = 1")["history_id"].iloc[0]
+    done = store.restore(int(old), actor="甲@s", allowed_parks=(DY,))
+    assert done["scope"] == [DY] and audit_details(store, "restore")[0]["scope"] == [DY]
+    # The restore is an event of its own; undoing it stays within the park too.
+    undone = store.undo_load(done["load_id"], actor="甲@s", allowed_parks=(DY,))
+    assert undone["scope"] == [DY]
+    assert store.query("SELECT value FROM observations")["value"].tolist() == [2.0]
