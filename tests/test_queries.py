@@ -291,14 +291,14 @@ def test_chain_ranking_within_park_and_overall(db_path):
         figure("B", "revenue", 10, chain="z"),
     )
     df = q.chain_ranking(store, q.Filters(), "revenue")
-    assert df.values.tolist() == [
-        ["y", "A", 50.0, "exact", "50", 1, 1],
-        ["x", "A", 30.0, "exact", "30", 2, 3],
-        ["x", "B", 40.0, "at_least", "40余", 1, 2],
-        ["z", "B", 10.0, "exact", "10", 2, 4],
+    assert df.values.tolist() == [  # last: illustrative (all reported here)
+        ["y", "A", 50.0, "exact", "50", 1, 1, False],
+        ["x", "A", 30.0, "exact", "30", 2, 3, False],
+        ["x", "B", 40.0, "at_least", "40余", 1, 2, False],
+        ["z", "B", 10.0, "exact", "10", 2, 4, False],
     ]
     matrix = q.chain_matrix(store, q.Filters(parks=("B",), chains=("z",)), "revenue")
-    assert matrix.values.tolist() == [["B", "z", 10.0, "exact", "10"]]
+    assert matrix.values.tolist() == [["B", "z", 10.0, "exact", "10", False]]
     assert q.available_chains(store) == ["x", "y", "z"] and q.available_chains(store, ["A"]) == ["x", "y"]
 
 
