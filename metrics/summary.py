@@ -28,6 +28,7 @@ _T = {
     "scores": ("各指标得分（60–100，100 为最佳）", "Indicator scores (60–100, 100 = best)"),
     "ranking": ("园区排名", "park ranking"),
     "no_cards": ("暂无数据", "no data"),
+    "illus_key": ("浅色斜线的柱 = 含示意数据", "light hatched bars = illustrative figures"),
     "footer": (
         "数据：{n} 条（其中示意数据 {ill} 条）· 最近导入：{last} · 生成时间：{now}",
         "Data: {n} figures ({ill} illustrative) · last load: {last} · generated: {now}",
@@ -202,6 +203,8 @@ def summary_figure(
         last=last.strftime("%Y-%m-%d %H:%M") if last else "–",
         now=now.strftime("%Y-%m-%d %H:%M"),
     )
+    if any(charts.illustrative_flags(composite)) or any(charts.illustrative_flags(ranking)):
+        footer += charts.SEP + _t("illus_key", lang)  # the image has no legend: the key goes in the footer
     fig.add_annotation(
         text=charts.esc(footer),
         xref="paper",

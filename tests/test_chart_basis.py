@@ -99,3 +99,12 @@ def test_kpi_figure_says_what_the_summary_cards_rest_on(store):
     titles = {t.title.text.split("<br>")[0]: t.title.text for t in fig.data}
     revenue = titles["营业收入"]
     assert "对比期为示意数据" in revenue and "示意" in revenue and "2/2 园区" in revenue
+
+
+def test_the_summary_image_names_what_its_hatched_bars_are(store):
+    from metrics.summary import summary_figure
+
+    footer = summary_figure(store, "zh").layout.annotations[-1].text
+    assert footer.endswith("浅色斜线的柱 = 含示意数据")
+    english = summary_figure(store, "en").layout.annotations[-1].text
+    assert english.endswith("light hatched bars = illustrative figures")
