@@ -548,11 +548,14 @@ def available_periods(store: Store) -> list[Period]:
     return [_period_of(s, e) for s, e in zip(df["period_start"], df["period_end"], strict=True)]
 
 
-def periods_with_data(store: Store, f: Filters, catalog: Catalog | None = None) -> list[Period]:
+def periods_with_data(
+    store: Store, f: Filters, catalog: Catalog | None = None, chain_only: bool = False
+) -> list[Period]:
     """Every period holding a figure in f's scope (parks, chains, indicators, basis; f.period ignored),
-    newest first: what an empty view can offer instead."""
+    newest first: what an empty view can offer instead. `chain_only`: only chain figures count."""
     cat = catalog or store.catalog
-    df = run(store, "q_periods_in_scope", _params(f, cat, scope_indicators(f, cat)))
+    params = _params(f, cat, scope_indicators(f, cat)) | {"chain_only": bool(chain_only)}
+    df = run(store, "q_periods_in_scope", params)
     return [_period_of(s, e) for s, e in zip(df["period_start"], df["period_end"], strict=True)]
 
 

@@ -20,7 +20,7 @@ rank = ctx.q("ranking", focus, ctx.lang, filters=f)
 top = ui.top_parks(ctx, rank)
 shown = ctx.with_filters(indicators=tuple(indicators), parks=top or ctx.filters.parks)
 matrix = ctx.q("park_matrix", ctx.lang, filters=shown)
-ui.stop_if_empty(ctx, matrix)
+ui.stop_if_empty(ctx, matrix, filters=f)
 sub = ui.subtitle(ctx, top)
 ui.chart_with_downloads(
     ctx, charts.ranking_bar(ui.only_parks(rank, top), focus, lang=ctx.lang, subtitle=sub), "park_ranking"

@@ -144,3 +144,21 @@ def test_an_empty_view_names_periods_with_data_and_switches_to_the_nearest(db_pa
     assert at.sidebar.selectbox(key="w_period").value == "2021"
     assert [m.value for m in at.metric] == ["1"]
     assert at.query_params["period"] == "2021"
+
+
+def test_the_chains_page_offers_a_period_that_has_chain_figures(db_path):
+    from app_data import open_page
+
+    store = make_store(
+        db_path,
+        figure("A", "revenue", 10),  # 2024: whole-park figures only
+        figure("A", "revenue", 4, period=Y2021, chain="新材料"),
+    )
+    assert q.periods_with_data(store, q.Filters(parks=("A",)), chain_only=True) == [Period(*Y2021)]
+    assert q.periods_with_data(store, q.Filters(parks=("A",))) == [Period(*Y2024), Period(*Y2021)]
+    at = open_page("pages/chains.py", params={"period": "2024"})
+    assert at.info[0].value == "当前统计期和园区没有分产业链的数据。"
+    assert "有数据的统计期：2021年" in at.info[1].value
+    at.button(key="empty_switch_period").click().run()
+    assert not at.exception and at.sidebar.selectbox(key="w_period").value == "2021"
+    assert len(at.get("plotly_chart")) == 3

@@ -530,6 +530,7 @@ def test_every_named_query_runs_against_a_fixture(db_path, catalog):
         "since": None,
         "top": None,
         "selected": [],
+        "chain_only": False,
         "min_coverage": 0.0,
     }
     names = sorted(p.stem for p in q.SQL_DIR.glob("q_*.sql"))

@@ -62,17 +62,19 @@ def _switch_period(token: str) -> None:
     state.put("period", token)
 
 
-def offer_periods(ctx) -> None:
-    """An empty view: name the periods that have figures for these filters, and a button to the nearest."""
-    lang, f = ctx.lang, ctx.filters
-    periods = ctx.q("periods_with_data")
+def offer_periods(ctx, chain_only: bool = False, filters=None) -> None:
+    """An empty view: name the periods that have figures for the view's filters (`filters`: those the empty
+    frame was asked with, default the sidebar's; `chain_only`: chain figures only), and a button to the nearest."""
+    lang, f = ctx.lang, filters or ctx.filters
+    shown = queries.resolve_period(ctx.store, f, ctx.catalog) if f.period is None else f.period
+    periods = [p for p in ctx.q("periods_with_data", filters=f, chain_only=chain_only) if p != shown]
     if not periods:
-        st.info(t("empty_no_period", lang), icon=":material/filter_alt_off:")
+        if not chain_only:  # the chains page has said there are no chain figures already
+            st.info(t("empty_no_period", lang), icon=":material/filter_alt_off:")
         return
     names = [p.label(lang) for p in periods[:LIST_PERIODS]]
     if len(periods) > LIST_PERIODS:
         names.append(t("empty_periods_more", lang, n=len(periods) - LIST_PERIODS))
-    shown = queries.resolve_period(ctx.store, f, ctx.catalog) if f.period is None else f.period
     st.info(
         t(
             "empty_periods",

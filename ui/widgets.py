@@ -338,15 +338,19 @@ def data_badges(ctx, cards: pd.DataFrame) -> None:
         labels.basis_badges(ctx, cards)  # the comparison period's figures count too
 
 
-def stop_if_empty(ctx, frame: pd.DataFrame, message: str = "no_data") -> None:
-    """Guard: when there is nothing to show, say why (empty database or filters) and stop the page."""
+def stop_if_empty(ctx, frame: pd.DataFrame, message: str = "no_data", filters=None) -> None:
+    """Guard: when there is nothing to show, say why (empty database or filters), offer the periods that have
+    figures for `filters` (those the frame was asked with; default the sidebar's) and stop the page."""
     if frame is not None and len(frame):
         return
     if not ctx.periods:
         st.info(t("empty_db", ctx.lang), icon=":material/database:")
         st.page_link("pages/upload.py", label=t("page_upload", ctx.lang), icon=":material/upload_file:")
-    elif message == "no_data":
-        labels.offer_periods(ctx)  # name the periods that have figures, and switch to the nearest
+    elif message in ("no_data", "no_chain_data"):
+        if message == "no_chain_data":
+            st.info(t(message, ctx.lang))
+        # name the periods that have figures, and switch to the nearest
+        labels.offer_periods(ctx, chain_only=message == "no_chain_data", filters=filters)
     else:
         st.info(t(message, ctx.lang))
     st.stop()
