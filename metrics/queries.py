@@ -390,7 +390,7 @@ MEDIAN_COLUMNS = ["indicator", "name", "score", "n_parks"]
 
 def score_medians(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
     """The median score per indicator over every park of the period (the yardstick for one or two parks)."""
-    cat = catalog or default_catalog()
+    cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         return _result(None, MEDIAN_COLUMNS, None)
