@@ -107,7 +107,7 @@ def test_filters_survive_a_page_switch_and_go_into_the_links(app_db):
 def test_no_data_for_the_filters_shows_a_message(app_db):
     at = open_page(params={"parks": [WH], "family": "talent"})  # Weihai has no talent figure in any period
     assert [i.value for i in at.info] == [
-        "当前的园区、产业链、指标类别或数据性质筛选在任何统计期都没有数据。请调整左侧的筛选条件。"
+        "当前筛选条件下没有数据：所选的园区、产业链、指标类别或数据性质在任何统计期都没有数据。请调整左侧的筛选条件。"
     ]
     assert not at.metric and not at.button
 
