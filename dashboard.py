@@ -26,7 +26,8 @@ index = ctx.q("composite_index", weights)
 top = ui.top_parks(ctx, index)
 fig = charts.composite_bar(ui.only_parks(index, top), ctx.lang, subtitle=ui.subtitle(ctx, top))
 ui.chart_with_downloads(ctx, fig, "composite_index")
-ui.table_with_downloads(ctx, index, "composite_index")
+ui.composite_notes(ctx, index)  # threshold, parks not scored (never 0), the method
+ui.table_with_downloads(ctx, ui.composite_table(ctx, index), "composite_index")
 
 st.subheader(ctx.t("summary_title"), anchor=False)
 st.caption(ctx.t("summary_help"))

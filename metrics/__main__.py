@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyst.add_argument("name", metavar="NAME", help="the analyst's display name, e.g. 张三")
     analyst.add_argument("--iterations", type=int, default=ITERATIONS, help=f"PBKDF2 rounds (default: {ITERATIONS})")
+    analyst.add_argument(
+        "--parks", nargs="+", metavar="PARK", help="limit the account to these parks (catalog names or aliases)"
+    )
 
     catalog = sub.add_parser("catalog", help="export or import the catalog (indicators, parks) as TOML")
     catalog_sub = catalog.add_subparsers(dest="action", required=True)

@@ -3,6 +3,8 @@
 Accounts come from the TOML file named by `PARKDASH_ANALYSTS_FILE` and/or the `[analysts]` table of
 Streamlit secrets, each entry `"名字" = "pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>"` (made by
 `python -m metrics analyst-hash NAME`). Only hashes are stored, never passwords. See docs/SECURITY.md.
+An account limited to some parks (a park's 统计员) is a table instead:
+`"名字" = { hash = "pbkdf2_sha256$…", parks = ["东营经济技术开发区"] }` (catalog names or aliases).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import secrets
 import tomllib
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ACCOUNTS_FILE_ENV = "PARKDASH_ANALYSTS_FILE"
@@ -144,9 +146,13 @@ def toml_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def account_line(name: str, encoded: str) -> str:
-    """The line to paste under `[analysts]`: `"张三" = "pbkdf2_sha256$…"`."""
-    return f"{toml_string(name)} = {toml_string(encoded)}"
+def account_line(name: str, encoded: str, parks: tuple[str, ...] | list[str] = ()) -> str:
+    """The line to paste under `[analysts]`: `"张三" = "pbkdf2_sha256$…"`, or with parks
+    `"张三" = { hash = "pbkdf2_sha256$…", parks = ["东营经济技术开发区"] }`."""
+    if not parks:
+        return f"{toml_string(name)} = {toml_string(encoded)}"
+    listed = ", ".join(toml_string(p) for p in parks)
+    return f"{toml_string(name)} = {{ hash = {toml_string(encoded)}, parks = [{listed}] }}"
 
 
 @dataclass(frozen=True)
@@ -178,12 +184,17 @@ class Accounts:
 
     hashes: Mapping[str, PasswordHash]
     sources: tuple[str, ...]
+    scopes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name -> canonical parks
 
     def __len__(self) -> int:
         return len(self.hashes)
 
     def get(self, name: str) -> PasswordHash | None:
         return self.hashes.get(normalise_name(name))
+
+    def parks_of(self, name: str) -> tuple[str, ...] | None:
+        """The parks an account is limited to (canonical names); None when it may change any park's figures."""
+        return self.scopes.get(normalise_name(name))
 
     def names(self) -> list[str]:
         return sorted(self.hashes)
@@ -202,7 +213,7 @@ def _entries(where: str, data: Mapping, top_level_file: bool) -> tuple[list[tupl
     for key, value in data.items():
         if key == TABLE and isinstance(value, Mapping):
             pairs += list(value.items())
-        elif isinstance(value, Mapping):
+        elif isinstance(value, Mapping) and "hash" not in value:  # with a hash: an account limited to parks
             problems.append(
                 AccountProblem(
                     where,
@@ -215,8 +226,65 @@ def _entries(where: str, data: Mapping, top_level_file: bool) -> tuple[list[tupl
     return pairs, problems
 
 
+ACCOUNT_KEYS = ("hash", "parks")
+
+
+def _scoped_entry(
+    where: str, name: str, value: Mapping, scopes: dict[str, tuple[str, ...]], catalog
+) -> tuple[object, list[AccountProblem]]:
+    """The hash text of a `{ hash = "…", parks = [...] }` entry, and its problems; the parks go into `scopes`."""
+    from metrics.scope import resolve_parks
+
+    problems = []
+    for key in value:
+        if key not in ACCOUNT_KEYS:
+            problems.append(
+                AccountProblem(
+                    where,
+                    f"账户“{name}”有未知的键“{key}”（只能是 hash、parks）",
+                    f"account {name!r} has an unknown key {key!r} (only hash, parks)",
+                )
+            )
+    parks = value.get("parks")
+    if "parks" in value:
+        if not isinstance(parks, list) or not all(isinstance(p, str) and p.strip() for p in parks):
+            problems.append(
+                AccountProblem(
+                    where,
+                    f"账户“{name}”的 parks 应为园区名称的列表",
+                    f"account {name!r}: parks must be a list of park names",
+                )
+            )
+        elif not parks:
+            problems.append(
+                AccountProblem(
+                    where,
+                    f"账户“{name}”的 parks 为空（不限园区时请去掉 parks）",
+                    f"account {name!r}: parks is empty (leave parks out for an account of every park)",
+                )
+            )
+        else:
+            resolved, unknown = resolve_parks([p.strip() for p in parks], catalog)
+            for bad in unknown:
+                problems.append(
+                    AccountProblem(
+                        where,
+                        f"账户“{name}”的园区“{bad}”不在园区目录中（名称或别名）",
+                        f"account {name!r}: park {bad!r} is not in the park catalog (name or alias)",
+                    )
+                )
+            if not unknown:
+                scopes[name] = resolved
+    return value.get("hash"), problems
+
+
 def _validate(
-    where: str, pairs: list[tuple[str, object]], seen: dict[str, str], hashes: dict[str, PasswordHash]
+    where: str,
+    pairs: list[tuple[str, object]],
+    seen: dict[str, str],
+    hashes: dict[str, PasswordHash],
+    scopes: dict[str, tuple[str, ...]] | None = None,
+    catalog=None,
 ) -> list[AccountProblem]:
     problems = []
     for raw_name, value in pairs:
@@ -236,6 +304,9 @@ def _validate(
             )
             continue
         seen[name] = where
+        if isinstance(value, Mapping):
+            value, found = _scoped_entry(where, name, value, {} if scopes is None else scopes, catalog)
+            problems += found
         if not isinstance(value, str):
             problems.append(
                 AccountProblem(
@@ -268,10 +339,11 @@ def _read_file(path: Path) -> tuple[dict | None, AccountProblem | None]:
         return None, AccountProblem(where, f"不是有效的 TOML（{exc}）", f"not valid TOML ({exc})")
 
 
-def load_accounts(env: Mapping[str, str] | None = None, secrets_table: object = None) -> Accounts | None:
+def load_accounts(env: Mapping[str, str] | None = None, secrets_table: object = None, catalog=None) -> Accounts | None:
     """Accounts from the file named by PARKDASH_ANALYSTS_FILE and the secrets [analysts] table
     (`secrets_table`, None when absent). None when neither is configured; AccountsError listing every
-    problem when anything configured is wrong, so a broken file never means "no accounts"."""
+    problem when anything configured is wrong, so a broken file never means "no accounts". Park scopes
+    are checked against `catalog` (default: the park catalog in use)."""
     env = os.environ if env is None else env
     file_name = (env.get(ACCOUNTS_FILE_ENV) or "").strip()
     if not file_name and secrets_table is None:
@@ -279,6 +351,7 @@ def load_accounts(env: Mapping[str, str] | None = None, secrets_table: object = 
     problems: list[AccountProblem] = []
     seen: dict[str, str] = {}
     hashes: dict[str, PasswordHash] = {}
+    scopes: dict[str, tuple[str, ...]] = {}
     sources: list[str] = []
     if file_name:
         path = Path(file_name).expanduser()
@@ -287,7 +360,7 @@ def load_accounts(env: Mapping[str, str] | None = None, secrets_table: object = 
             problems.append(problem)
         else:
             pairs, found = _entries(str(path), data, top_level_file=True)
-            problems += found + _validate(str(path), pairs, seen, hashes)
+            problems += found + _validate(str(path), pairs, seen, hashes, scopes, catalog)
             if not pairs:
                 problems.append(AccountProblem(str(path), "没有任何账户", "holds no accounts"))
             sources.append(str(path))
@@ -297,10 +370,10 @@ def load_accounts(env: Mapping[str, str] | None = None, secrets_table: object = 
                 AccountProblem(SECRETS_WHERE, f"[{TABLE}] 应为一个表", f"[{TABLE}] must be a table of name = hash")
             )
         else:
-            problems += _validate(SECRETS_WHERE, list(secrets_table.items()), seen, hashes)
+            problems += _validate(SECRETS_WHERE, list(secrets_table.items()), seen, hashes, scopes, catalog)
             if not secrets_table:
                 problems.append(AccountProblem(SECRETS_WHERE, "没有任何账户", "holds no accounts"))
             sources.append(SECRETS_WHERE)
     if problems:
         raise AccountsError(problems)
-    return Accounts(hashes, tuple(sources))
+    return Accounts(hashes, tuple(sources), scopes)

@@ -65,6 +65,7 @@ class AuthAttempt:
     failures: int = 0  # consecutive failures of this client so far
     analyst: str | None = None  # the account name signed in (named accounts only)
     named: bool = False  # the gate checks name + password
+    parks: tuple[str, ...] | None = None  # the parks the account is limited to; None = every park
 
     @property
     def locked(self) -> bool:
@@ -217,7 +218,7 @@ class AnalystGate:
         with self._lock:
             self._clients.pop(client_key, None)
             self._clients.pop(GLOBAL_KEY, None)
-        return AuthAttempt(ok=True, analyst=analyst, named=True)
+        return AuthAttempt(ok=True, analyst=analyst, named=True, parks=self.accounts.parks_of(analyst))
 
     def _check_account(self, name: str, password: str) -> str | None:
         """The account name when name and password match; the same PBKDF2 work whether or not the name exists."""

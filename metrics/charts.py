@@ -64,8 +64,8 @@ TEMPLATE_NAME = "parkdash"
 _T = {
     "ranking": ("园区排名", "Park ranking"),
     "comparison": ("园区指标对比", "Park comparison"),
-    "radar": ("园区指标得分（0–100）", "Indicator scores (0–100)"),
-    "heat_scores": ("园区指标得分热力图（0–100）", "Indicator scores heatmap (0–100)"),
+    "radar": ("园区指标得分（60–100）", "Indicator scores (60–100)"),
+    "heat_scores": ("园区指标得分热力图（60–100）", "Indicator scores heatmap (60–100)"),
     "heat_values": ("园区指标热力图", "Indicator heatmap"),
     "composite": ("综合指数排名", "Composite index ranking"),
     "chain_heat": ("产业链热力图", "Industrial chains heatmap"),
@@ -93,6 +93,15 @@ _T = {
     "no_data": ("暂无数据", "No data"),
     "n_compared": ("（{n}/{total} 个园区可比）", " ({n} of {total} parks comparable)"),
     "park_mean": ("园区平均", "mean of parks"),
+    "illus_bars": ("示意数据（浅色斜线）", "illustrative (light, hatched)"),
+    "illus_points": ("示意数据（空心点）", "illustrative (hollow points)"),
+    "illus_cells": ("示意数据（方框）", "illustrative (boxed)"),
+    "illus_tiles": ("示意数据（浅色）", "illustrative (light)"),
+    "illus_short": ("示意", "illustrative"),
+    "prev_illus": ("对比期为示意数据", "vs illustrative figures"),
+    "n_of_parks": ("{n}/{total} 园区", "{n}/{total} parks"),
+    "n_of_ind": ("{n}/{total} 指标", "{n}/{total} indicators"),
+    "group_median": ("全部园区中位数", "median of all parks"),
 }
 SEP = " · "
 
@@ -408,6 +417,13 @@ def _indicator_values(
     return df, name, unit
 
 
+def _basis_note(flag: bool, lang: str) -> str:
+    """Hover text after a figure: `（示意）` / ` (illustrative)` for an illustrative one."""
+    if not flag:
+        return ""
+    return f" ({t('illus_short', lang)})" if lang == "en" else f"（{t('illus_short', lang)}）"
+
+
 def ranking_bar(
     ranking_df: pd.DataFrame,
     indicator: str,
@@ -427,6 +443,7 @@ def ranking_bar(
     df = df.sort_values("rank", kind="stable") if "rank" in df.columns else df
     labels = _display(df)
     parks = [park_label(p, lang) for p in df["park"]]
+    flags = illustrative_flags(df)
     fig.add_bar(
         x=list(df["value"]),
         y=parks,
@@ -434,15 +451,19 @@ def ranking_bar(
         text=[esc(s) for s in labels],
         textposition="outside",
         cliponaxis=False,
-        marker_color=COLORWAY[0],
-        customdata=[[esc(s), unit] for s in labels],
-        hovertemplate="%{y}<br>%{customdata[0]} %{customdata[1]}<extra></extra>",
+        marker=bar_marker(COLORWAY[0], flags),
+        customdata=[[esc(s), unit, _basis_note(f, lang)] for s, f in zip(labels, flags, strict=True)],
+        hovertemplate="%{y}<br>%{customdata[0]} %{customdata[1]}%{customdata[2]}<extra></extra>",
         name=esc(name),
+        showlegend=False,
     )
+    if any(flags):
+        add_illustrative_legend(fig, lang)
     fig.update_yaxes(autorange="reversed", title_text="")
     park_axis(fig, df["park"], lang)
     fig.update_xaxes(title_text=_with_unit(name, unit, lang), range=value_range(df["value"]))
-    return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df), df["park"], lang), legend=False)
+    height = _bar_height(len(df), df["park"], lang)
+    return apply_layout(fig, title, subtitle, lang, height=height, legend=any(flags))
 
 
 def grouped_bars(
@@ -471,6 +492,7 @@ def grouped_bars(
         name, _, _ = _indicator_meta(ind, lang)
         part, unit = _scaled(df[df["indicator"] == ind], ind, lang)
         labels = _display(part)
+        flags = illustrative_flags(part)
         fig.add_bar(
             x=[park_label(p, lang) for p in part["park"]],
             y=list(part["value"]),
@@ -478,13 +500,19 @@ def grouped_bars(
             text=[esc(s) for s in labels],
             textposition="outside",
             cliponaxis=False,
-            marker_color=COLORWAY[(n - 1) % len(COLORWAY)],
-            customdata=[[esc(s)] for s in labels],
-            hovertemplate="%{x}<br>" + esc(name) + ": %{customdata[0]} " + esc(unit) + "<extra></extra>",
+            marker=bar_marker(COLORWAY[(n - 1) % len(COLORWAY)], flags),
+            customdata=[[esc(s), _basis_note(f, lang)] for s, f in zip(labels, flags, strict=True)],
+            hovertemplate="%{x}<br>"
+            + esc(name)
+            + ": %{customdata[0]} "
+            + esc(unit)
+            + "%{customdata[1]}<extra></extra>",
             row=n,
             col=1,
         )
         fig.update_yaxes(title_text=esc(unit), range=value_range(part["value"], pad=0.25), row=n, col=1)
+    if any(illustrative_flags(df)):
+        add_illustrative_legend(fig, lang, row=1, col=1)
     fig.update_xaxes(categoryorder="array", categoryarray=[park_label(p, lang) for p in ordered])
     park_axis(fig, ordered, lang, axis="x", width=16)
     fig.update_layout(barmode="group")
@@ -492,8 +520,16 @@ def grouped_bars(
     return apply_layout(fig, title, subtitle, lang, height=max(460, 160 + per_panel * len(order)))
 
 
-def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, subtitle: str = "") -> go.Figure:
-    """One closed polygon per park over the indicators, scores 0–100 (higher is better)."""
+def radar(
+    scores_df: pd.DataFrame,
+    lang: str = "zh",
+    *,
+    title: str | None = None,
+    subtitle: str = "",
+    medians: pd.DataFrame | None = None,
+) -> go.Figure:
+    """One closed polygon per park over the indicators, efficacy-coefficient scores 60–100 (higher is better);
+    `medians` (indicator, score): the median of every park, drawn dashed as the yardstick for one or two parks."""
     title = title or t("radar", lang)
     df = scores_df.dropna(subset=["score"]) if len(scores_df) else scores_df
     fig = go.Figure()
@@ -502,9 +538,24 @@ def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None
     inds = catalog_order(df["indicator"])
     theta = [esc(_indicator_meta(i, lang)[0]) for i in inds]
     colours = park_colours(df["park"])
+    if medians is not None and len(medians):
+        by_ind = dict(zip(medians["indicator"], medians["score"], strict=True))
+        r = [by_ind.get(i) for i in inds]
+        fig.add_scatterpolar(
+            r=r + r[:1],
+            theta=theta + theta[:1],
+            name=t("group_median", lang),
+            mode="lines",
+            line={"color": LEGEND_GREY, "width": 2, "dash": "dash"},
+            hovertemplate=t("group_median", lang) + "<br>%{theta}: %{r:.1f}<extra></extra>",
+        )
+    any_illustrative = False
     for park, part in df.groupby("park", sort=False):
         by_ind = dict(zip(part["indicator"], part["score"], strict=True))
+        illus = dict(zip(part["indicator"], illustrative_flags(part), strict=True))
         r = [by_ind.get(i) for i in inds]
+        flags = [illus.get(i, False) for i in inds]
+        any_illustrative = any_illustrative or any(flags)
         fig.add_scatterpolar(
             r=r + r[:1],
             theta=theta + theta[:1],
@@ -514,14 +565,19 @@ def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None
             fill="toself",
             fillcolor=_rgba(colours[str(park)], 0.12),
             line={"color": colours[str(park)], "width": 2},
-            hovertemplate=park_label(park, lang) + "<br>%{theta}: %{r:.1f}<extra></extra>",
+            marker={"symbol": _point_symbols(flags + flags[:1]), "size": 8},
+            customdata=[_basis_note(f, lang) for f in flags + flags[:1]],
+            hovertemplate=park_label(park, lang) + "<br>%{theta}: %{r:.1f}%{customdata}<extra></extra>",
         )
-    # First indicator on top, clockwise; the 0–100 ticks run between two indicators, not over a label.
+    if any_illustrative:
+        add_illustrative_legend(fig, lang, "polar")
+    # First indicator on top, clockwise; the score ticks run between two indicators, not over a label.
     fig.update_layout(
         polar={
             "radialaxis": {
-                "range": [0, 100],
-                "tickvals": [0, 25, 50, 75, 100],
+                # Efficacy-coefficient scores run 60-100; the axis starts at 50 so 60 is not the centre point.
+                "range": [50, 100],
+                "tickvals": [60, 70, 80, 90, 100],
                 "angle": 90 - 180 / max(len(inds), 1),
                 "tickfont": {"size": 11, "color": "#8A96A3"},
             },
@@ -536,6 +592,89 @@ def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None
 def _rgba(hex_colour: str, alpha: float) -> str:
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+# Illustrative (made-up) figures are drawn visibly apart from reported ones, with a legend entry saying so:
+# bars lighter and hatched, treemap tiles lighter, points hollow, heatmap cells framed.
+ILLUSTRATIVE_ALPHA = 0.35
+ILLUSTRATIVE_PATTERN = "/"
+LEGEND_GREY = "#7F8C8D"
+
+
+def illustrative_flags(df: pd.DataFrame) -> list[bool]:
+    """Per row: whether an illustrative figure went into it (the frames' `illustrative` column; False without)."""
+    if "illustrative" not in df.columns:
+        return [False] * len(df)
+    return [v is True or (not isinstance(v, str) and _known(v) and bool(v)) for v in df["illustrative"]]
+
+
+def bar_marker(colour: str | Sequence[str], flags: Sequence[bool]) -> dict:
+    """A bar trace's marker: reported bars solid, illustrative ones light with hatching in the same colour."""
+    if not any(flags):
+        return {"color": colour}  # all reported: plain bars, as before
+    colours = [colour] * len(flags) if isinstance(colour, str) else list(colour)
+    return {
+        "color": [_rgba(c, ILLUSTRATIVE_ALPHA) if f else c for c, f in zip(colours, flags, strict=True)],
+        "pattern": {
+            "shape": [ILLUSTRATIVE_PATTERN if f else "" for f in flags],
+            "fgcolor": colours if len(set(colours)) > 1 else colours[0] if colours else None,
+            "size": 7,
+            "solidity": 0.3,
+        },
+        "line": {"color": colours, "width": [1.5 if f else 0 for f in flags]},
+    }
+
+
+def _point_symbols(flags: Sequence[bool], base: str = "circle") -> list[str]:
+    return [f"{base}-open" if f else base for f in flags]
+
+
+def add_illustrative_legend(fig: go.Figure, lang: str, kind: str = "bars", **where) -> go.Figure:
+    """One legend entry naming how illustrative figures are drawn (kind: bars, points, cells, tiles, polar)."""
+    name = t({"polar": "illus_points"}.get(kind, f"illus_{kind}"), lang)
+    if kind == "bars":
+        trace = go.Bar(
+            x=[None],
+            y=[None],
+            name=name,
+            marker=bar_marker(LEGEND_GREY, [True]),
+            showlegend=True,
+            hoverinfo="skip",
+        )
+    elif kind == "polar":
+        trace = go.Scatterpolar(
+            r=[None],
+            theta=[None],
+            name=name,
+            mode="markers",
+            marker={"symbol": "circle-open", "color": LEGEND_GREY, "size": 10},
+            showlegend=True,
+            hoverinfo="skip",
+        )
+    else:
+        marker = {
+            "points": {"symbol": "circle-open", "color": LEGEND_GREY, "size": 10},
+            "cells": {"symbol": "square-open", "color": LEGEND_GREY, "size": 14},
+            "tiles": {"symbol": "square", "color": _rgba(LEGEND_GREY, ILLUSTRATIVE_ALPHA), "size": 14},
+        }[kind]
+        trace = go.Scatter(
+            x=[None], y=[None], name=name, mode="markers", marker=marker, showlegend=True, hoverinfo="skip"
+        )
+    fig.add_trace(trace, **where)
+    return fig
+
+
+def _box_illustrative_cells(fig: go.Figure, cells: list[tuple[str, str]], lang: str) -> None:
+    """A square frame on each heatmap cell (x, y categories) that holds an illustrative figure, named in the legend."""
+    fig.add_scatter(
+        x=[x for x, _ in cells],
+        y=[y for _, y in cells],
+        mode="markers",
+        marker={"symbol": "square-open", "size": 30, "color": "#5F6B76", "line": {"width": 1.5}},
+        hoverinfo="skip",
+        showlegend=True,
+        name=t("illus_cells", lang),
+    )
 
 
 def heatmap(
@@ -608,7 +747,7 @@ def heatmap(
         text=text,
         texttemplate="%{text}",
         colorscale=[list(s) for s in SEQUENTIAL],
-        zmin=0,
+        zmin=60 if scores else 0,  # scores run 60-100 (efficacy coefficient); value shades 0-100
         zmax=100,
         showscale=scores,
         colorbar={"title": {"text": t("score", lang)}} if scores else None,
@@ -616,45 +755,69 @@ def heatmap(
         ygap=2,
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
     )
+    flagged = {(p, i) for p, i, f in zip(data["park"], data["indicator"], illustrative_flags(data), strict=True) if f}
+    x_of = dict(zip(inds, x, strict=True))
+    cells = [(x_of[i], park_label(p, lang)) for p in parks for i in inds if (p, i) in flagged]
+    if cells:
+        _box_illustrative_cells(fig, cells, lang)
     fig.update_yaxes(autorange="reversed")
     park_axis(fig, parks, lang)
     fig.update_xaxes(side="bottom", tickangle=-30 if len(inds) > 6 else 0, tickvals=x, ticktext=ticks)
-    return apply_layout(fig, title, subtitle, lang, height=max(420, 160 + 56 * len(parks)), legend=False)
+    height = max(420, 160 + 56 * len(parks))
+    return apply_layout(fig, title, subtitle, lang, height=height, legend=bool(cells))
 
 
 def composite_bar(
     composite_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, subtitle: str = ""
 ) -> go.Figure:
-    """Composite index by park, best on top."""
+    """Composite index by park, best on top, coverage (`4/6 指标`) beside each score; unscored parks left out
+    (the page lists them)."""
     title = title or t("composite", lang)
     df = composite_df.dropna(subset=["index"]) if len(composite_df) else composite_df
     fig = go.Figure()
     if not len(df):
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
-    fig.add_trace(composite_trace(df, lang))
+    trace = composite_trace(df, lang)
+    fig.add_trace(trace)
+    illustrative = any(illustrative_flags(df))
+    if illustrative:
+        add_illustrative_legend(fig, lang)
     fig.update_yaxes(autorange="reversed")
     park_axis(fig, df["park"], lang)
-    fig.update_xaxes(title_text=t("index", lang), range=[0, 108])
-    return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df), df["park"], lang), legend=False)
+    # Scores run 60-100: the axis starts at 50 so that differences show; room on the right for the labels.
+    fig.update_xaxes(title_text=t("index", lang), range=[50, 112])
+    return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df), df["park"], lang), legend=illustrative)
+
+
+def coverage_text(n: object, total: object, lang: str = "zh") -> str:
+    """`4/6 指标` / `4/6 indicators`; empty when either count is unknown."""
+    if not (_known(n) and _known(total)):
+        return ""
+    return t("n_of_ind", lang).format(n=int(n), total=int(total))
 
 
 def composite_trace(composite_df: pd.DataFrame, lang: str = "zh") -> go.Bar:
-    """The composite-index bar trace (also placed into the summary's grid)."""
-    df = composite_df.sort_values("rank", kind="stable") if "rank" in composite_df.columns else composite_df
+    """The composite-index bar trace of the scored parks (also placed into the summary's grid)."""
+    df = composite_df.dropna(subset=["index"]) if len(composite_df) else composite_df
+    df = df.sort_values("rank", kind="stable") if "rank" in df.columns else df
     n_ind = df["n_indicators"] if "n_indicators" in df.columns else [None] * len(df)
+    n_all = df["n_indicators_available"] if "n_indicators_available" in df.columns else [None] * len(df)
+    cover = [coverage_text(n, a, lang) for n, a in zip(n_ind, n_all, strict=True)]
+    flags = illustrative_flags(df)
     return go.Bar(
         x=list(df["index"]),
         y=[park_label(p, lang) for p in df["park"]],
         orientation="h",
-        text=[f"{v:.1f}" for v in df["index"]],
+        text=[f"{v:.1f} · {c}" if c else f"{v:.1f}" for v, c in zip(df["index"], cover, strict=True)],
         textposition="outside",
         cliponaxis=False,
-        marker_color=COLORWAY[2],
-        customdata=[[n] for n in n_ind],
+        marker=bar_marker(COLORWAY[2], flags),
+        customdata=[[c or n, _basis_note(f, lang)] for c, n, f in zip(cover, n_ind, flags, strict=True)],
         name=t("index", lang),
+        showlegend=False,
         hovertemplate="%{y}<br>"
         + t("index", lang)
-        + ": %{x:.1f}<br>"
+        + ": %{x:.1f}%{customdata[1]}<br>"
         + t("n_ind", lang)
         + ": %{customdata[0]}<extra></extra>",
     )
@@ -685,10 +848,18 @@ def chain_heatmap(
         colorbar={"title": {"text": esc(unit)}},
         hovertemplate="%{y}<br>%{x}: %{text} " + esc(unit) + "<extra></extra>",
     )
+    flagged = [
+        (esc(c), park_label(p, lang))
+        for p, c, f in zip(df["park"], df["chain"], illustrative_flags(df), strict=True)
+        if f
+    ]
+    if flagged:
+        _box_illustrative_cells(fig, flagged, lang)
     fig.update_yaxes(autorange="reversed")
     park_axis(fig, parks, lang)
     fig.update_xaxes(tickangle=-30 if len(chains) > 5 else 0)
-    return apply_layout(fig, title, subtitle, lang, height=max(420, 160 + 56 * len(parks)), legend=False)
+    height = max(420, 160 + 56 * len(parks))
+    return apply_layout(fig, title, subtitle, lang, height=height, legend=bool(flagged))
 
 
 def chain_treemap(
@@ -703,6 +874,7 @@ def chain_treemap(
     ids, labels, parents, values, text, colours = [], [], [], [], [], []
     shown = _display(df)
     by_park = park_colours(df["park"])
+    df = df.assign(_illus=illustrative_flags(df))
     for n, park in enumerate(dict.fromkeys(df["park"])):
         mask = (df["park"] == park).to_numpy()
         part = df[mask]
@@ -713,15 +885,21 @@ def chain_treemap(
         values.append(float(part["value"].sum()))
         text.append(format_number(part["value"].sum()))
         colours.append(by_park[str(park)])
-        for k, (chain, value, disp) in enumerate(
-            zip(part["chain"], part["value"], [s for s, m in zip(shown, mask, strict=True) if m], strict=True)
+        for k, (chain, value, disp, illus) in enumerate(
+            zip(
+                part["chain"],
+                part["value"],
+                [s for s, m in zip(shown, mask, strict=True) if m],
+                part["_illus"],
+                strict=True,
+            )
         ):
             ids.append(f"{pid}/c{k}")
             labels.append(esc(chain))
             parents.append(pid)
             values.append(float(value))
-            text.append(esc(disp))
-            colours.append(by_park[str(park)])
+            text.append(esc(disp) + _basis_note(illus, lang))
+            colours.append(_rgba(by_park[str(park)], ILLUSTRATIVE_ALPHA) if illus else by_park[str(park)])
     fig.add_treemap(
         ids=ids,
         labels=labels,
@@ -736,8 +914,13 @@ def chain_treemap(
         tiling={"pad": 2},
         root_color="#FFFFFF",
     )
+    illustrative = bool(df["_illus"].any())
+    if illustrative:  # a legend entry needs a trace that can show one; its axes stay hidden
+        add_illustrative_legend(fig, lang, "tiles")
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
     fig.update_layout(margin={"l": 8, "r": 8, "b": 8})
-    return apply_layout(fig, title, subtitle, lang, height=560, legend=False)
+    return apply_layout(fig, title, subtitle, lang, height=560, legend=illustrative)
 
 
 def chain_ranking_bar(
@@ -766,6 +949,7 @@ def chain_ranking_bar(
     )
     colours = park_colours(chain_ranking_df["park"])  # every park of the view, as the treemap colours them
     for park, part in df.groupby("park", sort=False):
+        flags = illustrative_flags(part)
         fig.add_bar(
             x=list(part["value"]),
             y=list(part["_label"]),
@@ -774,9 +958,12 @@ def chain_ranking_bar(
             text=[esc(s) for s in part["_shown"]],
             textposition="outside",
             cliponaxis=False,
-            marker_color=colours[str(park)],
-            hovertemplate="%{y}<br>%{text} " + esc(unit) + "<extra></extra>",
+            marker=bar_marker(colours[str(park)], flags),
+            customdata=[_basis_note(f, lang) for f in flags],
+            hovertemplate="%{y}<br>%{text} " + esc(unit) + "%{customdata}<extra></extra>",
         )
+    if any(illustrative_flags(df)):
+        add_illustrative_legend(fig, lang)
     fig.update_yaxes(categoryorder="array", categoryarray=list(df["_label"]), autorange="reversed")
     fig.update_xaxes(title_text=_with_unit(name, unit, lang), range=value_range(df["value"]))
     return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df)))
@@ -807,18 +994,23 @@ def trend_lines(
         color = colours[str(park)]
         g = part["growth_pct"] if "growth_pct" in part.columns else pd.Series([None] * len(part))
         g_text = ["–" if pd.isna(v) else f"{v:+.1f}%" for v in g]
+        flags = illustrative_flags(part)
         fig.add_scatter(
             x=[esc(p) for p in part["period_label"]],
             y=list(part["value"]),
             name=park_label(park, lang),
             mode="lines+markers",
             line={"color": color, "width": 2.5},
+            # Illustrative points hollow (and bigger, so the hole shows), reported ones solid.
+            marker={"symbol": _point_symbols(flags), "size": [10 if f else 7 for f in flags]},
             legendgroup=park_label(park, lang),
-            customdata=[[esc(s), gt] for s, gt in zip(part["_shown"], g_text, strict=True)],
+            customdata=[
+                [esc(s), gt, _basis_note(f, lang)] for s, gt, f in zip(part["_shown"], g_text, flags, strict=True)
+            ],
             hovertemplate=park_label(park, lang)
             + "<br>%{x}: %{customdata[0]} "
             + esc(unit)
-            + "<br>"
+            + "%{customdata[2]}<br>"
             + t("growth", lang)
             + ": %{customdata[1]}<extra></extra>",
             row=1,
@@ -829,13 +1021,17 @@ def trend_lines(
                 x=[esc(p) for p in part["period_label"]],
                 y=[None if pd.isna(v) else v for v in g],
                 name=park_label(park, lang),
-                marker_color=color,
+                marker=bar_marker(color, flags),
                 legendgroup=park_label(park, lang),
                 showlegend=False,
                 hovertemplate=park_label(park, lang) + "<br>%{x}: %{y:+.1f}%<extra></extra>",
                 row=2,
                 col=1,
             )
+    if any(illustrative_flags(df)):
+        add_illustrative_legend(fig, lang, "points", row=1, col=1)
+        if growth:  # the growth bars of illustrative figures are hatched too
+            add_illustrative_legend(fig, lang, "bars", row=2, col=1)
     fig.update_xaxes(categoryorder="array", categoryarray=periods)
     fig.update_yaxes(title_text=_with_unit(name, unit, lang), row=1, col=1)
     if growth:
@@ -868,6 +1064,10 @@ def _delta_reference(card: dict, value: float, prev: float, divisor: float, rate
     return value - change, False
 
 
+def _flag(value: object) -> bool:
+    return _known(value) and bool(value)
+
+
 def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
     """One KPI card: the value as reported (约/余 kept) and its change vs the comparable previous period."""
     card = dict(card)
@@ -889,6 +1089,14 @@ def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
             sub += t("n_compared", lang).format(n=int(n_cmp), total=int(n_parks))
     else:
         sub = t("no_prev", lang)
+    # Never overstate: how many of the parks in view the card covers, and what is illustrative.
+    if has_prev and _flag(card.get("prev_illustrative")):
+        sub += SEP + t("prev_illus", lang)
+    if _flag(card.get("illustrative")):
+        sub += SEP + t("illus_short", lang)
+    n_parks, in_view = card.get("n_parks"), card.get("n_parks_in_view")
+    if _known(n_parks) and _known(in_view) and int(in_view) > 0:
+        sub += SEP + t("n_of_parks", lang).format(n=int(n_parks), total=int(in_view))
     if card.get("aggregation") == "mean":
         sub = f"{t('park_mean', lang)}{SEP}{sub}"
     prefix = ("约" if lang != "en" else "~") if qualifier == "approx" else ""

@@ -1,4 +1,4 @@
-"""`python -m metrics analyst-hash NAME [--iterations N]`: the accounts-file line for one analyst.
+"""`python -m metrics analyst-hash NAME [--iterations N] [--parks PARK...]`: the accounts-file line for one analyst.
 
 Reads the password with getpass (twice) on a terminal, else the first line of standard input, and
 prints `"NAME" = "pbkdf2_sha256$…"` on standard output; prompts and messages go to standard error.
@@ -53,6 +53,17 @@ def run(args) -> int:
             f"--iterations must be within {MIN_ITERATIONS}–{MAX_ITERATIONS}",
             code=2,
         )
+    parks: tuple[str, ...] = ()
+    if getattr(args, "parks", None):
+        from metrics.scope import resolve_parks
+
+        parks, unknown = resolve_parks([p.strip() for p in args.parks])
+        if unknown:
+            return _fail(
+                "不在园区目录中（名称或别名）：" + "、".join(unknown),
+                "Not in the park catalog (name or alias): " + ", ".join(unknown),
+                code=2,
+            )
     try:
         password = read_password()
     except (EOFError, KeyboardInterrupt):
@@ -64,7 +75,7 @@ def run(args) -> int:
             f"密码至少需要 {MIN_PASSWORD_CHARS} 个字符。",
             f"The password needs at least {MIN_PASSWORD_CHARS} characters.",
         )
-    print(account_line(name, hash_password(password, iterations=args.iterations)))
+    print(account_line(name, hash_password(password, iterations=args.iterations), parks))
     print(
         _text(
             f"把上面一行加到 {ACCOUNTS_FILE_ENV} 指定的文件（或 .streamlit/secrets.toml）的 [{TABLE}] 表下。",

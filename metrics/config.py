@@ -25,6 +25,12 @@ SETTINGS = (
     Setting("max_uncompressed_mb", "PARKDASH_MAX_UNZIPPED_MB", 1000, "total uncompressed size of an .xlsx, in MB"),
     Setting("max_zip_ratio", "PARKDASH_MAX_ZIP_RATIO", 200, "largest compression ratio of an .xlsx member"),
     Setting("lock_wait_seconds", "PARKDASH_LOCK_WAIT", 120, "how long a load waits for another load to finish"),
+    Setting(
+        "index_min_coverage",
+        "PARKDASH_INDEX_MIN_COVERAGE",
+        0.6,
+        "share of the composite index's weight a park must report to be scored (0-1)",
+    ),
 )
 
 
@@ -60,3 +66,15 @@ def limits() -> Limits:
 def db_path() -> Path:
     """The database the dashboard and the CLI share: PARKDASH_DB, else data/parks.duckdb."""
     return Path(os.environ.get("PARKDASH_DB") or PROJECT_ROOT / "data" / "parks.duckdb")
+
+
+def index_min_coverage() -> float:
+    """The share of the composite index's weight a park must report to be scored (PARKDASH_INDEX_MIN_COVERAGE,
+    default 0.6); a value that is not a number within 0-1 falls back to the default (said nowhere else, so kept
+    simple: the page shows the threshold in use)."""
+    default = next(s.default for s in SETTINGS if s.name == "index_min_coverage")
+    try:
+        value = float(os.environ.get("PARKDASH_INDEX_MIN_COVERAGE") or default)
+    except ValueError:
+        return float(default)
+    return value if 0 <= value <= 1 else float(default)

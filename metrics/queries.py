@@ -29,12 +29,16 @@ Semantics (leadership acts on these numbers, so they are spelled out here):
   the change). change_pct is relative to |previous|, so it has the sign of the change: a rise from
   -100 to -50 is +50 %, never -50 %.
   Missing numbers are NaN in the frames (float columns); missing labels (comparison) are None.
-- Scores: min-max per indicator across the selected parks to 0-100, 100 = best (lower-is-better
-  indicators inverted). With no spread (a single park, or all equal) every park scores the
-  neutral 50: an indicator nobody differs on neither lifts nor sinks anyone.
-- Composite index: the weighted mean of a park's available scores (catalog `weight`; the
-  caller's dict overrides it per id; weight 0 leaves an indicator out).
-  `n_indicators` counts what went in: a park that reports few indicators is scored on those only.
+- Scores (efficacy coefficient, 功效系数法, as in development-zone evaluations; docs/METHOD.md):
+  60 + 40 × (x − min)/(max − min) per indicator, the group's worst 60 and best 100 (lower-is-better
+  reversed). The group is every park with a value at the period (the view's chains, basis and
+  indicators), not only the selected parks: a park's score does not change with the selection. With no
+  spread (one park, or all equal) everyone scores 80, the middle of the band.
+- Composite index: the weighted mean of a park's scores over the weighted indicators it reports
+  (catalog `weight`; the caller's dict overrides it per id; weight 0 leaves an indicator out). A park is
+  scored only when what it reports carries at least `min_coverage` (setting PARKDASH_INDEX_MIN_COVERAGE,
+  default 0.6) of the weight of the indicators reported by any park of the group; the others are listed
+  with index NaN, never 0. `n_indicators`/`n_indicators_available` and `coverage` (weight share) say so.
 - Ranks: 1 = best, direction-aware; ties share a rank (1, 1, 3).
 - Trend: every period of the same kind as the period in view (years with years, quarters with
   quarters, year-to-date with year-to-date of the same end month, halves with halves, months with
@@ -259,6 +263,8 @@ KPI_COLUMNS = [
     "period_label",
     "n_parks_from_chains",
     "illustrative",
+    "prev_illustrative",
+    "n_parks_in_view",
 ]
 
 
@@ -295,6 +301,7 @@ def kpi_cards(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | Non
     rate = df["unit"].isin(NON_ADDITIVE_UNITS) | (df["prev_value"] == 0)
     df["change_pct"] = (100.0 * df["change"] / df["prev_value"].abs()).where(~rate)
     df["period_label"] = period.label(lang)
+    df["prev_illustrative"] = df["prev_illustrative"].fillna(False).astype(bool)
     return _result(df, KPI_COLUMNS, period)
 
 
@@ -348,38 +355,90 @@ def park_matrix(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | N
     return _result(_with_names(df, cat, lang), MATRIX_COLUMNS, period)
 
 
-SCORE_COLUMNS = ["park", "indicator", "name", "score", "value", "weight"]
+SCORE_COLUMNS = ["park", "indicator", "name", "score", "value", "weight", "illustrative"]
+
+
+def _score_params(f: Filters, cat: Catalog, weights: dict[str, float] | None, period: Period) -> dict:
+    """The scores' parameters: the reference group is every park (park_values unfiltered), `selected` the view's."""
+    group = Filters(
+        period=f.period,
+        chains=f.chains,
+        category=f.category,
+        indicators=f.indicators,
+        include_illustrative=f.include_illustrative,
+    )
+    return (
+        _params(group, cat, scope_indicators(f, cat), weights) | _period_params([period]) | {"selected": list(f.parks)}
+    )
 
 
 def normalised_scores(
     store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None, weights: dict[str, float] | None = None
 ) -> pd.DataFrame:
-    """Direction-aware min-max scores 0-100 per indicator across the selected parks (50 when no spread)."""
+    """Efficacy-coefficient scores 60-100 per indicator of the selected parks, against every park of the period
+    (60 = the group's worst, 100 its best, direction-aware; 80 for all when nobody differs). See docs/METHOD.md."""
     cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         return _result(None, SCORE_COLUMNS, None)
-    params = _params(f, cat, scope_indicators(f, cat), weights) | _period_params([period])
-    df = run(store, "q_normalised_scores", params)
+    df = run(store, "q_normalised_scores", _score_params(f, cat, weights, period))
     return _result(_with_names(df, cat, lang), SCORE_COLUMNS, period)
 
 
-COMPOSITE_COLUMNS = ["rank", "park", "index", "n_indicators"]
+MEDIAN_COLUMNS = ["indicator", "name", "score", "n_parks"]
+
+
+def score_medians(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
+    """The median score per indicator over every park of the period (the yardstick for one or two parks)."""
+    cat = catalog or store.catalog
+    period = resolve_period(store, f, cat)
+    if period is None:
+        return _result(None, MEDIAN_COLUMNS, None)
+    df = run(store, "q_score_medians", _score_params(f, cat, None, period))
+    return _result(_with_names(df, cat, lang), MEDIAN_COLUMNS, period)
+
+
+COMPOSITE_COLUMNS = [
+    "rank",
+    "park",
+    "index",
+    "n_indicators",
+    "n_indicators_available",
+    "coverage",
+    "scored",
+    "illustrative",
+]
 
 
 def composite_index(
-    store: Store, f: Filters, weights: dict[str, float] | None = None, catalog: Catalog | None = None
+    store: Store,
+    f: Filters,
+    weights: dict[str, float] | None = None,
+    catalog: Catalog | None = None,
+    min_coverage: float | None = None,
 ) -> pd.DataFrame:
-    """Parks ranked on the weighted mean of their scores (catalog weights unless given; 0 = left out)."""
+    """Parks ranked on the weighted mean of their efficacy-coefficient scores (catalog weights unless given;
+    0 = left out). Only parks reporting at least `min_coverage` (default: the PARKDASH_INDEX_MIN_COVERAGE
+    setting) of the weight are scored; the rest follow with index and rank NaN and scored False."""
+    from metrics.config import index_min_coverage
+
     cat = catalog or store.catalog
     period = resolve_period(store, f, cat)
     if period is None:
         return _result(None, COMPOSITE_COLUMNS, None)
-    params = _params(f, cat, scope_indicators(f, cat), weights) | _period_params([period])
-    return _result(run(store, "q_composite_index", params), COMPOSITE_COLUMNS, period)
+    share = index_min_coverage() if min_coverage is None else float(min_coverage)
+    if not 0 <= share <= 1:
+        raise ValueError(f"min_coverage must be within 0-1: {share}")
+    params = _score_params(f, cat, weights, period) | {"min_coverage": share}
+    df = run(store, "q_composite_index", params)
+    df["rank"] = df["rank"].astype("float64")
+    df["scored"] = df["scored"].astype(bool)
+    out = _result(df, COMPOSITE_COLUMNS, period)
+    out.attrs["min_coverage"] = share
+    return out
 
 
-CHAIN_COLUMNS = ["park", "chain", "value", "qualifier", "display", "rank_in_park", "rank_overall"]
+CHAIN_COLUMNS = ["park", "chain", "value", "qualifier", "display", "rank_in_park", "rank_overall", "illustrative"]
 
 
 def _chain_values(store: Store, f: Filters, indicator: str, lang: str, catalog: Catalog | None) -> pd.DataFrame:
@@ -396,7 +455,7 @@ def chain_matrix(
 ) -> pd.DataFrame:
     """Chain figures of one indicator per park (f.chains empty = every chain), by park then rank."""
     df = _chain_values(store, f, indicator, lang, catalog)
-    return _result(df, ["park", "chain", "value", "qualifier", "display"], df.attrs["period"])
+    return _result(df, ["park", "chain", "value", "qualifier", "display", "illustrative"], df.attrs["period"])
 
 
 def chain_ranking(
@@ -404,7 +463,7 @@ def chain_ranking(
 ) -> pd.DataFrame:
     """Chain figures of one indicator ranked within each park and over all park × chain rows."""
     df = _chain_values(store, f, indicator, lang, catalog)
-    columns = ["chain", "park", "value", "qualifier", "display", "rank_in_park", "rank_overall"]
+    columns = ["chain", "park", "value", "qualifier", "display", "rank_in_park", "rank_overall", "illustrative"]
     return _result(df, columns, df.attrs["period"])
 
 
@@ -487,6 +546,28 @@ def available_periods(store: Store) -> list[Period]:
     """Every period with data, newest first (latest end, then longest span)."""
     df = store.query(sql("q_available_periods"), {})
     return [_period_of(s, e) for s, e in zip(df["period_start"], df["period_end"], strict=True)]
+
+
+def periods_with_data(
+    store: Store, f: Filters, catalog: Catalog | None = None, chain_only: bool = False
+) -> list[Period]:
+    """Every period holding a figure in f's scope (parks, chains, indicators, basis; f.period ignored),
+    newest first: what an empty view can offer instead. `chain_only`: only chain figures count."""
+    cat = catalog or store.catalog
+    params = _params(f, cat, scope_indicators(f, cat)) | {"chain_only": bool(chain_only)}
+    df = run(store, "q_periods_in_scope", params)
+    return [_period_of(s, e) for s, e in zip(df["period_start"], df["period_end"], strict=True)]
+
+
+def nearest_period(periods: list[Period], to: Period | None) -> Period | None:
+    """The period of `periods` closest to `to` (by end date, then the same span; the newer on a tie);
+    the newest when `to` is None; None when there are none."""
+    if not periods:
+        return None
+    if to is None:
+        return max(periods, key=lambda p: (p.end, -p.start.toordinal()))
+    same_kind = [p for p in periods if series_key(p) == series_key(to)] or periods
+    return min(same_kind, key=lambda p: (abs((p.end - to.end).days), -p.end.toordinal()))
 
 
 def period_coverage(store: Store, indicators: tuple[str, ...] | None = None) -> list[tuple[Period, int]]:
@@ -586,9 +667,12 @@ __all__ = [
     "format_number",
     "kpi_cards",
     "normalised_scores",
+    "score_medians",
     "observation_detail",
     "park_matrix",
     "period_kinds_available",
+    "periods_with_data",
+    "nearest_period",
     "ranking",
     "resolve_period",
     "series_key",

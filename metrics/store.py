@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from metrics import scope
 from metrics.config import db_path
 from metrics.dbfile import DbFile, Draft, OnWait, StoreError
 from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
@@ -201,14 +202,26 @@ class Store:
     # -- writing ----------------------------------------------------------------------------
 
     def load(
-        self, parsed: ParsedFile, skip_bad_rows: bool = False, actor: str = "cli", on_wait: OnWait | None = None
+        self,
+        parsed: ParsedFile,
+        skip_bad_rows: bool = False,
+        actor: str = "cli",
+        on_wait: OnWait | None = None,
+        *,
+        allowed_parks: tuple[str, ...] | None = None,
     ) -> IngestReport:
         """Store one file's figures in one transaction; the report says loaded, unchanged or rejected.
 
         rows_loaded counts the file's distinct figures that are current after the load: new ones,
         ones that replaced a different value (rows_replaced) and ones already equal (rows_unchanged).
+        `allowed_parks` (a scoped analyst account's canonical parks; None = any park): a file holding a
+        figure of another park is rejected, naming those parks, before anything else.
         """
         report = parsed.report
+        if allowed_parks is not None:
+            outside = scope.parks_outside(parsed.frame["park"].unique(), allowed_parks, self.catalog)
+            if outside:
+                return _rejected(report, *scope.refusal("load", outside, allowed_parks))
         if report.fatal or (report.errors and not skip_bad_rows):
             return _rejected(report)
         frame = self._incoming_frame(parsed.frame)
@@ -223,7 +236,9 @@ class Store:
             return self._unchanged(report, same_file[0][1])
         try:
             with self._writing(on_wait) as draft:
-                out = self._load_in_transaction(draft.con, parsed, frame, sha256, actor)
+                out = self._load_in_transaction(
+                    draft.con, parsed, frame, sha256, actor, scope.audit_detail(allowed_parks)
+                )
                 draft.publish = out.status == "loaded"
                 return out
         except StoreError as exc:  # StoreBusy, or the new file could not be written
@@ -233,7 +248,9 @@ class Store:
         except (duckdb.ConstraintException, duckdb.ConversionException) as exc:  # rolled back; a bug upstream
             return _rejected(report, f"数据无法写入数据库：{exc}", f"The figures could not be stored: {exc}")
 
-    def _load_in_transaction(self, con, parsed: ParsedFile, table: pa.Table, sha256: str, actor: str) -> IngestReport:
+    def _load_in_transaction(
+        self, con, parsed: ParsedFile, table: pa.Table, sha256: str, actor: str, audit_extra: dict
+    ) -> IngestReport:
         sql = _statements("store_load.sql")
         report = parsed.report
         if sha256:
@@ -280,7 +297,7 @@ class Store:
                 **counts,
             },
         )
-        self._audit(con, actor, "load", {"load_id": load_id, "file": report.file, **counts}, now)
+        self._audit(con, actor, "load", {"load_id": load_id, "file": report.file, **counts, **audit_extra}, now)
         pause = os.environ.get(PAUSE_ENV)
         if pause:
             print(f"{PAUSE_ENV}: paused inside the load transaction", file=sys.stderr, flush=True)
@@ -337,10 +354,11 @@ class Store:
             rows_unchanged=rows_loaded,
         )
 
-    def undo_load(self, load_id: int, actor: str = "cli", on_wait: OnWait | None = None) -> dict:
+    def undo_load(self, load_id: int, actor: str = "cli", on_wait: OnWait | None = None, *, allowed_parks=None) -> dict:
         """Undo a load or a restore: each key it made current gets the figure of the latest load or
         restore still in effect that stated it, or no figure when none did (docs/ARCHITECTURE.md,
-        "Which value is current")."""
+        "Which value is current"). `allowed_parks`: a scoped account may undo only a load whose
+        figures are all of its parks."""
         sql = _statements("store_edit.sql")
         with self._writing(on_wait) as draft:
             con = draft.con
@@ -350,6 +368,7 @@ class Store:
             _, file_name, status, kind, restored_history_id = rows[0]
             if status == "undone":
                 raise StoreError(f"导入 {load_id} 已经撤销过。", f"Load {load_id} was already undone.")
+            self._check_scope(con, "undo", load_id, allowed_parks)
             now = _utc_now()
             con.execute(sql["undo_collect"], {"load_id": load_id})
             removed = con.execute("SELECT count(*) FROM undone").fetchall()[0][0]
@@ -363,12 +382,16 @@ class Store:
             detail = {"load_id": load_id, "file": file_name, "removed": removed, "brought_back": brought_back}
             if kind == "restore":
                 detail["restore_of_history_id"] = restored_history_id
+            detail |= scope.audit_detail(allowed_parks)
             self._audit(con, actor, "undo", detail, now)
             return detail
 
-    def restore(self, history_id: int, actor: str = "cli", on_wait: OnWait | None = None) -> dict:
+    def restore(
+        self, history_id: int, actor: str = "cli", on_wait: OnWait | None = None, *, allowed_parks=None
+    ) -> dict:
         """Make a replaced value current again, as an event of its own (listed with the loads, undoable);
-        the value it displaces goes to the history."""
+        the value it displaces goes to the history. `allowed_parks`: a scoped account may restore only
+        values of its parks."""
         sql = _statements("store_edit.sql")
         with self._writing(on_wait) as draft:
             con = draft.con
@@ -376,6 +399,7 @@ class Store:
             if not rows:
                 raise StoreError(f"没有编号为 {history_id} 的历史值。", f"No history entry with id {history_id}.")
             park, chain, start, end, indicator, value, _, file_name = rows[0]
+            self._check_scope(con, "restore", history_id, allowed_parks, parks=[park])
             now = _utc_now()
             event_id = con.execute(_statements("store_load.sql")["next_load_id"]).fetchall()[0][0]
             displaced = con.execute(sql["restore_current_count"], {"history_id": history_id}).fetchall()[0][0]
@@ -393,7 +417,7 @@ class Store:
                 "period_end": str(end),
                 "indicator": indicator,
                 "value": value,
-            }
+            } | scope.audit_detail(allowed_parks)
             con.execute(
                 sql["restore_record"],
                 {
@@ -409,6 +433,17 @@ class Store:
             return detail
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def _check_scope(self, con, action: str, what: int, allowed_parks, parks: list[str] | None = None) -> None:
+        """StoreError naming the parks outside `allowed_parks` that an undo (of load `what`: every park it
+        touched) or a restore (`parks`) would change; nothing for an unscoped caller."""
+        if allowed_parks is None:
+            return
+        if parks is None:
+            parks = [r[0] for r in con.execute(_statements("scope.sql")["load_parks"], {"load_id": what}).fetchall()]
+        outside = scope.parks_outside(parks, allowed_parks, self.catalog)
+        if outside:
+            raise StoreError(*scope.refusal(action, outside, allowed_parks, what))
 
     def _audit(self, con, actor: str, action: str, detail: dict, now: dt.datetime) -> None:
         con.execute(

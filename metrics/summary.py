@@ -24,10 +24,11 @@ BOTTOM = 180  # px below the plots: rotated indicator names, then the footer lin
 
 _T = {
     "title": ("园区发展指标看板", "Park Indicator Dashboard"),
-    "composite": ("综合指数排名（0–100）", "Composite index ranking (0–100)"),
-    "scores": ("各指标得分（0–100，100 为最佳）", "Indicator scores (0–100, 100 = best)"),
+    "composite": ("综合指数排名（60–100）", "Composite index ranking (60–100)"),
+    "scores": ("各指标得分（60–100，100 为最佳）", "Indicator scores (60–100, 100 = best)"),
     "ranking": ("园区排名", "park ranking"),
     "no_cards": ("暂无数据", "no data"),
+    "illus_key": ("浅色斜线的柱 = 含示意数据", "light hatched bars = illustrative figures"),
     "footer": (
         "数据：{n} 条（其中示意数据 {ill} 条）· 最近导入：{last} · 生成时间：{now}",
         "Data: {n} figures ({ill} illustrative) · last load: {last} · generated: {now}",
@@ -171,7 +172,6 @@ def summary_figure(
         fig.update_xaxes(range=[0, 112], row=3, col=1)
     if len(ranking):
         bar = charts.ranking_bar(ranking, lead, "", lang).data[0]
-        bar.marker.color = charts.COLORWAY[0]
         fig.add_trace(bar, row=3, col=3)
         charts.park_axis(fig, ranking.sort_values("rank", kind="stable")["park"], lang, **_narrow(lang), row=3, col=3)
         fig.update_xaxes(range=charts.value_range(bar.x, pad=0.18), row=3, col=3)
@@ -203,6 +203,8 @@ def summary_figure(
         last=last.strftime("%Y-%m-%d %H:%M") if last else "–",
         now=now.strftime("%Y-%m-%d %H:%M"),
     )
+    if any(charts.illustrative_flags(composite)) or any(charts.illustrative_flags(ranking)):
+        footer += charts.SEP + _t("illus_key", lang)  # the image has no legend: the key goes in the footer
     fig.add_annotation(
         text=charts.esc(footer),
         xref="paper",

@@ -17,7 +17,7 @@ if indicator is None:
 top = ui.top_parks(ctx, ctx.q("ranking", indicator, ctx.lang))
 shown = ctx.with_filters(parks=top or ctx.filters.parks)
 matrix = ctx.q("chain_matrix", indicator, ctx.lang, filters=shown)
-ui.stop_if_empty(ctx, matrix, "no_chain_data")
+ui.stop_if_empty(ctx, matrix, "no_chain_data", filters=ctx.with_filters(indicators=(indicator,)))
 
 sub = ui.subtitle(ctx, top, every_chain=True)
 ui.chart_with_downloads(ctx, charts.chain_heatmap(matrix, indicator, ctx.lang, subtitle=sub), "chain_matrix")

@@ -1,4 +1,4 @@
-"""园区对比 Parks: ranking, grouped bars, radar of 0–100 scores, park × indicator heatmap, the table behind."""
+"""园区对比 Parks: ranking, grouped bars, radar of 60–100 scores, park × indicator heatmap, the table behind."""
 
 import streamlit as st
 
@@ -20,7 +20,7 @@ rank = ctx.q("ranking", focus, ctx.lang, filters=f)
 top = ui.top_parks(ctx, rank)
 shown = ctx.with_filters(indicators=tuple(indicators), parks=top or ctx.filters.parks)
 matrix = ctx.q("park_matrix", ctx.lang, filters=shown)
-ui.stop_if_empty(ctx, matrix)
+ui.stop_if_empty(ctx, matrix, filters=f)
 sub = ui.subtitle(ctx, top)
 ui.chart_with_downloads(
     ctx, charts.ranking_bar(ui.only_parks(rank, top), focus, lang=ctx.lang, subtitle=sub), "park_ranking"
@@ -31,7 +31,8 @@ ui.chart_with_downloads(
 )
 
 scores = ctx.q("normalised_scores", ctx.lang, filters=shown)
-ui.chart_with_downloads(ctx, charts.radar(scores, ctx.lang, subtitle=sub), "park_radar")
+medians = ui.radar_yardstick(ctx, scores, shown)  # one or two parks: against the median of every park
+ui.chart_with_downloads(ctx, charts.radar(scores, ctx.lang, subtitle=sub, medians=medians), "park_radar")
 st.caption(ctx.t("scores_help"))
 ui.chart_with_downloads(ctx, charts.heatmap(matrix, ctx.lang, subtitle=sub, parks=order), "park_heatmap")
 

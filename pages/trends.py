@@ -15,7 +15,7 @@ st.caption(ctx.t("trends_caption", kind=ctx.t("kind_" + ctx.filters.period.kind)
 # With many parks and none selected, the lines are the parks best on the indicator in the period in view.
 top = ui.top_parks(ctx, ctx.q("ranking", indicator, ctx.lang))
 series = ctx.q("trend", indicator, ctx.lang, filters=ctx.with_filters(parks=top or ctx.filters.parks))
-ui.stop_if_empty(ctx, series)
+ui.stop_if_empty(ctx, series, filters=ctx.with_filters(indicators=(indicator,)))
 
 fig = charts.trend_lines(series, indicator, ctx.lang, subtitle=ui.subtitle(ctx, top))
 ui.chart_with_downloads(ctx, fig, "trend")

@@ -6,8 +6,8 @@ import streamlit as st
 
 import ui
 from metrics.config import limits
-from ui import upload_context, uploads
-from ui.auth import analyst_status, current_analyst, require_analyst
+from ui import park_scope, upload_context, uploads
+from ui.auth import analyst_parks, analyst_status, current_analyst, require_analyst
 from ui.label_mapping import label_mapping
 from ui.text_review import text_review
 
@@ -51,8 +51,10 @@ actor = require_analyst(ctx.lang)
 if actor is None:
     st.stop()
 analyst_status(ctx.lang)
-blocked = any(p.report.fatal or p.report.errors for p in parsed)
-has_valid = any(len(p.frame) and not p.report.fatal for p in parsed)
+scope = analyst_parks()
+out_of_scope = park_scope.refuse_files(ctx, parsed, scope)  # before loading; the store refuses them too
+blocked = out_of_scope or any(p.report.fatal or p.report.errors for p in parsed)
+has_valid = not out_of_scope and any(len(p.frame) and not p.report.fatal for p in parsed)
 left, right = st.columns(2)
 load_all = left.button(
     ctx.t("load"),
@@ -64,6 +66,8 @@ load_all = left.button(
 )
 load_valid = right.button(ctx.t("load_valid"), disabled=not has_valid, icon=":material/rule:", key="load_valid")
 if load_all or load_valid:
-    st.session_state["_pd_results"] = uploads.store_all(ctx, parsed, skip_bad_rows=load_valid, actor=actor)
+    st.session_state["_pd_results"] = uploads.store_all(
+        ctx, parsed, skip_bad_rows=load_valid, actor=actor, allowed_parks=scope
+    )
     st.session_state["_pd_round"] = st.session_state.get("_pd_round", 0) + 1
     st.rerun()

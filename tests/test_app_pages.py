@@ -41,7 +41,11 @@ def test_overview_cards_show_qualifiers_and_year_on_year_change(app_db):
     assert cards["国家级创新平台（家）"][0] == "127余"
     assert cards["国家级人才工程专家（名）"][0] == "约50"
     revenue = next(m for m in at.metric if m.label == "营业收入（万元）")
-    assert revenue.proto.delta_description == "同比 2023年"
+    assert revenue.proto.delta_description == "4/4 园区 · 同比 2023年"
+    # Dongying's visits are illustrative in both years: said first (a narrow card cuts the end), delta grey.
+    visited = next(m for m in at.metric if m.label.startswith("走访企业"))
+    assert visited.proto.delta_description == "两期均含示意 · 2/4 园区 · 同比 2023年"
+    assert visited.color == 2 and revenue.color != 2  # MetricColor: 0 red, 1 green, 2 gray
     assert revenue.proto.help == "营业收入（万元）: 4 个园区的合计"
     # One Dongying figure is illustrative, so the view says so.
     assert any("含示意数据" in md.value for md in at.markdown if "badge" in md.value)
@@ -101,9 +105,11 @@ def test_filters_survive_a_page_switch_and_go_into_the_links(app_db):
 
 
 def test_no_data_for_the_filters_shows_a_message(app_db):
-    at = open_page(params={"parks": [WH], "family": "talent"})
-    assert [i.value for i in at.info] == ["当前筛选条件下没有数据。请调整左侧的统计期、园区或指标类别。"]
-    assert not at.metric
+    at = open_page(params={"parks": [WH], "family": "talent"})  # Weihai has no talent figure in any period
+    assert [i.value for i in at.info] == [
+        "当前筛选条件下没有数据：所选的园区、产业链、指标类别或数据性质在任何统计期都没有数据。请调整左侧的筛选条件。"
+    ]
+    assert not at.metric and not at.button
 
 
 def test_weights_change_the_composite_index_and_the_url(app_db):

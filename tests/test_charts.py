@@ -254,21 +254,21 @@ def test_grouped_bars_one_trace_per_indicator_one_panel_per_unit():
     assert fig.layout.barmode == "group"
 
 
-def test_radar_closes_each_polygon_on_a_0_100_axis():
-    scores = matrix_frame().assign(score=[100.0, 90.0, 0.0, 10.0, 50.0])
+def test_radar_closes_each_polygon_on_a_60_100_axis():
+    scores = matrix_frame().assign(score=[100.0, 90.0, 60.0, 64.0, 80.0])
     fig = charts.radar(scores, "zh")
     assert [t.type for t in fig.data] == ["scatterpolar", "scatterpolar"]
     dongying = fig.data[0]
     assert dongying.name == "东营" and list(dongying.r) == [100.0, None, 90.0, 100.0]  # catalog order
     assert dongying.theta[0] == dongying.theta[-1] == "营业收入"
-    assert tuple(fig.layout.polar.radialaxis.range) == (0, 100)
+    assert tuple(fig.layout.polar.radialaxis.range) == (50, 100)  # efficacy-coefficient scores are 60-100
 
 
 def test_heatmap_scores_and_values():
-    scores = matrix_frame().assign(score=[100.0, 90.0, 0.0, 10.0, 50.0])[["park", "indicator", "score"]]
+    scores = matrix_frame().assign(score=[100.0, 90.0, 60.0, 64.0, 80.0])[["park", "indicator", "score"]]
     h = charts.heatmap(scores, "zh").data[0]
-    assert h.type == "heatmap" and (h.zmin, h.zmax) == (0, 100)
-    assert [list(r) for r in h.z] == [[100.0, None, 90.0], [0.0, 50.0, 10.0]]  # revenue, revenue_yoy, firms
+    assert h.type == "heatmap" and (h.zmin, h.zmax) == (60, 100)
+    assert [list(r) for r in h.z] == [[100.0, None, 90.0], [60.0, 80.0, 64.0]]  # revenue, revenue_yoy, firms
     v = charts.heatmap(matrix_frame(), "zh").data[0]
     assert [list(r) for r in v.text] == [["500", "", "110余"], ["300", "8.5", "约20"]]
     assert [list(r) for r in v.z] == [[100.0, None, 100.0], [0.0, 50.0, 0.0]]  # colour within each indicator

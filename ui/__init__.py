@@ -28,6 +28,9 @@ _EXPORTS = {
     "stop_if_empty": "ui.widgets",
     "top_parks": "ui.widgets",
     "only_parks": "ui.widgets",
+    "composite_notes": "ui.composite",
+    "composite_table": "ui.composite",
+    "radar_yardstick": "ui.composite",
 }
 __all__ = list(_EXPORTS)
 

@@ -15,6 +15,7 @@ from ui.i18n import LANGS, literal, t
 
 _ACTOR_KEY = "_analyst_actor"
 _NAME_KEY = "_analyst_name"
+_PARKS_KEY = "_analyst_parks"  # the parks a scoped account is limited to (absent: every park)
 # Labels from ui/i18n.toml (`auth_<key>`), by language then short key.
 _TEXT = {
     lang: {
@@ -137,6 +138,7 @@ def require_analyst(lang: str = "zh") -> str | None:
         if result.ok:
             st.session_state[_ACTOR_KEY] = f"{result.analyst or 'analyst'}@{session[:8]}"
             st.session_state[_NAME_KEY] = result.analyst
+            st.session_state[_PARKS_KEY] = result.parks
             st.rerun()  # redraw without the form
         elif result.locked:
             st.warning(result.message(lang))
@@ -153,6 +155,13 @@ def analyst_logout() -> None:
     """Forget this session's analyst sign-in."""
     st.session_state.pop(_ACTOR_KEY, None)
     st.session_state.pop(_NAME_KEY, None)
+    st.session_state.pop(_PARKS_KEY, None)
+
+
+def analyst_parks() -> tuple[str, ...] | None:
+    """The parks the signed-in account may change figures of; None for every park (or nobody signed in)."""
+    parks = st.session_state.get(_PARKS_KEY) if current_analyst() else None
+    return tuple(parks) if parks is not None else None
 
 
 def analyst_status(lang: str = "zh") -> None:
@@ -163,6 +172,10 @@ def analyst_status(lang: str = "zh") -> None:
     text = _text(lang)
     who = st.session_state.get(_NAME_KEY) or actor
     st.caption(text["signed_in"].format(actor=literal(who)))
+    parks = analyst_parks()
+    if parks is not None:
+        sep = ", " if lang == "en" else "、"
+        st.caption(t("auth_scope", lang, parks=literal(sep.join(parks))))
     if st.button(text["logout"], key="analyst_logout"):
         analyst_logout()
         st.rerun()

@@ -11,6 +11,7 @@ from metrics.charts import display_park
 from metrics.periods import Period
 from metrics.store import StoreError
 from ui import cache
+from ui.auth import analyst_parks
 from ui.i18n import t
 from ui.widgets import localise
 
@@ -59,7 +60,7 @@ def undo_form(ctx, actor: str) -> None:
     )
     if st.button(t("undo", ctx.lang), icon=":material/undo:", key="undo_button"):
         try:
-            done = ctx.store.undo_load(load_id, actor=actor, on_wait=_waiter(ctx.lang))
+            done = ctx.store.undo_load(load_id, actor=actor, on_wait=_waiter(ctx.lang), allowed_parks=analyst_parks())
         except StoreError as exc:
             st.error(_message(exc, ctx.lang))
             return
@@ -159,7 +160,7 @@ def restore_form(ctx, history: pd.DataFrame, actor: str) -> None:
     )
     if st.button(t("restore", ctx.lang), icon=":material/restore:", key="restore_button"):
         try:
-            ctx.store.restore(hid, actor=actor, on_wait=_waiter(ctx.lang))
+            ctx.store.restore(hid, actor=actor, on_wait=_waiter(ctx.lang), allowed_parks=analyst_parks())
         except StoreError as exc:
             st.error(_message(exc, ctx.lang))
             return

@@ -139,8 +139,9 @@ def show_report(ctx, parsed) -> None:
             st.dataframe(duplicates_frame(ctx, r), hide_index=True)
 
 
-def store_all(ctx, parsed_files: list, skip_bad_rows: bool, actor: str) -> dict:
-    """Load each file (one transaction each), telling the user while another load holds the lock."""
+def store_all(ctx, parsed_files: list, skip_bad_rows: bool, actor: str, allowed_parks=None) -> dict:
+    """Load each file (one transaction each), telling the user while another load holds the lock;
+    `allowed_parks`: a scoped account's parks (the store refuses a file holding others)."""
     waiting = st.empty()
     waited: list[str] = []
 
@@ -151,7 +152,11 @@ def store_all(ctx, parsed_files: list, skip_bad_rows: bool, actor: str) -> dict:
     reports = []
     with st.spinner(t("loading", ctx.lang)):
         for p in parsed_files:
-            reports.append(ctx.store.load(p, skip_bad_rows=skip_bad_rows, actor=actor, on_wait=on_wait))
+            reports.append(
+                ctx.store.load(
+                    p, skip_bad_rows=skip_bad_rows, actor=actor, on_wait=on_wait, allowed_parks=allowed_parks
+                )
+            )
     waiting.empty()
     st.session_state.pop(PARSED, None)
     cache.clear()

@@ -12,7 +12,7 @@ from metrics.cardtext import card_text
 from metrics.export import table_csv_bytes, table_xlsx_bytes
 from metrics.queries import format_number
 from metrics.targets import indicator_name
-from ui import cache
+from ui import cache, labels
 from ui.i18n import strings, t
 
 PNG_WIDTH = 1200
@@ -289,6 +289,8 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
             if delta is not None:
                 word = t(text.comparison, ctx.lang) if text.comparison else ""
                 description = f"{word} {text.prev_label or ''}".strip()
+            notes, sentences = labels.card_notes(ctx, card)  # basis and coverage: a card never overstates
+            description = " · ".join([*notes, description])
             label, full = (_with_unit(n, unit, ctx.lang) for n in (ind.short_name(ctx.lang), ind.name(ctx.lang)))
             how = t(
                 "n_parks_mean" if card.get("aggregation") == "mean" else "n_parks", ctx.lang, n=card.get("n_parks") or 0
@@ -299,8 +301,14 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
                 delta=delta,
                 delta_description=description,
                 border=True,
-                delta_color="normal" if ind.direction == "higher" else "inverse",
-                help=f"{full}: {how}{exact}",  # the full name: the label may be the catalog's short one
+                # A change computed from illustrative figures is no achievement: grey, not green or red.
+                delta_color="off"
+                if labels.rests_on_illustrative(card)
+                else "normal"
+                if ind.direction == "higher"
+                else "inverse",
+                # the full name: the label may be the catalog's short one
+                help=" ".join([f"{full}: {how}{exact}", *sentences]),
             )
 
 
@@ -311,9 +319,9 @@ def _with_unit(name: str, unit: str, lang: str) -> str:
 
 
 def data_badges(ctx, cards: pd.DataFrame) -> None:
-    """Freshness (last load, latest period) and whether the view (the KPI cards' figures) includes illustrative ones."""
+    """Freshness (last load, latest period) and whether the view's figures (the KPI cards', their comparison
+    period's included) are illustrative."""
     status = ctx.look("data_status")
-    illustrative = bool(cards["illustrative"].fillna(False).astype(bool).any()) if "illustrative" in cards else False
     left, right = st.columns([3, 2])
     latest = status.get("latest_period")
     loaded = status.get("last_load_at")
@@ -327,19 +335,22 @@ def data_badges(ctx, cards: pd.DataFrame) -> None:
         )
     )
     with right:
-        if illustrative:
-            st.badge(t("badge_illustrative", ctx.lang), icon=":material/info:", color="orange")
-        else:
-            st.badge(t("badge_reported", ctx.lang), icon=":material/verified:", color="green")
+        labels.basis_badges(ctx, cards)  # the comparison period's figures count too
 
 
-def stop_if_empty(ctx, frame: pd.DataFrame, message: str = "no_data") -> None:
-    """Guard: when there is nothing to show, say why (empty database or filters) and stop the page."""
+def stop_if_empty(ctx, frame: pd.DataFrame, message: str = "no_data", filters=None) -> None:
+    """Guard: when there is nothing to show, say why (empty database or filters), offer the periods that have
+    figures for `filters` (those the frame was asked with; default the sidebar's) and stop the page."""
     if frame is not None and len(frame):
         return
     if not ctx.periods:
         st.info(t("empty_db", ctx.lang), icon=":material/database:")
         st.page_link("pages/upload.py", label=t("page_upload", ctx.lang), icon=":material/upload_file:")
+    elif message in ("no_data", "no_chain_data"):
+        if message == "no_chain_data":
+            st.info(t(message, ctx.lang))
+        # name the periods that have figures, and switch to the nearest
+        labels.offer_periods(ctx, chain_only=message == "no_chain_data", filters=filters)
     else:
         st.info(t(message, ctx.lang))
     st.stop()
