@@ -63,8 +63,9 @@ def build(path: Path, parks: int, years: int, n_indicators: int, order: str) -> 
             {"chains": CHAINS, "indicators": INDICATORS, "parks": parks, "years": years, "n_indicators": n_indicators},
         )
         con.execute(
-            "INSERT INTO loads VALUES (1, 'bench.csv', 'x', NULL, now(), 'bench', 'loaded', "
-            "(SELECT count(*) FROM observations), 0, 0, 0, 0, '{}')"
+            "INSERT INTO loads (load_id, file_name, content_sha256, kept_path, loaded_at, actor, status, rows_loaded, "
+            "rows_replaced, rows_unchanged, missing, totals_skipped, report_json) VALUES (1, 'bench.csv', 'x', NULL, "
+            "now(), 'bench', 'loaded', (SELECT count(*) FROM observations), 0, 0, 0, 0, '{}')"
         )
         con.execute("CHECKPOINT")
         return con.execute("SELECT count(*) FROM observations").fetchall()[0][0]
