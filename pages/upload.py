@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from metrics.config import limits
-from ui import upload_context, uploads
+from ui import preview_diff, upload_context, uploads
 from ui.auth import analyst_status, current_analyst, require_analyst
 from ui.label_mapping import label_mapping
 
@@ -40,8 +40,10 @@ if len(files) > lim.max_files_per_upload:
 parsed = uploads.read_uploads(ctx, files, upload_context.current())
 st.subheader(ctx.t("check_title"), anchor=False)
 upload_context.context_fields(ctx, parsed)
+checked = []
 for p in parsed:
     uploads.show_report(ctx, p)
+    checked.append(preview_diff.show(ctx, p))
 label_mapping(ctx, parsed, current_analyst())
 
 st.subheader(ctx.t("store_title"), anchor=False)
@@ -49,19 +51,35 @@ actor = require_analyst(ctx.lang)
 if actor is None:
     st.stop()
 analyst_status(ctx.lang)
-blocked = any(p.report.fatal or p.report.errors for p in parsed)
-has_valid = any(len(p.frame) and not p.report.fatal for p in parsed)
-left, right = st.columns(2)
+blocked = any(c.parsed.report.fatal or c.parsed.report.errors for c in checked)
+has_valid = any(len(c.parsed.frame) and not c.parsed.report.fatal for c in checked)
+has_cells = any(c.parsed.partial_frame is not None and len(c.parsed.partial_frame) for c in checked)
+confirmed = preview_diff.ready(checked)
+if not confirmed:
+    st.warning(ctx.t("uncited_blocked"))
+left, middle, right = st.columns(3)
 load_all = left.button(
     ctx.t("load"),
     type="primary",
-    disabled=blocked,
+    disabled=blocked or not confirmed,
     icon=":material/database_upload:",
     help=ctx.t("load_blocked") if blocked else None,
     key="load_all",
 )
-load_valid = right.button(ctx.t("load_valid"), disabled=not has_valid, icon=":material/rule:", key="load_valid")
-if load_all or load_valid:
-    st.session_state["_pd_results"] = uploads.store_all(ctx, parsed, skip_bad_rows=load_valid, actor=actor)
+load_valid = middle.button(
+    ctx.t("load_valid"), disabled=not has_valid or not confirmed, icon=":material/rule:", key="load_valid"
+)
+load_cells = right.button(
+    ctx.t("load_cells"),
+    disabled=not (has_valid or has_cells) or not blocked or not confirmed,
+    icon=":material/grid_on:",
+    help=ctx.t("load_cells_help"),
+    key="load_cells",
+)
+if load_all or load_valid or load_cells:
+    mode = "cells" if load_cells else "rows" if load_valid else "all"
+    to_store = preview_diff.files_to_load(checked, mode, actor)
+    st.session_state["_pd_results"] = uploads.store_all(ctx, to_store, skip_bad_rows=mode != "all", actor=actor)
+    st.session_state.pop(preview_diff.CHECKS, None)
     st.session_state["_pd_round"] = st.session_state.get("_pd_round", 0) + 1
     st.rerun()
