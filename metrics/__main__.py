@@ -28,6 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="make a new indicator of each label that matches none in the catalog, and load its figures",
     )
+    ingest.add_argument(
+        "--skip-bad-cells",
+        action="store_true",
+        help="load every valid cell of a file with errors: a bad cell costs that cell only, not its row",
+    )
+    ingest.add_argument("--dry-run", action="store_true", help="check and compare only: store nothing")
+    ingest.add_argument("--strict", action="store_true", help="plausibility warnings are errors (file rejected)")
 
     export = sub.add_parser("export", help="write the current observations as CSV or Excel")
     export.add_argument("--db")

@@ -12,7 +12,9 @@ HERE = Path(__file__).parent
 PARK_KINDS = ("park", "region")
 ALLOWED_UNITS = {"万元", "万美元", "%", "家", "项", "个", "名", "人次", "场", "支", "件"}
 INDICATOR_KEYS = {"id", "name_zh", "name_en", "aliases", "unit", "category", "direction", "weight"}
-INDICATOR_OPTIONAL_KEYS = {"short_en"}
+INDICATOR_OPTIONAL_KEYS = {"short_en", "range"}
+# Units that count things: a count is never negative, so a range for one starts at 0 or above.
+COUNT_UNITS = {"家", "项", "个", "名", "人次", "场", "支"}
 SHORT_EN_MAX = 22  # characters of an English KPI-card label (name_en when shorter); a longer one is cut in a card
 UNIT_KEYS = {"id", "zh", "en"}
 CATEGORY_KEYS = {"id", "name_zh", "name_en"}
@@ -72,6 +74,7 @@ class Indicator:
     direction: str  # "higher" or "lower" is better
     weight: float
     short_en: str = ""  # the English label on a KPI card, when name_en is too long for one
+    range: tuple[float, float] | None = None  # plausible values (min, max); None: not checked
 
     def name(self, lang: str = "zh") -> str:
         return self.name_en if lang == "en" else self.name_zh
@@ -250,6 +253,26 @@ def _texts(entry: dict, key: str) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
+def _range_problems(at: Where, bounds: object, unit: object) -> list[CatalogProblem]:
+    """A range must be [min, max], two numbers with min < max; a count's min is not negative."""
+    numbers = isinstance(bounds, list) and all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
+    if not numbers or len(bounds) != 2 or any(b != b for b in bounds):
+        return [
+            at.problem(
+                "range must be [min, max], two numbers (inf for no bound)",
+                "range 须为 [最小值, 最大值] 两个数（无上限写 inf）",
+            )
+        ]
+    problems = []
+    if not bounds[0] < bounds[1]:
+        problems.append(at.problem("range min must be below max", "range 的最小值须小于最大值"))
+    if unit in COUNT_UNITS and bounds[0] < 0:
+        problems.append(
+            at.problem(f"range of a count ({unit}) cannot start below 0", f"计数（{unit}）的 range 不能从负数开始")
+        )
+    return problems
+
+
 def _validate(ind_doc: dict, park_doc: dict, ind_origin: Origin, park_origin: Origin) -> list[CatalogProblem]:
     """Every problem of an indicator document and a park document, in both languages."""
     problems: list[CatalogProblem] = []
@@ -278,6 +301,8 @@ def _validate(ind_doc: dict, park_doc: dict, ind_origin: Origin, park_origin: Or
                         f"英文卡片名 short_en 须为 1 至 {SHORT_EN_MAX} 个字符",
                     )
                 )
+        if "range" in entry:
+            problems += _range_problems(at, entry["range"], entry.get("unit"))
         iid = entry.get("id", "")
         if not ID_PATTERN.match(str(iid)):
             problems.append(at.problem("id must be snake_case", "编号须为小写字母、数字和下划线（snake_case）"))
@@ -399,7 +424,14 @@ def _build(ind_doc: dict, park_doc: dict) -> Catalog:
     return Catalog(
         categories=tuple(Category(**c) for c in ind_doc.get("category", [])),
         indicators=tuple(
-            Indicator(**{**e, "aliases": tuple(e["aliases"]), "weight": float(e["weight"])})
+            Indicator(
+                **{
+                    **e,
+                    "aliases": tuple(e["aliases"]),
+                    "weight": float(e["weight"]),
+                    "range": (float(e["range"][0]), float(e["range"][1])) if "range" in e else None,
+                }
+            )
             for e in ind_doc["indicator"]
         ),
         parks=tuple(

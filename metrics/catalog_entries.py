@@ -36,6 +36,8 @@ def indicator_entry(ind: Indicator) -> dict:
     }
     if ind.short_en:
         entry["short_en"] = ind.short_en
+    if ind.range is not None:  # plausible values (metrics/plausibility.py); inf for no upper bound
+        entry["range"] = [ind.range[0], ind.range[1]]
     return entry
 
 
@@ -113,6 +115,8 @@ def _toml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isinf(value):  # TOML writes infinity as inf (a range's open end)
+            return "inf" if value > 0 else "-inf"
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"not a finite number: {value}")
         return repr(float(value))

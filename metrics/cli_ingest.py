@@ -1,8 +1,10 @@
 """`python -m metrics ingest FILE... [--db PATH] [--json] [--skip-bad-rows] [--park NAME] [--period LABEL]
-[--indicator ID_OR_NAME] [--add-indicators]` (CONTRACT §5)."""
+[--indicator ID_OR_NAME] [--add-indicators]` (CONTRACT §5), plus `--skip-bad-cells`, `--dry-run` and
+`--strict` (plausibility warnings are errors)."""
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 import os
@@ -63,23 +65,42 @@ def unreadable_report(file_arg: str, exc: OSError) -> IngestReport:
 
 
 def ingest_one(
-    store: Store, file_arg: str, skip_bad_rows: bool, actor: str, context: IngestContext | None = None
+    store: Store,
+    file_arg: str,
+    skip_bad_rows: bool,
+    actor: str,
+    context: IngestContext | None = None,
+    skip_bad_cells: bool = False,
+    dry_run: bool = False,
+    strict: bool = False,
 ) -> IngestReport:
-    """Read and load one file named on the command line; with context.add_indicators, the indicators
-    made of its unknown labels are added to the catalog first (only when the file is then loaded)."""
+    """Read, check and load one file named on the command line (or, with dry_run, only compare it); with
+    context.add_indicators, the indicators made of its unknown labels are added to the catalog first (only
+    when the file is then loaded)."""
+    from metrics.cells import with_valid_cells
     from metrics.ingest import read_file
+    from metrics.plausibility import check
 
     try:
         data = Path(file_arg).read_bytes()
     except OSError as exc:
         return unreadable_report(file_arg, exc)
     parsed = read_file(data, Path(file_arg).name, catalog=store.catalog, context=context)
+    if skip_bad_cells:
+        parsed = with_valid_cells(parsed)
+    if not parsed.report.fatal:
+        parsed.report.warnings = check(parsed, store)
+    skip = skip_bad_rows or skip_bad_cells
+    if strict and parsed.report.warnings:
+        return rejected(parsed.report, errors=[*parsed.report.errors, *parsed.report.warnings])
+    if dry_run:
+        return dry_run_report(store, parsed, skip)
 
     def on_wait(zh: str, en: str) -> None:
         print(f"{Path(file_arg).name}: {cli_text(zh, en)}", file=sys.stderr, flush=True)
 
     report = parsed.report
-    loadable = report.fatal is None and (skip_bad_rows or not report.errors) and len(parsed.frame)
+    loadable = report.fatal is None and (skip or not report.errors) and len(parsed.frame)
     if parsed.new_indicators and loadable:
         try:
             store.add_indicators(parsed.new_indicators, actor=actor, on_wait=on_wait)
@@ -92,7 +113,30 @@ def ingest_one(
             report.status = "rejected"
             report.fatal, report.fatal_en = exc.message_zh, exc.message_en
             return report
-    return store.load(parsed, skip_bad_rows=skip_bad_rows, actor=actor, on_wait=on_wait)
+    return store.load(parsed, skip_bad_rows=skip, actor=actor, on_wait=on_wait)
+
+
+def rejected(report: IngestReport, **changes) -> IngestReport:
+    return dataclasses.replace(
+        report, status="rejected", rows_loaded=0, rows_replaced=0, rows_unchanged=0, load_id=None, **changes
+    )
+
+
+def dry_run_report(store: Store, parsed, skip_bad_rows: bool) -> IngestReport:
+    """What loading would do, nothing stored: status "dry_run" with the counts, or "rejected" as a load would."""
+    report = parsed.report
+    if report.fatal or (report.errors and not skip_bad_rows):
+        return rejected(report)
+    if not len(parsed.frame):
+        return rejected(report, fatal="文件中没有可读取的数据。", fatal_en="No figures could be read from the file.")
+    counts = store.preview(parsed).counts()
+    return dataclasses.replace(
+        report,
+        status="dry_run",
+        rows_loaded=sum(counts.values()),
+        rows_replaced=counts["replaced"],
+        rows_unchanged=counts["unchanged"],
+    )
 
 
 def contract_json(report: IngestReport, file_arg: str) -> str:
@@ -104,7 +148,7 @@ def contract_json(report: IngestReport, file_arg: str) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
-def human_lines(report: IngestReport, file_arg: str, lang: str) -> list[str]:
+def human_lines(report: IngestReport, file_arg: str, lang: str, cells: bool = False) -> list[str]:
     """What happened to one file, for a person reading the terminal."""
     en = lang == "en"
     if report.status == "loaded":
@@ -113,6 +157,14 @@ def human_lines(report: IngestReport, file_arg: str, lang: str) -> list[str]:
             f"{report.rows_unchanged} unchanged)"
             if en
             else f"[已导入] {file_arg}：{report.rows_loaded} 个数值（替换 {report.rows_replaced} 个，未变 {report.rows_unchanged} 个）"
+        )
+    elif report.status == "dry_run":
+        head = (
+            f"[dry run] {file_arg}: would load {report.rows_loaded} figures ({report.rows_new} new, "
+            f"{report.rows_replaced} replaced, {report.rows_unchanged} unchanged); nothing stored"
+            if en
+            else f"[试运行] {file_arg}：将导入 {report.rows_loaded} 个数值（新增 {report.rows_new} 个，替换 "
+            f"{report.rows_replaced} 个，未变 {report.rows_unchanged} 个），数据库未改动"
         )
     elif report.status == "unchanged":
         head = (
@@ -160,12 +212,19 @@ def human_lines(report: IngestReport, file_arg: str, lang: str) -> list[str]:
     ]
     lines += [f"  {text_en if en else text_zh}" for present, text_en, text_zh in notes if present]
     if report.errors:
-        skipped = report.status == "loaded"
+        skipped = report.status != "rejected"
+        left_out_en, left_out_zh = (
+            (" (cells left out):", "（这些单元格未导入）：") if cells else (" (rows left out):", "（这些行已跳过）：")
+        )
         lines.append(
-            f"  {len(report.errors)} row errors" + (" (rows left out):" if skipped else ":")
+            f"  {len(report.errors)} row errors" + (left_out_en if skipped else ":")
             if en
             else f"  {len(report.errors)} 处错误"
-            + ("（这些行已跳过）：" if skipped else "（使用 --skip-bad-rows 可只导入无误的行）：")
+            + (
+                left_out_zh
+                if skipped
+                else "（使用 --skip-bad-rows 可只导入无误的行，--skip-bad-cells 可只跳过有错误的单元格）："
+            )
         )
         for problem in report.errors[:MAX_ERRORS_SHOWN]:
             # the reader's messages already name the file, sheet, row, column and text
@@ -173,12 +232,21 @@ def human_lines(report: IngestReport, file_arg: str, lang: str) -> list[str]:
         if len(report.errors) > MAX_ERRORS_SHOWN:
             more = len(report.errors) - MAX_ERRORS_SHOWN
             lines.append(f"    … {more} more" if en else f"    …… 另有 {more} 处")
+    if report.warnings:
+        lines.append(
+            f"  {len(report.warnings)} plausibility warnings:" if en else f"  {len(report.warnings)} 条合理性提醒："
+        )
+        for warning in report.warnings[:MAX_ERRORS_SHOWN]:
+            lines.append(f"    {warning.message_en if en and warning.message_en else warning.message}")
+        if len(report.warnings) > MAX_ERRORS_SHOWN:
+            more = len(report.warnings) - MAX_ERRORS_SHOWN
+            lines.append(f"    … {more} more" if en else f"    …… 另有 {more} 条")
     return lines
 
 
 def run(args) -> int:
-    """Load each file; exit 0 when all loaded or were unchanged, 1 when any was rejected, 2 on a bad --db,
-    --period or --indicator."""
+    """Load each file; exit 0 when all loaded, were unchanged or passed a dry run, 1 when any was rejected,
+    2 on a bad --db, --period or --indicator."""
     store = open_store(args.db)
     if store is None:
         return 2
@@ -196,10 +264,19 @@ def run(args) -> int:
     actor, lang = cli_actor(), cli_lang()
     any_rejected = False
     for file_arg in args.files:
-        report = ingest_one(store, file_arg, args.skip_bad_rows, actor, context)
+        report = ingest_one(
+            store,
+            file_arg,
+            args.skip_bad_rows,
+            actor,
+            context,
+            skip_bad_cells=args.skip_bad_cells,
+            dry_run=args.dry_run,
+            strict=args.strict,
+        )
         any_rejected |= report.status == "rejected"
         if args.json:
             print(contract_json(report, file_arg), flush=True)
         else:
-            print("\n".join(human_lines(report, file_arg, lang)), flush=True)
+            print("\n".join(human_lines(report, file_arg, lang, cells=args.skip_bad_cells)), flush=True)
     return 1 if any_rejected else 0

@@ -115,12 +115,28 @@ class UnmatchedLabel:
         }
 
 
+@dataclass(frozen=True)
+class FixableCell:
+    """A value cell that could not be read, and the figure it stands for: a corrected text becomes it."""
+
+    park: str
+    chain: str | None
+    period_start: dt.date
+    period_end: dt.date
+    indicator: str
+    unit: str  # the indicator's unit
+    factor: float  # the header's unit factor (营业收入(亿元): 10000), as for the column's other cells
+    source: str
+    basis: str = "reported"
+    reference: str | None = None
+
+
 @dataclass
 class IngestReport:
     """What reading one file found; `status` is set by the store when it loads (or refuses) it."""
 
     file: str
-    status: str = "pending"  # loaded | unchanged | rejected | pending (read, not stored)
+    status: str = "pending"  # loaded | unchanged | rejected | dry_run (checked, nothing stored) | pending
     rows_loaded: int = 0
     missing: int = 0
     totals_skipped: int = 0
@@ -143,6 +159,15 @@ class IngestReport:
     load_id: int | None = None
     rows_replaced: int = 0  # figures that replaced a different current value
     rows_unchanged: int = 0  # figures equal to the current value, left alone
+    # Added after the extensions above (issue 10): plausibility warnings (metrics/plausibility.py), kept
+    # with the load's record; bad cells corrected in the preview (original text, corrected text, who).
+    warnings: list[Problem] = field(default_factory=list)
+    corrections: list[dict] = field(default_factory=list)
+
+    @property
+    def rows_new(self) -> int:
+        """Figures of the file that had no current value (loaded, or in a dry run: would be)."""
+        return max(self.rows_loaded - self.rows_replaced - self.rows_unchanged, 0) if self.status != "rejected" else 0
 
     def as_contract(self) -> dict:
         """The CONTRACT §5 record: the fields above `errors`, then the errors (a fatal reason first)."""
@@ -154,6 +179,11 @@ class IngestReport:
         d["duplicates"] = [dup.as_contract() for dup in self.duplicates]
         d["unmatched_labels"] = [u.as_contract() for u in self.unmatched_labels]
         d["new_indicators"] = [dict(n) for n in self.new_indicators]
+        d["replaced"] = self.rows_replaced if self.status != "rejected" else 0
+        d["new"] = self.rows_new
+        d["unchanged"] = self.rows_unchanged if self.status != "rejected" else 0
+        d["warnings"] = [{**w.as_contract(), "message_en": w.message_en} for w in self.warnings]
+        d["corrections"] = list(self.corrections)
         return d
 
 
@@ -205,6 +235,11 @@ class ParsedFile:
     # Indicators made of labels that match none (read with add_indicators): the store must know them
     # (Store.add_indicators) before it loads the frame. metrics.catalog.Indicator records.
     new_indicators: list = field(default_factory=list)
+    # Figures of rows whose only errors are bad value cells: the row's other, valid cells. Not in `frame`
+    # (a row with an error is left out whole); "load every valid cell" adds them (metrics/cells.py).
+    partial_frame: pandas.DataFrame | None = None
+    # Per bad value cell, keyed (sheet, row, column) as in its Problem: the figure a corrected text becomes.
+    fixable_cells: dict[tuple, FixableCell] = field(default_factory=dict)
     _digest: str = field(default="", init=False, repr=False)  # not copied by dataclasses.replace
 
     @property

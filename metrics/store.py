@@ -30,6 +30,7 @@ from metrics import scope
 from metrics.config import db_path
 from metrics.dbfile import DbFile, Draft, OnWait, StoreError
 from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
+from metrics.preview import LoadPreview, last_per_key
 from metrics.targets import indicator_of
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -431,6 +432,72 @@ class Store:
             )
             self._audit(con, actor, "restore", detail, now)
             return detail
+
+    # -- previews: what a load, an undo or a restore would change (read-only, no writer lock) ----
+
+    def preview(self, parsed: ParsedFile) -> LoadPreview:
+        """The file's figures against the current ones: new, replaced (with the old value, qualifier,
+        basis, 出处 and source) and unchanged; nothing is written and no lock is taken."""
+        frame = parsed.frame if parsed.keys_unique else last_per_key(parsed.frame)
+        sha256 = parsed.content_sha256
+        if sha256 and self._same_file_loaded(sha256):  # Store.load changes nothing for the same bytes again
+            return LoadPreview.all_unchanged(frame)
+        table = self._incoming_frame(frame)
+        table = table.append_column("seq", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+        sql = _statements("store_preview.sql")
+        met = None
+        with self._reading() as con:
+            con.register("preview_incoming", table)
+            try:
+                if con.execute(sql["preview_shares_park"]).fetchall()[0][0]:
+                    met = con.execute(sql["preview_met"]).df()
+            finally:
+                con.unregister("preview_incoming")
+        return LoadPreview.of(frame, met)
+
+    def figures_at(self, keys: pd.DataFrame) -> pd.DataFrame:
+        """Current values at given keys (park, chain, indicator, period_start, period_end, k): k, period, value."""
+        with self._reading() as con:
+            con.register("figure_keys", keys)
+            try:
+                return con.execute(_statements("store_preview.sql")["figures_at"]).df()
+            finally:
+                con.unregister("figure_keys")
+
+    def undo_preview(self, load_id: int) -> dict | None:
+        """What undoing a load would do: its file, figures removed, replaced values brought back; None
+        when there is no such load."""
+        with self._reading() as con:
+            rows = con.execute(_statements("store_preview.sql")["undo_preview"], {"load_id": load_id}).fetchall()
+        if not rows:
+            return None
+        file_name, status, removed, brought_back = rows[0]
+        return {
+            "load_id": load_id,
+            "file": file_name,
+            "status": status,
+            "removed": removed,
+            "brought_back": brought_back,
+        }
+
+    def restore_preview(self, history_id: int) -> dict | None:
+        """What restoring a replaced value would do: the value and its file, the current value it displaces."""
+        sql = _statements("store_preview.sql")["restore_preview"]
+        with self._reading() as con:
+            rows = con.execute(sql, {"history_id": history_id}).fetchall()
+        if not rows:
+            return None
+        value, qualifier, file_name, current, current_qualifier = rows[0]
+        return {
+            "history_id": history_id,
+            "value": value,
+            "qualifier": qualifier,
+            "file": file_name,
+            "current_value": current,
+            "current_qualifier": current_qualifier,
+            "removed": int(current is not None),
+            "brought_back": 1,
+        }
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ and the catalog changes."""
 import streamlit as st
 
 import ui
-from ui import catalog_view, data_view
+from ui import catalog_view, data_view, load_notes
 from ui.auth import analyst_status, require_analyst
 
 ctx = ui.begin("data")
@@ -26,6 +26,8 @@ actor = require_analyst(ctx.lang)
 if actor:
     analyst_status(ctx.lang)
     data_view.undo_form(ctx, actor)
+
+load_notes.show(ctx)
 
 st.subheader(ctx.t("figure_title"), anchor=False)
 row = data_view.figure_picker(ctx)

@@ -82,3 +82,10 @@ def open_page(page: str = "dashboard.py", params: dict | None = None) -> AppTest
 def specs(at) -> list[dict]:
     """The Plotly figure JSON of every chart on the page."""
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def picker(at: AppTest, name: str):
+    """The undo or restore picker (`undo_pick`, `restore_pick`): its key carries a round number that
+    grows with each undo or restore, so the browser draws a new, empty picker after each."""
+    [box] = [s for s in at.selectbox if s.key and s.key.rsplit("_", 1)[0] == name]
+    return box

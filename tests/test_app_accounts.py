@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from app_data import DY, app_db, open_page  # noqa: F401
+from app_data import DY, app_db, open_page, picker  # noqa: F401
 from conftest import FIXTURES
 from ingest_support import xlsx_bytes
 from streamlit.testing.v1 import AppTest
@@ -135,8 +135,9 @@ def test_named_analyst_loads_and_the_audit_names_them(app_db, accounts):
     assert actor.startswith("张三@") and len(actor) == len("张三@") + 8  # name and session, as before
 
     # The sign-in carries over to the data page: undo as the same person.
-    at.selectbox(key="undo_pick").select_index(0).run()
+    picker(at, "undo_pick").select_index(0).run()
     at.button(key="undo_button").click().run()
+    at.button(key="undo_confirm").click().run()
     assert not at.exception, at.exception
     audit = at.dataframe[-1].value
     assert list(audit["操作"])[:2] == ["撤销", "导入"] and list(audit["操作人"])[:2] == [actor, actor]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from app_data import DY, app_db, open_page  # noqa: F401
+from app_data import DY, app_db, open_page, picker  # noqa: F401
 from ingest_support import xlsx_bytes
 from streamlit.testing.v1 import AppTest
 
@@ -70,18 +70,27 @@ def test_preview_and_report_before_storing_then_load_valid_rows(app_db, analyst)
     assert not at.exception, at.exception
     shown = texts(at)
     assert "园区数据.xlsx" in shown and "发现 1 处错误" in shown
-    preview, errors = [df.value for df in at.dataframe]
-    assert list(preview.columns) == [
+    errors, fixes, figures = [df.value for df in at.dataframe]
+    assert list(figures.columns) == [
+        "状态",
         "园区",
         "产业链",
         "统计期",
         "指标",
-        "数值",
+        "导入的数值",
+        "现有数值（将被替换）",
         "单位",
+        "现有出处",
+        "出处",
+        "现有数据性质",
         "数据性质",
         "来源（文件!工作表!行）",
+        "现有来源",
+        "所在行有错误",
     ]
-    assert preview.iloc[1].tolist() == [
+    row = figures[figures["来源（文件!工作表!行）"] == "园区数据.xlsx!2024年!2"].iloc[1]
+    assert row[["状态", "园区", "产业链", "统计期", "指标", "导入的数值", "单位", "数据性质"]].tolist() == [
+        "新增数据",
         NEW_PARK,
         "园区整体",
         "2024年",
@@ -89,8 +98,10 @@ def test_preview_and_report_before_storing_then_load_valid_rows(app_db, analyst)
         "20余",
         "家",
         "报告",
-        "园区数据.xlsx!2024年!2",
     ]
+    # The bad row's valid cell is listed, marked as loaded only with "load every valid cell".
+    assert figures[figures["所在行有错误"]]["园区"].tolist() == ["坏数据园"]
+    assert list(fixes["更正为"]) == [""]
     assert errors.iloc[0]["内容"] == "12..3" and errors.iloc[0]["列"] == "营业收入(万元)"
     assert errors.iloc[0]["行"] == 3
     assert "备注" in shown  # ignored column named
@@ -112,7 +123,7 @@ def test_preview_and_report_before_storing_then_load_valid_rows(app_db, analyst)
 def test_clean_file_loads_as_a_whole_in_english(app_db, analyst):
     at = upload_page({"lang": "en"})
     uploader(at).upload("parks.xlsx", GOOD, XLSX).run()
-    assert "Preview: the first 4 of 4 figures to be stored" in texts(at)
+    assert "All 4 figures of the file (replacements first)" in texts(at)
     assert {m.label: m.value for m in at.metric}["New parks"] == "1"
     sign_in(at, analyst)
     at.button(key="load_all").click().run()
@@ -145,14 +156,19 @@ def test_data_page_lists_loads_and_undoes_and_restores(app_db, analyst):
     assert list(history["数值（原始）"]) == [1100.0]
 
     sign_in(at, analyst)
+    picker(at, "restore_pick").select_index(0).run()
     at.button(key="restore_button").click().run()
+    assert "恢复旧值 #1（1,100，来自文件 fixture.xlsx）将移除 1 条当前数据（1,200），恢复 1 条旧值" in texts(at)
+    at.button(key="restore_confirm").click().run()
     assert not at.exception, at.exception
     assert [s.value for s in at.success] == ["已恢复历史值 #1。"]
     assert "1,100万元" in set(at.dataframe[1].value["内容"])
     assert current_revenue(app_db) == 1100.0  # the database holds it, not only the message
+    assert picker(at, "restore_pick").value is None  # nothing preselected for the next restore
 
-    at.selectbox(key="undo_pick").set_value(2).run()  # the restore (#3) is listed first: undo the load
+    picker(at, "undo_pick").set_value(2).run()  # the restore (#3) is listed first: undo the load
     at.button(key="undo_button").click().run()
+    at.button(key="undo_confirm").click().run()
     assert not at.exception, at.exception
     assert at.success[0].value.startswith("已撤销导入 #2")
     audit = at.dataframe[-1].value
@@ -193,8 +209,8 @@ def test_a_file_name_with_markup_is_shown_as_text(app_db):
 def test_preview_names_whole_park_figures_and_units_in_the_chosen_language(app_db, lang, whole, unit):
     at = upload_page({"lang": lang})
     uploader(at).upload("parks.xlsx", GOOD, XLSX).run()
-    preview = at.dataframe[0].value
-    chain, unit_col = preview.columns[1], preview.columns[5]
+    preview = at.dataframe[-1].value
+    chain, unit_col = ("产业链", "单位") if lang == "zh" else ("Chain", "Unit")
     assert set(preview[chain]) == {whole}  # a missing chain is the whole park, never "None"
     assert unit in set(preview[unit_col])
 
@@ -209,8 +225,8 @@ def test_a_figure_given_twice_is_named_before_loading(app_db, lang):
     expected = "有 2 条数据在文件中出现了两次" if lang == "zh" else "2 figures appear twice in the file"
     differing = "其中 1 条数值不同" if lang == "zh" else "1 of them"
     assert expected in notice.value and differing in notice.value
-    listed = at.dataframe[-1].value
     dropped, kept = ("较早的位置", "较晚的位置") if lang == "zh" else ("Earlier at", "Later at")
+    [listed] = [df.value for df in at.dataframe if dropped in df.value.columns]
     revenue = listed[listed[dropped] == "twice.xlsx!2024年!2"]
     assert revenue.shape[0] == 2 and set(revenue[kept]) == {"twice.xlsx!2024年!3"}
     differ = "数值不同" if lang == "zh" else "Values differ"

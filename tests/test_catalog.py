@@ -238,3 +238,31 @@ def test_short_labels_are_validated(tmp_path):
     ok = tmp_path / "ok.toml"
     ok.write_text(UNIT_BASE.replace('name_en="B"', 'name_en="B"\nshort_en="Bee"'), encoding="utf-8")
     assert load_catalog(ok, parks).indicator("b").short_name("en") == "Bee"
+
+
+def test_ranges_are_data_shares_and_satisfaction_0_to_100_counts_not_negative(catalog):
+    assert catalog.indicator("satisfaction").range == (0.0, 100.0)
+    assert catalog.indicator("revenue_yoy").range[0] < 0  # growth may be negative
+    counts = [i for i in catalog.indicators if i.unit not in ("%", "万元")]
+    assert counts and all(i.range is not None and i.range[0] == 0 for i in counts)
+
+
+def test_ranges_are_validated(tmp_path):
+    parks = tmp_path / "parks.toml"
+    parks.write_text('[[park]]\nname="甲园"\naliases=[]\n', encoding="utf-8")
+    ok = tmp_path / "ok.toml"
+    ok.write_text(UNIT_BASE.replace("weight=1\n", "weight=1\nrange=[0, inf]\n", 1), encoding="utf-8")
+    assert load_catalog(ok, parks).indicator("a").range == (0.0, float("inf"))
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        UNIT_BASE.replace("weight=1\n", "weight=1\nrange=[-5, 10]\n", 1).replace(
+            'unit="项"\ncategory="c"\ndirection="higher"\nweight=1\n',
+            'unit="项"\ncategory="c"\ndirection="higher"\nweight=1\nrange=[3]\n',
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogError) as err:
+        load_catalog(bad, parks)
+    text = " | ".join(err.value.problems)
+    assert "indicator #1 (a): range of a count (家) cannot start below 0" in text
+    assert "indicator #2 (b): range must be [min, max]" in text

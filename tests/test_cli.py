@@ -87,7 +87,13 @@ def test_ingest_json_then_unchanged_on_second_run(db_path, good_files):
         "duplicates",
         "unmatched_labels",
         "new_indicators",
+        "replaced",
+        "new",
+        "unchanged",
+        "warnings",
+        "corrections",
     ]
+    assert (records[0]["new"], records[0]["replaced"], records[0]["unchanged"]) == (6, 0, 0)
     assert records[0]["totals_skipped"] == 1
     assert sorted(records[0]["new_parks"]) == sorted([SCRIPT_PARK, HOSTILE_PARK])
     again = cli(db_path, "ingest", *map(str, good_files), "--json")
@@ -222,3 +228,65 @@ def test_ingest_loads_an_old_excel_xls_file(db_path, fixtures_dir):
         "at_least",
     )
     assert [p.suffix for p in (db_path.parent / f"{db_path.stem}_files").iterdir()] == [".xls"]
+
+
+def trust_files(tmp_path) -> tuple[Path, Path]:
+    """A clean file, and the same with a 195 % satisfaction and a bad cell beside two good ones."""
+    clean = write_csv(
+        tmp_path / "clean.csv", [["园区", "年份", "营业收入(万元)", "满意度(%)"], ["东营经开区", "2024", "1000", "96"]]
+    )
+    slips = write_csv(
+        tmp_path / "slips.csv",
+        [
+            ["园区", "年份", "营业收入(万元)", "满意度(%)", "国家级创新平台"],
+            ["东营经开区", "2024", "1200", "195", "3"],
+            ["甲园区", "2024", "12..3", "90", "4"],
+        ],
+    )
+    return clean, slips
+
+
+def test_dry_run_stores_nothing_and_reports_what_would_happen(db_path, tmp_path):
+    clean, slips = trust_files(tmp_path)
+    assert cli(db_path, "ingest", str(clean)).returncode == 0
+    before = Store(db_path).data_version()
+    result = cli(db_path, "ingest", str(slips), "--json", "--dry-run", "--skip-bad-cells")
+    assert result.returncode == 0, result.stderr.decode()
+    [record] = json_lines(result)
+    assert record["status"] == "dry_run"
+    assert (record["replaced"], record["new"], record["unchanged"], record["rows_loaded"]) == (2, 3, 0, 5)
+    assert [(w["row"], w["column"], w["value"]) for w in record["warnings"]] == [(2, "满意度", "195")]
+    assert list(record)[-5:] == ["replaced", "new", "unchanged", "warnings", "corrections"]
+    assert Store(db_path).data_version() == before and len(Store(db_path).loads()) == 1
+    # Without a choice for the bad cell, a dry run is rejected as the load would be.
+    rejected = cli(db_path, "ingest", str(slips), "--json", "--dry-run")
+    assert rejected.returncode == 1 and json_lines(rejected)[0]["status"] == "rejected"
+    human = cli(db_path, "ingest", str(clean), "--dry-run").stdout.decode()
+    assert "[试运行]" in human and "未变 2 个" in human and "数据库未改动" in human
+
+
+def test_strict_rejects_a_file_with_warnings_and_the_warning_is_kept_with_a_load(db_path, tmp_path):
+    _clean, slips = trust_files(tmp_path)
+    strict = cli(db_path, "ingest", str(slips), "--json", "--strict", "--skip-bad-cells")
+    assert strict.returncode == 1
+    [record] = json_lines(strict)
+    assert record["status"] == "rejected" and "195" in [e["value"] for e in record["errors"]]
+    assert Store(db_path).is_empty()
+    loaded = cli(db_path, "ingest", str(slips), "--json", "--skip-bad-cells")
+    assert loaded.returncode == 0 and json_lines(loaded)[0]["status"] == "loaded"
+    stored = json.loads(Store(db_path).loads()["report_json"].iloc[0])
+    assert [w["value"] for w in stored["warnings"]] == ["195"] and "合理范围 0–100" in stored["warnings"][0]["message"]
+
+
+def test_skip_bad_cells_loads_the_rows_other_figures(db_path, tmp_path):
+    _clean, slips = trust_files(tmp_path)
+    rows = cli(db_path, "ingest", str(slips), "--json", "--skip-bad-rows")
+    assert json_lines(rows)[0]["rows_loaded"] == 3  # 甲园区's row left out whole
+    cells = cli(db_path, "ingest", str(slips), "--json", "--skip-bad-cells")
+    [record] = json_lines(cells)
+    assert (record["status"], record["new"], record["unchanged"]) == ("loaded", 2, 3)
+    assert [(e["row"], e["value"]) for e in record["errors"]] == [(3, "12..3")]
+    stored = Store(db_path).observations_frame()
+    assert sorted(stored[stored["park"] == "甲园区"]["indicator"]) == ["national_platforms", "satisfaction"]
+    human = cli(db_path, "ingest", str(slips), "--skip-bad-cells").stdout.decode()
+    assert "1 处错误（这些单元格未导入）" in human and "1 条合理性提醒" in human

@@ -9,10 +9,11 @@ import streamlit as st
 
 from metrics.charts import display_park
 from metrics.periods import Period
+from metrics.queries import display_value
 from metrics.store import StoreError
 from ui import cache
 from ui.auth import analyst_parks
-from ui.i18n import t
+from ui.i18n import literal, t
 from ui.widgets import localise
 
 LOAD_COLUMNS = ["load_id", "file_name", "loaded_at", "rows_loaded", "rows_replaced", "status", "actor"]
@@ -47,8 +48,25 @@ def _waiter(lang: str):
     return lambda zh, en: box.info(en if lang == "en" else zh, icon=":material/hourglass_top:")
 
 
+UNDO_PENDING = "_pd_undo_pending"  # the load whose undo waits for its confirmation
+RESTORE_PENDING = "_pd_restore_pending"
+# Done undos and restores: the pickers' keys carry the count, so after each one the browser draws a new,
+# empty picker (a cleared value under the same key kept showing the old choice in the browser).
+ROUNDS = "_pd_edit_rounds"
+
+
+def picker_key(name: str) -> str:
+    """The key of the undo or restore picker now (`undo_pick_0`, then `undo_pick_1` after an undo...)."""
+    return f"{name}_{st.session_state.get(ROUNDS, 0)}"
+
+
+def _next_round() -> None:
+    st.session_state[ROUNDS] = st.session_state.get(ROUNDS, 0) + 1
+
+
 def undo_form(ctx, actor: str) -> None:
-    """Pick a load that is still in effect and undo it (its replaced values come back)."""
+    """Pick a load that is still in effect and undo it (its replaced values come back), once the
+    confirmation naming the file and both counts is accepted; afterwards nothing is preselected."""
     loads = ctx.store.loads()
     active = [(int(row.load_id), _event_name(ctx, row)) for row in loads.itertuples() if row.status == "loaded"]
     if not active:
@@ -56,15 +74,45 @@ def undo_form(ctx, actor: str) -> None:
         return
     names = dict(active)
     load_id = st.selectbox(
-        t("undo_pick", ctx.lang), list(names), key="undo_pick", format_func=lambda i: f"#{i} · {names[i]}"
+        t("undo_pick", ctx.lang),
+        list(names),
+        index=None,
+        placeholder=t("undo_choose", ctx.lang),
+        key=picker_key("undo_pick"),
+        format_func=lambda i: f"#{i} · {names[i]}",
     )
-    if st.button(t("undo", ctx.lang), icon=":material/undo:", key="undo_button"):
+    if st.button(t("undo", ctx.lang), icon=":material/undo:", key="undo_button", disabled=load_id is None):
+        st.session_state[UNDO_PENDING] = load_id
+    if load_id is None or st.session_state.get(UNDO_PENDING) != load_id:
+        return
+    preview = ctx.store.undo_preview(load_id)
+    if preview is None or preview["status"] != "loaded":
+        st.session_state.pop(UNDO_PENDING, None)
+        return
+    st.warning(
+        t(
+            "undo_confirm_text",
+            ctx.lang,
+            id=load_id,
+            file=literal(names[load_id]),  # a load's file, or which value a restore brought back
+            removed=preview["removed"],
+            back=preview["brought_back"],
+        ),
+        icon=":material/warning:",
+    )
+    yes, no = st.columns(2)
+    if no.button(t("cancel", ctx.lang), key="undo_cancel"):
+        st.session_state.pop(UNDO_PENDING, None)
+        st.rerun()
+    if yes.button(t("undo_confirm", ctx.lang), type="primary", icon=":material/undo:", key="undo_confirm"):
+        st.session_state.pop(UNDO_PENDING, None)
         try:
             done = ctx.store.undo_load(load_id, actor=actor, on_wait=_waiter(ctx.lang), allowed_parks=analyst_parks())
         except StoreError as exc:
             st.error(_message(exc, ctx.lang))
             return
         cache.clear()
+        _next_round()  # the next undo needs a new choice: nothing stays selected
         st.session_state["_pd_data_msg"] = t(
             "undone", ctx.lang, id=load_id, removed=done.get("removed", 0), back=done.get("brought_back", 0)
         )
@@ -152,19 +200,53 @@ def history_frame(ctx, row: dict) -> pd.DataFrame:
 
 
 def restore_form(ctx, history: pd.DataFrame, actor: str) -> None:
-    """Make a replaced value current again."""
+    """Make a replaced value current again, once the confirmation naming its file and the value it
+    displaces is accepted; afterwards nothing is preselected."""
     ids = [int(i) for i in history["history_id"]]
     values = dict(zip(ids, history["value"], strict=True))
     hid = st.selectbox(
-        t("restore_pick", ctx.lang), ids, key="restore_pick", format_func=lambda i: f"#{i} · {values[i]:g}"
+        t("restore_pick", ctx.lang),
+        ids,
+        index=None,
+        placeholder=t("restore_choose", ctx.lang),
+        key=picker_key("restore_pick"),
+        format_func=lambda i: f"#{i} · {values[i]:g}",
     )
-    if st.button(t("restore", ctx.lang), icon=":material/restore:", key="restore_button"):
+    if st.button(t("restore", ctx.lang), icon=":material/restore:", key="restore_button", disabled=hid is None):
+        st.session_state[RESTORE_PENDING] = hid
+    if hid is None or st.session_state.get(RESTORE_PENDING) != hid:
+        return
+    preview = ctx.store.restore_preview(hid)
+    if preview is None:
+        st.session_state.pop(RESTORE_PENDING, None)
+        return
+    current = preview["current_value"]
+    st.warning(
+        t(
+            "restore_confirm_text",
+            ctx.lang,
+            id=hid,
+            value=display_value(preview["value"], preview["qualifier"], ctx.lang),
+            file=literal(preview["file"] or "–"),
+            removed=preview["removed"],
+            current="–" if current is None else display_value(current, preview["current_qualifier"], ctx.lang),
+            back=preview["brought_back"],
+        ),
+        icon=":material/warning:",
+    )
+    yes, no = st.columns(2)
+    if no.button(t("cancel", ctx.lang), key="restore_cancel"):
+        st.session_state.pop(RESTORE_PENDING, None)
+        st.rerun()
+    if yes.button(t("restore_confirm", ctx.lang), type="primary", icon=":material/restore:", key="restore_confirm"):
+        st.session_state.pop(RESTORE_PENDING, None)
         try:
             ctx.store.restore(hid, actor=actor, on_wait=_waiter(ctx.lang), allowed_parks=analyst_parks())
         except StoreError as exc:
             st.error(_message(exc, ctx.lang))
             return
         cache.clear()
+        _next_round()
         st.session_state["_pd_data_msg"] = t("restored", ctx.lang, id=hid)
         st.rerun()
 

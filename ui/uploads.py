@@ -7,13 +7,11 @@ import streamlit as st
 
 from metrics.periods import period_label
 from metrics.queries import display_value
-from metrics.targets import indicator_of
 from ui import cache
 from ui.i18n import literal, t
 from ui.widgets import localise
 
 PARSED = "_pd_parsed"  # file_id -> ParsedFile, so a rerun does not read a file again
-PREVIEW_ROWS = 20
 
 
 def read_uploads(ctx, files, context=None) -> list:
@@ -49,21 +47,6 @@ def _progress(bar, lang: str, name: str):
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=t("reading", lang, file=name))
 
     return update
-
-
-def preview_frame(ctx, frame: pd.DataFrame) -> pd.DataFrame:
-    """The first figures as they would be stored, with display names, periods and `110余`."""
-    head = frame.head(PREVIEW_ROWS).copy()
-    head["period_label"] = [
-        period_label(pd.Timestamp(s).date(), pd.Timestamp(e).date(), ctx.lang)
-        for s, e in zip(head["period_start"], head["period_end"], strict=True)
-    ]
-    head["display"] = [display_value(v, q, ctx.lang) for v, q in zip(head["value"], head["qualifier"], strict=True)]
-    head["unit"] = [
-        ctx.catalog.indicator(indicator_of(i)).unit for i in head["indicator"]
-    ]  # targets: their indicator's
-    cols = ["park", "chain", "period_label", "indicator", "display", "unit", "basis", "source"]
-    return localise(ctx, head[cols], park_names=False).drop(columns=t("col_indicator", ctx.lang))
 
 
 def errors_frame(ctx, report) -> pd.DataFrame:
@@ -102,7 +85,7 @@ def duplicates_frame(ctx, report) -> pd.DataFrame:
 
 
 def show_report(ctx, parsed) -> None:
-    """Everything reading found, before anything is stored."""
+    """Everything reading found, before anything is stored (what loading would change: ui/preview_diff.py)."""
     r = parsed.report
     with st.container(border=True):
         st.markdown(f"**{t('file', ctx.lang)}**")
@@ -125,9 +108,6 @@ def show_report(ctx, parsed) -> None:
             if names:
                 st.caption(t(key, ctx.lang))
                 st.text("、".join(map(str, names)) if ctx.lang != "en" else ", ".join(map(str, names)))
-        if len(parsed.frame):
-            st.caption(t("preview", ctx.lang, n=min(PREVIEW_ROWS, len(parsed.frame)), total=len(parsed.frame)))
-            st.dataframe(preview_frame(ctx, parsed.frame), hide_index=True)
         if r.errors:
             st.warning(t("has_errors", ctx.lang, n=len(r.errors)))
             st.dataframe(errors_frame(ctx, r), hide_index=True)

@@ -170,6 +170,11 @@ def _read(
     notify(0.95, "正在整理数据")
     if blocks:
         frame = mark_targets(_frame(blocks), has_sheets=kind != "csv")  # before duplicates: a target is no figure
+        partial = _partial_mask(blocks)
+        if partial is not None:  # rows with a bad value cell: their valid cells are kept apart
+            parsed.partial_frame = frame[partial].reset_index(drop=True)
+            frame = frame[~partial].reset_index(drop=True)
+        parsed.fixable_cells = builder.fixable
         parsed.frame, builder.report.duplicate_figures, builder.report.duplicates = drop_earlier_duplicates(frame)
         parsed.keys_unique = True
     if len(parsed.frame) == 0 and not builder.report.errors:
@@ -220,6 +225,13 @@ def _read_blocks(data: bytes, kind: str, ctx: Context, limits: Limits, notify: P
         if block is not None and len(block):
             blocks.append(block)
     return blocks, tables
+
+
+def _partial_mask(blocks: list[Block]) -> np.ndarray | None:
+    """Per figure of the joined blocks, whether its row holds a bad value cell; None when no row does."""
+    if all(b.partial is None or not b.partial.any() for b in blocks):
+        return None
+    return np.concatenate([b.partial if b.partial is not None else np.zeros(len(b), dtype=bool) for b in blocks])
 
 
 def _frame(blocks: list[Block]) -> pd.DataFrame:

@@ -73,6 +73,9 @@ class Block:
     """Figures from one sheet, one array per OBS_COLUMNS column."""
 
     columns: dict[str, np.ndarray]
+    # Per figure: True when its row holds a bad value cell elsewhere (such figures are loaded only by
+    # "load every valid cell"); None when no row of the sheet has one.
+    partial: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.columns["value"])

@@ -42,6 +42,7 @@ class ReportBuilder:
         self._new_parks: dict[str, None] = {}
         self._ignored: dict[str, None] = {}
         self.unlisted_errors = 0
+        self.fixable: dict[tuple, object] = {}  # (sheet, row, column) -> model.FixableCell
 
     def problem(self, sheet: str, row: int | None, column: str | None, value: object, zh: str, en: str) -> None:
         """Record one problem; its message names file, sheet, row, column and the text."""

@@ -26,7 +26,7 @@ from metrics.ingest.official import (
     label_parts,
 )
 from metrics.ingest.values import parse_text, read_values
-from metrics.model import QUALIFIERS
+from metrics.model import QUALIFIERS, FixableCell
 from metrics.periods import Period, find_period, parse_period
 
 NOTE_PREFIXES = ("注", "备注:", "备注：", "数据来源", "资料来源", "来源:", "来源：", "说明", "附注", "*", "※")
@@ -279,7 +279,9 @@ class _Sheet:
         if not keep.all():
             rows, park, chain, park_state = rows[keep], park.take(keep), chain.take(keep), park_state[keep]
         park_empty = park_state == 1
-        self.bad = park_empty.copy()
+        self.bad = park_empty.copy()  # rows whose key cannot be read: none of their figures is usable
+        self.cell_bad = np.zeros(len(rows), dtype=bool)  # rows with a bad value cell: their other cells are
+        self.bad_cells: list[tuple] = []  # (row position, indicator id, column, factor, period) per bad cell
         for i in np.flatnonzero(park_empty):
             self.problem(rows[i], roles["park"], "", "园区名称为空", "the park name is empty")
         given = self.ctx.options.park
@@ -299,7 +301,7 @@ class _Sheet:
         basis = self._basis(rows)
         reference = self._reference(rows)
         parts = list(self._long_values(rows) if self.layout.is_long else self._wide_values(rows))
-        self.ctx.report.report.skipped_rows += int(self.bad.sum())
+        self.ctx.report.report.skipped_rows += int((self.bad | self.cell_bad).sum())
         if not parts:
             return None
         override = self._qualifier_column(rows)
@@ -313,6 +315,8 @@ class _Sheet:
                 pos, values, quals = pos[m], values[m], quals[m]
             codes = ind if isinstance(ind, np.ndarray) else np.full(len(pos), ind, dtype=np.int16)
             kept.append((codes, pos, values, quals, period))
+        if self.bad_cells:
+            self._fixable(rows, park, chain, starts, ends, basis, reference)
         pos = _joined([k[1] for k in kept])
         indicator = _joined([k[0] for k in kept])
         source = self._source(rows, pos, single_pass=len(kept) == 1)
@@ -333,7 +337,8 @@ class _Sheet:
         # Columns repeating a few values are Categoricals (codes, no object per figure); an empty chain
         # or reference is a missing category (NaN), stored as NULL.
         return Block(
-            {
+            partial=self.cell_bad[pos] if self.cell_bad.any() else None,
+            columns={
                 "park": park.categorical(pos),
                 "chain": chain.categorical(pos),
                 "period_start": period_start,
@@ -344,8 +349,28 @@ class _Sheet:
                 "source": source,
                 "basis": basis.categorical(pos),
                 "reference": reference.categorical(pos),
-            }
+            },
         )
+
+    def _fixable(self, rows, park: Coded, chain: Coded, starts: Coded, ends: Coded, basis: Coded, reference: Coded):
+        """Name, per bad value cell of a row whose key is readable, the figure a corrected text becomes."""
+        fixable = self.ctx.report.fixable
+        for i, indicator_id, column, factor, period in self.bad_cells:
+            if self.bad[i]:
+                continue
+            row = int(self.row_numbers[rows[i]])
+            fixable[(self.grid.sheet, row, column.text)] = FixableCell(
+                park=park.table[park.codes[i]],
+                chain=chain.table[chain.codes[i]],
+                period_start=period.start if period else starts.table[starts.codes[i]],
+                period_end=period.end if period else ends.table[ends.codes[i]],
+                indicator=indicator_id,
+                unit=self.ctx.catalog.indicator(indicator_id).unit,
+                factor=float(factor),
+                source=f"{self.source_prefix}{row}",
+                basis=basis.table[basis.codes[i]] or "reported",
+                reference=reference.table[reference.codes[i]],
+            )
 
     def _source(self, rows: np.ndarray, pos: np.ndarray, single_pass: bool) -> pa.Array:
         """`file!sheet!row` per figure, built in Arrow (no Python string per figure), as large_string
@@ -667,17 +692,18 @@ class _Sheet:
                 self._percent_rows(col.index, rows),
             )
             yield self._collect(
-                rows, col, self.indicator_code[ind.id], np.arange(len(rows)), parsed, col.meaning.period
+                rows, col, self.indicator_code[ind.id], np.arange(len(rows)), parsed, col.meaning.period, ind.id, factor
             )
 
-    def _collect(self, rows, col, indicator_id, pos, parsed, period):
+    def _collect(self, rows, col, indicator_code, pos, parsed, period, indicator_id, factor):
         """Count missing cells, report bad ones (marking their rows), and hand on the figures."""
         self.ctx.report.report.missing += int(parsed.missing.sum())
         for k, (cell, (zh, en)) in parsed.errors.items():
             i = pos[k]
-            self.bad[i] = True
+            self.cell_bad[i] = True
+            self.bad_cells.append((i, indicator_id, col, factor, period))
             self.problem(rows[i], col, cell, zh, en)
-        return indicator_id, pos, parsed.values, parsed.qualifiers, period
+        return indicator_code, pos, parsed.values, parsed.qualifiers, period
 
     def _long_values(self, rows: np.ndarray):
         roles = self.layout.roles
@@ -792,7 +818,7 @@ class _Sheet:
                 parsed = read_values(
                     first_pass.take(rows[pos]), ind.unit, factor, percent[pos] if percent is not None else None
                 )
-                self._collect(rows, value_col, ind_id, pos, parsed, None)
+                self._collect(rows, value_col, ind_id, pos, parsed, value_col.period, ind_id, factor)
                 values[pos], qualifiers[pos] = parsed.values, parsed.qualifiers
             yield indicator, np.arange(n), values, qualifiers, value_col.period
 
