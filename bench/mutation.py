@@ -292,7 +292,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "guards-members-counted-after-parsing",
         "metrics/guards.py",
-        "    count = _central_directory_entries(data)\n    if count > MAX_ZIP_MEMBERS:\n        return _too_many_members(count)\n    try:",
+        "    count = _central_directory_entries(data)\n    if count > MAX_ZIP_MEMBERS:\n        return [], _too_many_members(count)\n    try:",
         "    try:",
         ("tests/test_guards.py",),
     ),

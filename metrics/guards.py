@@ -129,17 +129,22 @@ def _workbook_named_csv(extension: str) -> Reason:
     )
 
 
-def _check_zip(data: bytes, expected: str, lim: Limits) -> Reason | None:
+def _zip_members(data: bytes, lim: Limits) -> tuple[list[zipfile.ZipInfo], Reason | None]:
+    """A zip's members and why it is refused (too many members, corrupt, bad layout, a bomb), or None."""
     count = _central_directory_entries(data)
     if count > MAX_ZIP_MEMBERS:
-        return _too_many_members(count)
+        return [], _too_many_members(count)
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
-        return CORRUPT_ZIP
+        return [], CORRUPT_ZIP
     if len(infos) > MAX_ZIP_MEMBERS:
-        return _too_many_members(len(infos))
-    reason = _check_zip_layout(infos, len(data)) or _check_zip_sizes(infos, lim)
+        return [], _too_many_members(len(infos))
+    return infos, _check_zip_layout(infos, len(data)) or _check_zip_sizes(infos, lim)
+
+
+def _check_zip(data: bytes, expected: str, lim: Limits) -> Reason | None:
+    infos, reason = _zip_members(data, lim)
     if reason:
         return reason
     names = {i.filename for i in infos}
@@ -298,12 +303,4 @@ def _looks_like_text(data: bytes) -> bool:
 def check_zip_package(data: bytes, limits: Limits | None = None) -> Reason | None:
     """The zip checks of an .xlsx (member count, names, layout, decompression bomb) for any zip-based
     document, such as a .docx report read for its text."""
-    lim = limits or current_limits()
-    count = _central_directory_entries(data)
-    if count > MAX_ZIP_MEMBERS:
-        return _too_many_members(count)
-    try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
-        return CORRUPT_ZIP
-    return _check_zip_layout(infos, len(data)) or _check_zip_sizes(infos, lim)
+    return _zip_members(data, limits or current_limits())[1]

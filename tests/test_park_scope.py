@@ -198,8 +198,9 @@ def test_a_scoped_analyst_loads_own_park_and_the_audit_names_the_scope(app_db, s
     # The fixture's own load (all parks) may not be undone by this account: refused with the reason.
     at.switch_page("pages/data.py").run()
     fixture_load = int(Store(app_db).loads().sort_values("load_id")["load_id"].iloc[0])
-    at.selectbox(key="undo_pick").set_value(fixture_load).run()
+    at.selectbox(key="undo_pick_0").set_value(fixture_load).run()
     at.button(key="undo_button").click().run()
+    at.button(key="undo_confirm").click().run()  # undo asks first (the file and the counts)
     assert not at.exception, at.exception
     assert any(WF in e.value and "未做任何更改" in e.value for e in at.error), [e.value for e in at.error]
     assert Store(app_db).loads().set_index("load_id").loc[fixture_load, "status"] == "loaded"
