@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import streamlit as st
 
@@ -16,6 +17,10 @@ from ui import cache, state
 from ui.auth import warm_gate
 from ui.i18n import t
 
+# The browser tab's icon, served by the app itself: a `:material/...` page icon makes the browser fetch
+# an SVG from an Internet font service, which an intranet cannot reach (the link icons below use the
+# Material Symbols font that Streamlit serves itself).
+FAVICON = Path(__file__).with_name("static") / "favicon.svg"
 # (page id, script path, material icon); the order of the sidebar links.
 PAGES = (
     ("overview", "dashboard.py", ":material/dashboard:"),
@@ -68,8 +73,9 @@ def begin(page: str) -> Context:
     """Set up the page and draw the sidebar; every page calls this first."""
     view = state.load()
     lang = view["lang"]
-    icon = {p: i for p, _, i in PAGES}[page]
-    st.set_page_config(layout="wide", page_title=f"{t('page_' + page, lang)} · {t('app_title', lang)}", page_icon=icon)
+    st.set_page_config(
+        layout="wide", page_title=f"{t('page_' + page, lang)} · {t('app_title', lang)}", page_icon=str(FAVICON)
+    )
     store = cache.store()
     warm_gate()  # the first page run makes the analyst token (printed once when no password is set)
     _first_start(store, lang)
