@@ -13,6 +13,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from metrics.catalog import Catalog, default_catalog
+from metrics.chains import default_chains
 from metrics.queries import display_value, format_number
 
 # The catalog whose names and units figures show: the shipped one, or a store's merged catalog (analysts'
@@ -93,6 +94,7 @@ _T = {
     "no_data": ("暂无数据", "No data"),
     "n_compared": ("（{n}/{total} 个园区可比）", " ({n} of {total} parks comparable)"),
     "park_mean": ("园区平均", "mean of parks"),
+    "pp": ("个百分点", " pp"),
 }
 SEP = " · "
 
@@ -187,7 +189,8 @@ def filters_text(
         parts.append(period_label)
     names = [str(display_park(p, lang)) for p in parks]
     parts.append(t("park", lang) + colon + (list_sep.join(names) if names else t("all", lang)))
-    parts.append(t("chain", lang) + colon + (list_sep.join(chains) if chains else t("whole_park", lang)))
+    names = [str(display_chain(c, lang)) for c in chains]
+    parts.append(t("chain", lang) + colon + (list_sep.join(names) if names else t("whole_park", lang)))
     if category:
         try:
             cat_name = active_catalog().category(category).name(lang)
@@ -276,6 +279,17 @@ def display_park(name: object, lang: str = "zh") -> object:
     if lang != "en" or not isinstance(name, str):
         return name
     return active_catalog().park_name_en(name) or name
+
+
+def display_chain(name: object, lang: str = "zh") -> object:
+    """A chain as shown on screen and in images: its English name (metrics/chains.toml) in English,
+    otherwise as stored. Display only, like display_park."""
+    return default_chains().name(name, lang)
+
+
+def chain_label(name: object, lang: str = "zh") -> str:
+    """display_chain, escaped for Plotly."""
+    return esc(display_chain(name, lang))
 
 
 def park_label(name: object, lang: str = "zh") -> str:
@@ -675,7 +689,7 @@ def chain_heatmap(
     shown = dict(zip(zip(df["park"], df["chain"], strict=True), _display(df), strict=True))
     fig.add_heatmap(
         z=[[cell.get((p, c)) for c in chains] for p in parks],
-        x=[esc(c) for c in chains],
+        x=[chain_label(c, lang) for c in chains],
         y=[park_label(p, lang) for p in parks],
         text=[[esc(shown.get((p, c), "")) for c in chains] for p in parks],
         texttemplate="%{text}",
@@ -717,7 +731,7 @@ def chain_treemap(
             zip(part["chain"], part["value"], [s for s, m in zip(shown, mask, strict=True) if m], strict=True)
         ):
             ids.append(f"{pid}/c{k}")
-            labels.append(esc(chain))
+            labels.append(chain_label(chain, lang))
             parents.append(pid)
             values.append(float(value))
             text.append(esc(disp))
@@ -761,7 +775,10 @@ def chain_ranking_bar(
         df = df.head(top)
     open_, close = ("（", "）") if lang != "en" else (" (", ")")
     df = df.assign(
-        _label=[f"{esc(c)}{open_}{park_label(p, lang)}{close}" for c, p in zip(df["chain"], df["park"], strict=True)],
+        _label=[
+            f"{chain_label(c, lang)}{open_}{park_label(p, lang)}{close}"
+            for c, p in zip(df["chain"], df["park"], strict=True)
+        ],
         _shown=_display(df),
     )
     colours = park_colours(chain_ranking_df["park"])  # every park of the view, as the treemap colours them
@@ -921,7 +938,7 @@ def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
             "increasing": {"color": up},
             "decreasing": {"color": down},
             "font": {"size": 15},
-            "suffix": "" if relative else (" pp" if raw_unit == "%" else ""),
+            "suffix": "" if relative else (t("pp", lang) if raw_unit == "%" else ""),
         }
         if has_prev
         else None,

@@ -9,6 +9,7 @@ from ui.auth import analyst_status, require_analyst
 
 ctx = ui.begin("data")
 st.title(ctx.t("page_data"), anchor=False)
+data_view.times_caption(ctx)
 message = st.session_state.pop("_pd_data_msg", None)
 if message:
     st.success(message, icon=":material/check_circle:")

@@ -7,6 +7,7 @@ Playwright). Phone screenshots go to /tmp/phone/ for people to look at.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -86,9 +87,8 @@ def icon_font_loaded(page) -> bool:
     )
 
 
-@pytest.mark.parametrize("viewport", [IPHONE, {"width": 1400, "height": 1000}], ids=["phone", "desktop"])
-def test_no_request_leaves_the_server_on_any_page(server, phone, viewport):  # noqa: F811
-    offline = phone(viewport, mobile=viewport["width"] < 800)
+def test_no_request_leaves_the_server_on_any_page(server, phone):  # noqa: F811
+    offline = phone({"width": 1400, "height": 1000}, mobile=False)
     page = offline.context.new_page()
     for path, chart in PAGES:
         visit(page, server, path, chart)
@@ -96,3 +96,63 @@ def test_no_request_leaves_the_server_on_any_page(server, phone, viewport):  # n
     assert icon_font_loaded(page), "the icons' font comes from the app itself"
     favicon = page.evaluate("() => document.querySelector('link[rel~=icon]')?.href || ''")
     assert urlparse(favicon).hostname in LOCAL_HOSTS or favicon.startswith("data:"), favicon
+
+
+# Visible text of the app: text nodes that are shown, without the icons' ligature names (`upload_file`
+# drawn as a glyph by the icon font) and without scripts and styles; plus the texts CSS writes.
+VISIBLE_TEXT_JS = """
+() => {
+  const root = document.querySelector('[data-testid="stApp"]');
+  const out = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!el || !node.textContent.trim()) continue;
+    if (el.closest('script, style, noscript, [data-testid="stSkipToContent"]')) continue;  // skip link: on focus only
+    if (/Material Symbols/.test(getComputedStyle(el).fontFamily)) continue;  // an icon's ligature name
+    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
+    if (parseFloat(getComputedStyle(el).fontSize) === 0) continue;  // replaced by CSS text below
+    out.push(node.textContent.trim());
+  }
+  for (const el of root.querySelectorAll('*')) {
+    const after = getComputedStyle(el, '::after').content;
+    if (after && after.startsWith('"')) out.push(after.slice(1, -1));
+  }
+  return out;
+}
+"""
+# Words that may stand in Chinese text: file formats, units, the English option of the language switch,
+# and file names (data, as stored).
+ZH_ALLOWED = {"PNG", "CSV", "Excel", "xlsx", "xls", "csv", "MB", "UTF", "GBK", "English"}  # the language switch
+FILE_NAME = re.compile(r"\S+\.(?:csv|xlsx|xls)\b")
+# Chinese that may stand in English text: the language switch's own name for Chinese.
+EN_ALLOWED = {"中文"}
+
+
+def foreign_words(texts: list[str], lang: str) -> set[str]:
+    """Words of the other language in `texts` (minus the allow-lists)."""
+    found: set[str] = set()
+    for text in texts:
+        text = FILE_NAME.sub(" ", text)
+        if lang == "zh":
+            found |= {w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in ZH_ALLOWED}
+        else:
+            found |= {w for w in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", text) if w not in EN_ALLOWED}
+    return found
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_on_a_phone_offline_in_one_language(server, phone, lang):  # noqa: F811
+    """At 390 × 844 with the Internet blocked: every page draws, fits the screen's width, and shows no
+    word of the other language. Screenshots in /tmp/phone/ (looked at)."""
+    offline = phone(IPHONE)
+    page = offline.context.new_page()
+    PHONE_SHOTS.mkdir(parents=True, exist_ok=True)
+    for path, chart in PAGES:
+        visit(page, server, path, chart, lang)
+        page.screenshot(path=str(PHONE_SHOTS / f"{lang}_{path or 'overview'}.png"), full_page=True)
+        assert not offline.attempted, f"/{path} asked for {offline.attempted}"
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= IPHONE["width"] + 1, f"/{path} is {width} px wide on a {IPHONE['width']} px screen"
+        words = foreign_words(page.evaluate(VISIBLE_TEXT_JS), lang)
+        assert not words, f"/{path} in {lang} shows {sorted(words)[:30]}"

@@ -341,8 +341,9 @@ def test_kpi_card_says_when_not_every_park_compares_and_when_it_is_a_mean():
     }
     trace = charts.kpi_indicator(card, "zh")
     assert "园区平均 · 同比 2023年（2/3 个园区可比）" in trace.title.text
-    assert not trace.delta.relative and trace.delta.suffix == " pp"  # a rate changes in percentage points
+    assert not trace.delta.relative and trace.delta.suffix == "个百分点"  # a rate changes in percentage points
     en = charts.kpi_indicator(card | {"n_parks_compared": 3, "aggregation": "sum"}, "en")
+    assert en.delta.suffix == " pp"
     assert "comparable" not in en.title.text and "YoY 2023年" in en.title.text
 
 

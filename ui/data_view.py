@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import streamlit as st
 
-from metrics.charts import display_park
+from metrics.charts import display_chain, display_park
+from metrics.localtime import local_column, local_text, zone_name
 from metrics.periods import Period
 from metrics.store import StoreError
 from ui import cache
 from ui.i18n import t
+from ui.readable import audit_text, replaced_by_text, source_text
 from ui.widgets import localise
 
 LOAD_COLUMNS = ["load_id", "file_name", "loaded_at", "rows_loaded", "rows_replaced", "status", "actor"]
@@ -34,7 +34,14 @@ def loads_frame(ctx) -> pd.DataFrame:
     out = loads[[c for c in LOAD_COLUMNS if c in loads.columns]].copy()
     out["file_name"] = [_event_name(ctx, row) for row in loads.itertuples()]
     out["status"] = [t("status_" + s, ctx.lang) for s in out["status"]]
+    if "loaded_at" in out.columns:
+        out["loaded_at"] = local_column(out["loaded_at"])
     return localise(ctx, out)
+
+
+def times_caption(ctx) -> None:
+    """The zone of every time on the page, said once (times are stored in UTC, shown in PARKDASH_TIMEZONE)."""
+    st.caption(t("times_in_zone", ctx.lang, zone=zone_name(ctx.lang)))
 
 
 def _message(exc: StoreError, lang: str) -> str:
@@ -96,7 +103,12 @@ def figure_picker(ctx) -> dict | None:
     # The sidebar's chain list (already cached), not a query per park: a chain the park lacks says so below.
     chains = [""] + list(ctx.filters.chains or ctx.look("available_chains", tuple(ctx.filters.parks)))
     whole = t("whole_park_short", ctx.lang)
-    chain = middle.selectbox(t("figure_chain", ctx.lang), chains, key="figure_chain", format_func=lambda c: c or whole)
+    chain = middle.selectbox(
+        t("figure_chain", ctx.lang),
+        chains,
+        key="figure_chain",
+        format_func=lambda c: display_chain(c, ctx.lang) if c else whole,
+    )
     indicator = right.selectbox(
         t("figure_indicator", ctx.lang), indicators, key="figure_indicator", format_func=names.get
     )
@@ -120,11 +132,11 @@ def figure_detail(ctx, row: dict) -> bool:
     facts = {
         "col_display": f"{detail['display']} {unit}".strip() if ctx.lang == "en" else f"{detail['display']}{unit}",
         "col_period_label": detail["period_label"],
-        "col_source": detail.get("source") or "–",
+        "col_source": source_text(detail.get("source"), ctx.lang) or "–",
         "col_reference": detail.get("reference") or "–",
         "col_basis": t("basis_" + detail["basis"], ctx.lang) if detail.get("basis") else "–",
         "col_file_name": detail.get("file_name") or "–",
-        "col_loaded_at": str(detail.get("loaded_at") or "–")[:19],
+        "col_loaded_at": local_text(detail.get("loaded_at"), seconds=True),
     }
     st.dataframe(
         pd.DataFrame(
@@ -147,7 +159,12 @@ def _detail(ctx, row: dict, period: Period):
 
 def history_frame(ctx, row: dict) -> pd.DataFrame:
     hist = ctx.store.history(row["park"], row["chain"], row["period_start"], row["period_end"], row["indicator"])
-    return hist[[c for c in HISTORY_COLUMNS if c in hist.columns]]
+    out = hist[[c for c in HISTORY_COLUMNS if c in hist.columns]].copy()
+    if "replaced_at" in out.columns:
+        out["replaced_at"] = local_column(out["replaced_at"])
+    if "replaced_by" in out.columns:
+        out["replaced_by"] = [replaced_by_text(k, ctx.lang) for k in out["replaced_by"]]
+    return out
 
 
 def restore_form(ctx, history: pd.DataFrame, actor: str) -> None:
@@ -170,7 +187,10 @@ def restore_form(ctx, history: pd.DataFrame, actor: str) -> None:
 
 def audit_frame(ctx) -> pd.DataFrame:
     audit = ctx.store.audit()
-    audit = audit.assign(detail=[_short(d) for d in audit["detail"]])
+    audit = audit.assign(
+        detail=[audit_text(a, d, ctx.lang) for a, d in zip(audit["action"], audit["detail"], strict=True)],
+        at=local_column(audit["at"]),
+    )
     audit["action"] = [t("action_" + a, ctx.lang) for a in audit["action"]]
     return localise(ctx, audit)
 
@@ -180,13 +200,6 @@ def _missing(value) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
-
-
-def _short(detail: str) -> str:
-    try:
-        return ", ".join(f"{k}={v}" for k, v in json.loads(detail).items())
-    except (TypeError, ValueError):
-        return str(detail)
 
 
 def all_figures_downloads(ctx) -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from metrics import charts, queries
 from metrics.catalog import Catalog
-from metrics.charts import display_park
+from metrics.charts import display_chain, display_park
 from metrics.periods import Period
 from metrics.queries import Filters
 from metrics.store import Store
@@ -138,6 +138,7 @@ def _sidebar(ctx: Context) -> None:
         key="w_parks",
         format_func=lambda p: display_park(p, lang),  # the value (and the URL) keeps the canonical name
         placeholder=t("all_parks", lang),
+        select_all=False,  # its "Select all" option is an English text the app cannot set; none = all
         on_change=state.keep,
         args=("w_parks", "parks"),
     )
@@ -147,8 +148,10 @@ def _sidebar(ctx: Context) -> None:
         t("chains", lang),
         chains,
         key="w_chains",
+        format_func=lambda c: display_chain(c, lang),  # the value (and the URL) keeps the stored name
         placeholder=t("whole_park", lang),
         help=t("chains_help", lang),
+        select_all=False,  # its "Select all" option is an English text the app cannot set
         on_change=state.keep,
         args=("w_chains", "chains"),
     )

@@ -44,6 +44,7 @@ def indicators_picker(ctx, key: str = "inds") -> list[str]:
         options,
         key=f"w_{key}",
         format_func=_name(ctx),
+        select_all=False,  # its "Select all" option is an English text the app cannot set
         on_change=state.keep,
         args=(f"w_{key}", "inds"),
     )

@@ -10,10 +10,12 @@ import streamlit as st
 from metrics import charts
 from metrics.cardtext import card_text
 from metrics.export import table_csv_bytes, table_xlsx_bytes
+from metrics.localtime import local_text, zone_name
 from metrics.queries import format_number
 from metrics.targets import indicator_name
 from ui import cache
 from ui.i18n import strings, t
+from ui.readable import SOURCE_COLUMNS, source_text
 
 PNG_WIDTH = 1200
 # Columns shown on screen; downloads carry every column (raw value and qualifier too).
@@ -100,7 +102,8 @@ def chart_with_downloads(ctx, fig, name: str) -> None:
         fig,
         theme=None,
         key=f"chart_{name}",
-        config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name}},
+        # No Plotly toolbar: on a phone it covers the title, and its buttons' names are English only.
+        config={"displayModeBar": False, "displaylogo": False, "responsive": True},
     )
     download_failure(ctx, f"png_{name}")
     ok, reason = png_state(ctx)
@@ -134,7 +137,8 @@ def png_state(ctx) -> tuple[bool, str]:
 
 def localise(ctx, df: pd.DataFrame, *, park_names: bool = True) -> pd.DataFrame:
     """Column headers in the chosen language, indicator names from the catalog, `110余` kept as text;
-    `park_names`: catalog parks by their English names in English (screen; downloads keep the stored names)."""
+    `park_names`: catalog parks and chains by their English names in English (screen; downloads keep the
+    stored names)."""
     out = df.copy()
     out.attrs = {}  # queries may attach Periods there, which Arrow cannot serialise
     if park_names and ctx.lang == "en" and "park" in out.columns:
@@ -150,13 +154,17 @@ def localise(ctx, df: pd.DataFrame, *, park_names: bool = True) -> pd.DataFrame:
         )
     if "chain" in out.columns:
         whole = t("whole_park_short", ctx.lang)
-        out["chain"] = [whole if _missing_text(c) else c for c in out["chain"]]
+        shown = (lambda c: charts.display_chain(c, ctx.lang)) if park_names else (lambda c: c)
+        out["chain"] = [whole if _missing_text(c) else shown(c) for c in out["chain"]]
     if "unit" in out.columns:
         out["unit"] = [ctx.catalog.unit_label(u, ctx.lang) if isinstance(u, str) else u for u in out["unit"]]
     if "qualifier" in out.columns:
         out["qualifier"] = [
             t("q_" + q, ctx.lang) if isinstance(q, str) and "q_" + q in strings() else q for q in out["qualifier"]
         ]
+    for column in SOURCE_COLUMNS:
+        if column in out.columns:
+            out[column] = [source_text(v, ctx.lang) for v in out[column]]
     if "basis" in out.columns:
         out["basis"] = [
             t("basis_" + b, ctx.lang) if isinstance(b, str) and "basis_" + b in strings() else b for b in out["basis"]
@@ -283,9 +291,10 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
             # Big money (≥ 1亿元) in 亿元 / bn CNY, named in the label as every card names its unit (a unit
             # inside the value is cut off in a narrow card); the stored 万元 figure stays in the help.
             text = card_text(card, ctx.lang, ctx.catalog)
-            unit, shown, delta = text.unit, text.value, text.change
+            unit, shown, delta = text.unit, text.value, shown_change(text.change, ctx.lang)
             exact = f" = {text.exact}" if text.exact else ""
             description = t("no_comparable", ctx.lang)
+            neutral = delta is not None and _is_zero(delta)
             if delta is not None:
                 word = t(text.comparison, ctx.lang) if text.comparison else ""
                 description = f"{word} {text.prev_label or ''}".strip()
@@ -299,9 +308,26 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
                 delta=delta,
                 delta_description=description,
                 border=True,
-                delta_color="normal" if ind.direction == "higher" else "inverse",
+                # No change is neither good nor bad: grey, without an arrow (not a green "+0.0%" rise).
+                delta_color="off" if neutral else ("normal" if ind.direction == "higher" else "inverse"),
+                delta_arrow="off" if neutral else "auto",
                 help=f"{full}: {how}{exact}",  # the full name: the label may be the catalog's short one
             )
+
+
+def shown_change(change: str | None, lang: str) -> str | None:
+    """A card's change as shown: +1.5个百分点 / +1.5 pp for a rate, 0.0% / 0个百分点 (no sign) when it is nothing."""
+    if change is None:
+        return None
+    if change.endswith(" pp"):
+        change = change.removesuffix(" pp") + t("percentage_points", lang)
+    return change.lstrip("+-") if _is_zero(change) else change
+
+
+def _is_zero(text: str) -> bool:
+    """Whether a shown change is zero (+0.0%, -0, 0个百分点)."""
+    digits = [c for c in text if c.isdigit()]
+    return bool(digits) and set(digits) == {"0"}
 
 
 def _with_unit(name: str, unit: str, lang: str) -> str:
@@ -321,7 +347,7 @@ def data_badges(ctx, cards: pd.DataFrame) -> None:
         t(
             "freshness",
             ctx.lang,
-            loaded=f"{loaded:%Y-%m-%d %H:%M} UTC" if loaded else MISSING,
+            loaded=f"{local_text(loaded)}（{zone_name(ctx.lang)}）" if loaded else MISSING,
             latest=latest.label(ctx.lang) if latest else MISSING,
             n=f"{status.get('n_observations', 0):,}",
         )
