@@ -12,9 +12,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from metrics import numbers
 from metrics.catalog import Catalog, default_catalog
 from metrics.chains import default_chains
-from metrics.queries import display_value, format_number
+from metrics.queries import display_value
 
 # The catalog whose names and units figures show: the shipped one, or a store's merged catalog (analysts'
 # indicators and parks) set by the caller with use_catalog. A context variable: each Streamlit session runs
@@ -255,22 +256,12 @@ def card_value(value: object, qualifier: object, unit: str | None, lang: str = "
 
 
 def _scaled(df: pd.DataFrame, indicator: str, lang: str) -> tuple[pd.DataFrame, str]:
-    """`df` with value and display scaled for showing (see money_scale), and the unit label to show."""
-    try:
-        raw = active_catalog().indicator(indicator).unit
-    except KeyError:
-        return df, ""
-    divisor, label = money_scale(df["value"] if len(df) else [], raw, lang)
-    if divisor == 1:
-        return df, label
-    quals = df["qualifier"] if "qualifier" in df.columns else [None] * len(df)
-    return (
-        df.assign(
-            value=df["value"].astype(float) / divisor,
-            display=[scaled_text(v, q, divisor, lang) for v, q in zip(df["value"], quals, strict=True)],
-        ),
-        label,
-    )
+    """`df` with value and display as shown (big money in 亿元, the indicator's decimals; see
+    numbers.in_view_units), and the unit label to show."""
+    if "display" not in df.columns:
+        df = df.assign(display=None)
+    out, unit = numbers.in_view_units(df, lang, indicator)
+    return out, unit if unit is not None else _indicator_meta(indicator, lang)[1]
 
 
 def display_park(name: object, lang: str = "zh") -> object:
@@ -715,6 +706,8 @@ def chain_treemap(
     if not len(df):
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
     ids, labels, parents, values, text, colours = [], [], [], [], [], []
+    scaled = unit != _indicator_meta(indicator, lang)[1]  # money shown in 亿元 / M or bn CNY
+    places = numbers.places(indicator, WAN_PER_YI if scaled else 1)
     shown = _display(df)
     by_park = park_colours(df["park"])
     for n, park in enumerate(dict.fromkeys(df["park"])):
@@ -725,7 +718,7 @@ def chain_treemap(
         labels.append(park_label(park, lang))
         parents.append("")
         values.append(float(part["value"].sum()))
-        text.append(format_number(part["value"].sum()))
+        text.append(numbers.number_text(part["value"].sum(), places))
         colours.append(by_park[str(park)])
         for k, (chain, value, disp) in enumerate(
             zip(part["chain"], part["value"], [s for s, m in zip(shown, mask, strict=True) if m], strict=True)
@@ -919,8 +912,7 @@ def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
     if divisor != 1:
         value = float(value) / divisor
     suffix += unit if lang != "en" or raw_unit == "%" or not unit else f" {unit}"
-    v = 0.0 if value is None or pd.isna(value) else float(value)
-    valueformat = ",.0f" if divisor == 1 and (abs(v) >= 1000 or v.is_integer()) else ",.2~f"
+    valueformat = f",.{numbers.places(card.get('indicator'), divisor)}f"  # the catalog's decimals
     up, down = (GOOD, BAD) if direction == "higher" else (BAD, GOOD)
     return go.Indicator(
         mode="number+delta" if has_prev else "number",

@@ -26,7 +26,10 @@ ui.chart_with_downloads(ctx, charts.chain_ranking_bar(ranked, indicator, ctx.lan
 ui.chart_with_downloads(ctx, charts.chain_treemap(matrix, indicator, ctx.lang, subtitle=sub), "chain_treemap")
 
 st.subheader(ctx.t("table_title"), anchor=False)
-unit = ctx.catalog.indicator(indicator).unit
 ui.table_with_downloads(
-    ctx, ranked, "chain_ranking", unit=unit, full=ctx.later("chain_ranking", indicator, ctx.lang) if top else None
+    ctx,
+    ranked,
+    "chain_ranking",
+    indicator=indicator,
+    full=ctx.later("chain_ranking", indicator, ctx.lang) if top else None,
 )

@@ -24,6 +24,6 @@ ui.table_with_downloads(
     ctx,
     series,
     "trend",
-    unit=ctx.catalog.indicator(indicator).unit,
+    indicator=indicator,
     full=ctx.later("trend", indicator, ctx.lang) if top else None,
 )

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pandas as pd
+import pytest
 from app_data import DY, WF, Y2023, Y2024, app_db, open_page  # noqa: F401
 from parsed_factory import figure, parsed
 
@@ -71,3 +72,43 @@ def test_chains_by_their_english_names_in_english(app_db):
     heat = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
     assert "New materials" in heat["x"] and "新材料" not in heat["x"]
     assert "海洋化工" in heat["x"]  # not in the chain catalog: shown as stored
+
+
+def test_tables_use_the_charts_unit_and_each_indicators_decimals(db_path):
+    figs = [
+        figure(DY, "revenue", 39_715_876.0, period=Y2024),
+        figure(WF, "revenue", 15_223_000.0, period=Y2024),
+        figure(DY, "revenue_yoy", 8.0, period=Y2024),
+        figure(WF, "revenue_yoy", 12.26, period=Y2024),
+    ]
+    Store(db_path).load(parsed("big.xlsx", figs), actor="test")
+    at = open_page("pages/parks.py", {"inds": ["revenue", "revenue_yoy"]})
+    bars = json.loads(at.get("plotly_chart")[1].proto.spec)["data"]
+    revenue = next(b for b in bars if b["name"].startswith("营业收入（"))
+    assert "亿元" in revenue["name"] and revenue["text"] == ["3,971.59", "1,522.30"]  # not 1,522.3 beside 888.23
+    rate = next(b for b in bars if b["name"].startswith("营业收入同比增长"))
+    assert rate["text"] == ["8.0", "12.3"]  # the catalog's 1 decimal, also for a round 8
+    table = at.dataframe[0].value
+    rows = dict(
+        zip(zip(table["园区"], table["指标"], strict=True), zip(table["数值"], table["单位"], strict=True), strict=True)
+    )
+    assert rows[(DY, "营业收入")] == ("3,971.59", "亿元")  # as the chart, not 39,715,876 万元
+    assert rows[(WF, "营业收入")] == ("1,522.30", "亿元")
+    assert rows[(DY, "营业收入同比增长")] == ("8.0", "%")
+    cards = {m.label: m.value for m in open_page().metric}
+    assert cards["营业收入（亿元）"] == "5,493.89" and cards["营业收入同比增长（%）"] == "10.1"
+
+
+def test_decimals_in_the_catalog_are_validated(tmp_path):
+    from metrics.catalog import CatalogError, load_catalog
+
+    text = (
+        open("metrics/indicators.toml", encoding="utf-8")
+        .read()
+        .replace("weight = 2.0\ndecimals = 1", "weight = 2.0\ndecimals = 1.5", 1)
+    )
+    bad = tmp_path / "indicators.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        load_catalog(bad)
+    assert any("revenue_yoy" in p and "decimals must be a whole number from 0 to 4" in p for p in err.value.problems)

@@ -270,9 +270,9 @@ def test_big_revenue_cards_read_in_yi_yuan(db_path):
     at.switch_page("pages/trends.py").run()
     assert "bn CNY" in specs(at)[0]["layout"]["yaxis"]["title"]["text"]
     table = at.dataframe[0].value
-    # The table (and its CSV/Excel, built from the same frame) keeps the stored unit, 万元.
-    assert "Value (10k CNY)" in table.columns and "39,715,876" in set(table["Value (10k CNY)"])
-    assert 39_715_876.0 in set(table["Value (raw) (10k CNY)"])
+    # The table (and its CSV/Excel, built from the same frame) is in the chart's unit, bn CNY, 2 decimals.
+    assert "Value (bn CNY)" in table.columns and "397.16" in set(table["Value (bn CNY)"])
+    assert 397.15876 in set(table["Value (raw) (bn CNY)"])
 
 
 def test_exported_table_keeps_wan_yuan_and_stored_park_names():

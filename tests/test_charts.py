@@ -457,7 +457,7 @@ def test_big_money_charts_scale_to_yi_yuan(lang, unit, divisor):
     bar = fig.data[0]
     assert list(bar.x) == pytest.approx([v / divisor for v in df["value"]])
     assert bar.text[0] == ("3,971.59" if lang == "zh" else "397.16")
-    assert bar.text[1] == ("2.5余" if lang == "zh" else "0.25+")
+    assert bar.text[1] == ("2.50余" if lang == "zh" else "0.25+")  # every figure with the same 2 decimals
     assert unit in fig.layout.xaxis.title.text and unit in fig.layout.title.text
     assert "万元" not in fig.layout.xaxis.title.text and "10k CNY" not in fig.layout.xaxis.title.text
     assert list(df["value"]) == [39_715_876.0, 25_000.0, 800.0]  # the caller's frame is untouched

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from metrics import charts
+from metrics import charts, numbers
 from metrics.cardtext import card_text
 from metrics.export import table_csv_bytes, table_xlsx_bytes
 from metrics.localtime import local_text, zone_name
@@ -186,13 +186,25 @@ def _header(ctx, column: str, unit: str | None) -> str:
 
 
 def table_with_downloads(
-    ctx, df: pd.DataFrame, name: str, hidden: tuple[str, ...] = HIDDEN_ON_SCREEN, *, unit: str | None = None, full=None
+    ctx,
+    df: pd.DataFrame,
+    name: str,
+    hidden: tuple[str, ...] = HIDDEN_ON_SCREEN,
+    *,
+    unit: str | None = None,
+    full=None,
+    indicator: str | None = None,
 ) -> None:
     """The table behind a view: at most PAGE_ROWS rows on screen, CSV and Excel downloads of every row and column.
 
-    `unit`: the one unit of the table's values (named in their headers); `full`: a callable giving the
-    complete frame when `df` holds only the rows the charts show (called only when a download is clicked)."""
+    Figures are in the units and decimals of the view's charts (亿元 where they show 亿元; numbers.in_view_units),
+    per row's `indicator`, or `indicator` for a one-indicator table. `unit`: the one unit of the table's values
+    (named in their headers) when no indicator says it; `full`: a callable giving the complete frame when `df`
+    holds only the rows the charts show (called only when a download is clicked)."""
     lang = ctx.lang
+    charted = df
+    df, shown_unit = numbers.in_view_units(df, lang, indicator)
+    unit = shown_unit or unit
     headers = {c: _header(ctx, c, unit) for c in df.columns}
     shown = localise(ctx, df.head(PAGE_ROWS)).rename(
         columns={t("col_" + c, lang) if "col_" + c in strings() else c: h for c, h in headers.items()}
@@ -207,7 +219,8 @@ def table_with_downloads(
     catalog = ctx.catalog
 
     def everything() -> pd.DataFrame:
-        return export_frame(lang, catalog, df if full is None else full(), unit)
+        whole = df if full is None else numbers.in_view_units(full(), lang, indicator, like=charted)[0]
+        return export_frame(lang, catalog, whole, unit)
 
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
@@ -255,8 +268,8 @@ def _screen_columns(shown: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.Da
 
 
 def export_frame(lang: str, catalog, whole: pd.DataFrame, unit: str | None = None) -> pd.DataFrame:
-    """A table as its CSV/Excel download holds it: headers in `lang`, figures in the stored unit (万元, not
-    亿元) and parks by their stored names (a downloaded file loads back as the same parks)."""
+    """A table as its CSV/Excel download holds it: headers in `lang` (the unit in them), figures as given
+    (table_with_downloads gives them in the view's units) and parks by their stored names."""
     frame = _Frame(lang, catalog)
     out = localise(frame, whole, park_names=False)
     return out.rename(
@@ -285,13 +298,20 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
         if part.empty:
             continue
         st.markdown(f"##### {cat.name(ctx.lang)}")
-        cols = st.columns(columns)
-        for n, card in enumerate(part.to_dict("records")):
+        records = part.to_dict("records")
+        for n, card in enumerate(records):
+            if n % columns == 0:
+                # A row of columns per `columns` cards: on a phone the columns stack, and cards then read
+                # in order (one set of columns would stack as 1, 5, 9, 2, 6...).
+                cols = st.columns(columns)
             ind = ctx.catalog.indicator(card["indicator"])
             # Big money (≥ 1亿元) in 亿元 / bn CNY, named in the label as every card names its unit (a unit
             # inside the value is cut off in a narrow card); the stored 万元 figure stays in the help.
             text = card_text(card, ctx.lang, ctx.catalog)
-            unit, shown, delta = text.unit, text.value, shown_change(text.change, ctx.lang)
+            unit, delta = text.unit, shown_change(text.change, ctx.lang)
+            # The figure with the indicator's decimals (catalog), as its charts and tables show it.
+            divisor, _ = charts.money_scale([card.get("value")], ind.unit, ctx.lang)
+            shown = numbers.shown(card.get("value"), card.get("qualifier"), ind.id, ctx.lang, divisor)
             exact = f" = {text.exact}" if text.exact else ""
             description = t("no_comparable", ctx.lang)
             neutral = delta is not None and _is_zero(delta)
