@@ -976,3 +976,31 @@ def names_in(fig: go.Figure) -> Iterable[str]:
                         yield from (str(i) for i in item)
                     elif isinstance(item, str):
                         yield item
+
+
+FOOTER_HEIGHT = 44  # pixels added under a figure for its footer line
+
+
+def with_footer(fig: go.Figure, text: str) -> go.Figure:
+    """A copy of `fig` with one grey line at its bottom edge (source, time, illustrative note: what a
+    downloaded image is), the figure made that much taller so nothing moves into it."""
+    out = go.Figure(fig)
+    height = int(out.layout.height or 500)
+    bottom = (out.layout.margin.b if out.layout.margin and out.layout.margin.b is not None else 48) + FOOTER_HEIGHT
+    out.update_layout(height=height + FOOTER_HEIGHT, margin={"b": bottom})
+    if out.layout.showlegend is not False:  # the legend sits at the bottom edge (apply_layout): above the footer
+        out.update_layout(legend={"y": FOOTER_HEIGHT / (height + FOOTER_HEIGHT)})
+    out.add_annotation(
+        text=esc(text),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-(bottom - 12),
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        align="left",
+        font={"size": 12, "color": "#5F6B76", "family": FONT_FAMILY},
+    )
+    return out

@@ -62,6 +62,7 @@ def in_view_units(
     ids, like_ids = _ids(df, indicator), _ids(like, indicator).to_numpy()
     out = df.copy()
     out.attrs = dict(df.attrs)
+    row_places = [2] * len(df)  # decimals of each row's figures, for number formats in a download
     units: dict[str, str] = {}
     for ind in dict.fromkeys(ids):
         try:
@@ -71,6 +72,8 @@ def in_view_units(
         divisor, label = money_scale(like.loc[like_ids == ind, "value"], raw, lang)
         units[ind] = label
         mask = (ids == ind).to_numpy()
+        for n in mask.nonzero()[0]:
+            row_places[n] = places(ind, divisor)
         if divisor != 1:
             for column in (c for c in SCALED_COLUMNS if c in out.columns):
                 out[column] = out[column].astype("float64")
@@ -86,4 +89,5 @@ def in_view_units(
                 else shown(v, q, ind, lang, divisor)
                 for v, q, d in zip(df.loc[mask, "value"], quals, df.loc[mask, "display"], strict=True)
             ]
+    out.attrs["places"] = row_places
     return out, (next(iter(units.values())) if len(units) == 1 else None)

@@ -20,10 +20,10 @@ matrix = ctx.q("chain_matrix", indicator, ctx.lang, filters=shown)
 ui.stop_if_empty(ctx, matrix, "no_chain_data")
 
 sub = ui.subtitle(ctx, top, every_chain=True)
-ui.chart_with_downloads(ctx, charts.chain_heatmap(matrix, indicator, ctx.lang, subtitle=sub), "chain_matrix")
+ui.chart_with_downloads(ctx, charts.chain_heatmap(matrix, indicator, ctx.lang, subtitle=sub), "chain_matrix", matrix)
 ranked = ctx.q("chain_ranking", indicator, ctx.lang, filters=shown)
-ui.chart_with_downloads(ctx, charts.chain_ranking_bar(ranked, indicator, ctx.lang, subtitle=sub), "chain_ranking")
-ui.chart_with_downloads(ctx, charts.chain_treemap(matrix, indicator, ctx.lang, subtitle=sub), "chain_treemap")
+ui.chart_with_downloads(ctx, charts.chain_ranking_bar(ranked, indicator, ctx.lang, subtitle=sub), "chain_ranking", ranked)
+ui.chart_with_downloads(ctx, charts.chain_treemap(matrix, indicator, ctx.lang, subtitle=sub), "chain_treemap", matrix)
 
 st.subheader(ctx.t("table_title"), anchor=False)
 ui.table_with_downloads(

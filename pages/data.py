@@ -41,7 +41,7 @@ elif data_view.figure_detail(ctx, row):
             data_view.restore_form(ctx, history, actor)
 
 st.subheader(ctx.t("audit_title"), anchor=False)
-ui.table_with_downloads(ctx, data_view.audit_frame(ctx), "audit_log", hidden=())
+ui.table_with_downloads(ctx, data_view.audit_frame(ctx), "audit_log", hidden=(), filtered=False)
 
 st.subheader(ctx.t("catalog_changes_title"), anchor=False)
 catalog_changes = catalog_view.changes_frame(ctx)

@@ -18,7 +18,7 @@ series = ctx.q("trend", indicator, ctx.lang, filters=ctx.with_filters(parks=top 
 ui.stop_if_empty(ctx, series)
 
 fig = charts.trend_lines(series, indicator, ctx.lang, subtitle=ui.subtitle(ctx, top))
-ui.chart_with_downloads(ctx, fig, "trend")
+ui.chart_with_downloads(ctx, fig, "trend", series)
 st.subheader(ctx.t("table_title"), anchor=False)
 ui.table_with_downloads(
     ctx,

@@ -156,3 +156,52 @@ def test_every_page_on_a_phone_offline_in_one_language(server, phone, lang):  # 
         assert width <= IPHONE["width"] + 1, f"/{path} is {width} px wide on a {IPHONE['width']} px screen"
         words = foreign_words(page.evaluate(VISIBLE_TEXT_JS), lang)
         assert not words, f"/{path} in {lang} shows {sorted(words)[:30]}"
+
+
+def test_downloads_say_what_they_are_and_use_the_charts_units(server, phone, tmp_path):  # noqa: F811
+    """The parks page's table as CSV and Excel, and its ranking as PNG: names with view, period and date;
+    a header block / 说明 sheet; revenue in the unit its chart shows."""
+    import csv
+    import io
+
+    import openpyxl
+
+    offline = phone({"width": 1400, "height": 1000}, mobile=False)
+    page = offline.context.new_page()
+    visit(page, server, "parks", chart=True)
+    period = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first.input_value().strip()
+    title = page.locator('[data-testid="stPlotlyChart"]').first.locator(".gtitle").first.text_content()
+    unit = re.search(r"营业收入（(.+?)）", title).group(1)  # the ranking chart's unit, e.g. 亿元
+    assert unit != "万元", title  # the sample's revenue is shown in 亿元
+    today = re.compile(r"_20\d{6}\.")
+
+    with page.expect_download() as got:
+        page.get_by_role("button", name="下载 CSV").first.click()
+    name = got.value.suggested_filename
+    assert name.startswith(f"园区对比_园区指标表_{period}_") and today.search(name), name
+    rows = list(csv.reader(io.StringIO(Path(got.value.path()).read_text(encoding="utf-8-sig"))))
+    notes = {r[0]: r[1] for r in rows[: rows.index([])]}
+    assert notes["统计期"] == period and "园区" in notes["筛选条件"] and "北京时间" in notes["生成时间"]
+    assert notes["数据性质"].startswith(("含示意数据", "均为报告数据")) and "导入的文件" in notes["来源"]
+    header = rows[rows.index([]) + 1]
+    table = [dict(zip(header, r, strict=True)) for r in rows[rows.index([]) + 2 :]]
+    revenue = [r for r in table if r["指标"] == "营业收入"]
+    assert revenue and {r["单位"] for r in revenue} == {unit}
+
+    with page.expect_download() as got:
+        page.get_by_role("button", name="下载 Excel").first.click()
+    assert got.value.suggested_filename == name.removesuffix(".csv") + ".xlsx"
+    wb = openpyxl.load_workbook(io.BytesIO(Path(got.value.path()).read_bytes()))  # the saved file has no suffix
+    assert wb.sheetnames == ["园区指标表", "说明"]
+    about = {r[0]: r[1] for r in wb["说明"].iter_rows(min_row=2, values_only=True)}
+    assert about["统计期"] == period
+
+    with page.expect_download(timeout=TIMEOUT_MS) as got:
+        page.get_by_role("button", name="下载图片 (PNG)").first.click()
+    png_name = got.value.suggested_filename
+    assert png_name.startswith(f"园区对比_园区排名_{period}_") and png_name.endswith(".png"), png_name
+    png = Path(got.value.path()).read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+    PHONE_SHOTS.mkdir(parents=True, exist_ok=True)
+    (PHONE_SHOTS / "downloaded_ranking.png").write_bytes(png)
+    assert not offline.attempted

@@ -203,28 +203,39 @@ def _missing(value) -> bool:
 
 
 def all_figures_downloads(ctx) -> None:
-    """Every current figure (CONTRACT column order), as CSV or Excel; built only when clicked."""
-    from metrics.export import (
-        observations_export_frame,
-        table_csv_bytes,
-        table_xlsx_bytes,
-    )
+    """Every current figure (CONTRACT column order, stored units), as CSV or Excel; built only when clicked.
+    Headers in the chosen language (the CONTRACT ids in English); the Excel file says what it is (说明 sheet)."""
+    from metrics.export import observations_export_frame, table_csv_bytes, table_xlsx_bytes, with_headers
+    from ui import downloads
 
-    store = ctx.store
+    store, lang = ctx.store, ctx.lang
+
+    def frame():
+        return with_headers(observations_export_frame(store), lang)
+
+    def xlsx() -> bytes:
+        return table_xlsx_bytes(
+            frame(),
+            downloads.item_title("observations", lang),
+            notes=downloads.notes(ctx, "observations", filters=False),
+            notes_sheet=t("dl_notes_sheet", lang),
+            notes_headers=(t("dl_notes_item", lang), t("dl_notes_text", lang)),
+        )
+
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
-        t("all_csv", ctx.lang),
-        data=lambda: table_csv_bytes(observations_export_frame(store)),
-        file_name="observations.csv",
+        t("all_csv", lang),
+        data=lambda: table_csv_bytes(frame()),
+        file_name=downloads.file_name(ctx, "observations", "csv", period=False),
         mime="text/csv",
         on_click="ignore",
         icon=":material/csv:",
         key="all_csv",
     )
     xlsx_col.download_button(
-        t("all_xlsx", ctx.lang),
-        data=lambda: table_xlsx_bytes(observations_export_frame(store), "observations"),
-        file_name="observations.xlsx",
+        t("all_xlsx", lang),
+        data=xlsx,
+        file_name=downloads.file_name(ctx, "observations", "xlsx", period=False),
         on_click="ignore",
         icon=":material/table_view:",
         key="all_xlsx",

@@ -13,7 +13,7 @@ from metrics.export import table_csv_bytes, table_xlsx_bytes
 from metrics.localtime import local_text, zone_name
 from metrics.queries import format_number
 from metrics.targets import indicator_name
-from ui import cache
+from ui import cache, downloads
 from ui.i18n import strings, t
 from ui.readable import SOURCE_COLUMNS, source_text
 
@@ -96,8 +96,10 @@ def subtitle(ctx, top: tuple[str, ...] = (), every_chain: bool = False) -> str:
     )
 
 
-def chart_with_downloads(ctx, fig, name: str) -> None:
-    """The chart, then a PNG download rendered only when clicked (or why PNG export is unavailable)."""
+def chart_with_downloads(ctx, fig, name: str, frame: pd.DataFrame | None = None) -> None:
+    """The chart, then a PNG download rendered only when clicked (or why PNG export is unavailable). The PNG
+    carries a footer (source, time, whether `frame`, the chart's figures, holds illustrative ones) and a
+    file name saying what it is (园区对比_园区排名_2024年_20261206.png)."""
     st.plotly_chart(
         fig,
         theme=None,
@@ -110,17 +112,18 @@ def chart_with_downloads(ctx, fig, name: str) -> None:
     if not ok:
         st.caption(t("png_unavailable", ctx.lang, reason=reason))
         return
-    height = int(fig.layout.height or 500)
+    footer = downloads.footer_text(ctx, frame)
 
     def make() -> bytes:
         from metrics.render import figure_png
 
-        return figure_png(fig, PNG_WIDTH, height)
+        image = charts.with_footer(fig, footer)
+        return figure_png(image, PNG_WIDTH, int(image.layout.height))
 
     st.download_button(
         t("download_png", ctx.lang),
         data=lazy_image(ctx, f"png_{name}", make, ctx.lang),
-        file_name=f"{name}.png",
+        file_name=downloads.file_name(ctx, name, "png"),
         mime="image/png",
         on_click="ignore",
         icon=":material/image:",
@@ -194,13 +197,16 @@ def table_with_downloads(
     unit: str | None = None,
     full=None,
     indicator: str | None = None,
+    filtered: bool = True,
 ) -> None:
     """The table behind a view: at most PAGE_ROWS rows on screen, CSV and Excel downloads of every row and column.
 
     Figures are in the units and decimals of the view's charts (亿元 where they show 亿元; numbers.in_view_units),
     per row's `indicator`, or `indicator` for a one-indicator table. `unit`: the one unit of the table's values
     (named in their headers) when no indicator says it; `full`: a callable giving the complete frame when `df`
-    holds only the rows the charts show (called only when a download is clicked)."""
+    holds only the rows the charts show (called only when a download is clicked); `filtered`: whether the
+    sidebar's period and filters shape the table (named in the file name and notes; not for the audit log).
+    Downloads carry notes (CSV: a header block; Excel: a second sheet) and Excel number formats."""
     lang = ctx.lang
     charted = df
     df, shown_unit = numbers.in_view_units(df, lang, indicator)
@@ -218,15 +224,34 @@ def table_with_downloads(
     st.dataframe(shown, hide_index=True, column_order=on_screen, column_config=config, key=f"table_{name}")
     catalog = ctx.catalog
 
-    def everything() -> pd.DataFrame:
+    about = _Frame(lang, catalog, ctx.page, ctx.filters, ctx.store)
+
+    def everything() -> tuple[pd.DataFrame, list[tuple[str, str]], dict]:
         whole = df if full is None else numbers.in_view_units(full(), lang, indicator, like=charted)[0]
-        return export_frame(lang, catalog, whole, unit)
+        out = export_frame(lang, catalog, whole, unit)
+        return out, downloads.notes(about, name, whole, filters=filtered), _places(whole, about, unit)
+
+    def csv_bytes() -> bytes:
+        out, notes, _ = everything()
+        return table_csv_bytes(out, notes)
+
+    def xlsx_bytes() -> bytes:
+        out, notes, places = everything()
+        return table_xlsx_bytes(
+            out,
+            downloads.item_title(name, lang),
+            None,
+            notes=notes,
+            notes_sheet=t("dl_notes_sheet", lang),
+            notes_headers=(t("dl_notes_item", lang), t("dl_notes_text", lang)),
+            places=places,
+        )
 
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
         t("download_csv", lang),
-        data=lambda: table_csv_bytes(everything()),
-        file_name=f"{name}.csv",
+        data=csv_bytes,
+        file_name=downloads.file_name(ctx, name, "csv", period=filtered),
         mime="text/csv",
         on_click="ignore",
         icon=":material/csv:",
@@ -234,8 +259,8 @@ def table_with_downloads(
     )
     xlsx_col.download_button(
         t("download_xlsx", lang),
-        data=lambda: table_xlsx_bytes(everything(), name[:31], None),
-        file_name=f"{name}.xlsx",
+        data=xlsx_bytes,
+        file_name=downloads.file_name(ctx, name, "xlsx", period=filtered),
         on_click="ignore",
         icon=":material/table_view:",
         key=f"xlsx_{name}",
@@ -278,10 +303,25 @@ def export_frame(lang: str, catalog, whole: pd.DataFrame, unit: str | None = Non
 
 
 class _Frame:
-    """The little of a page Context that `localise` and `_header` read, for use off the script thread."""
+    """The little of a page Context that `localise`, `_header` and download notes read, for use off the
+    script thread."""
 
-    def __init__(self, lang: str, catalog):
-        self.lang, self.catalog = lang, catalog
+    def __init__(self, lang: str, catalog, page: str = "", filters=None, store=None):
+        self.lang, self.catalog, self.page, self.filters, self.store = lang, catalog, page, filters, store
+
+
+def _places(whole: pd.DataFrame, about: _Frame, unit: str | None) -> dict:
+    """Decimals of a download's number columns (by header): figures per row as the view shows them
+    (numbers.in_view_units), indices, scores and growth rates with one."""
+    rows = whole.attrs.get("places")
+    places: dict = {}
+    for column in whole.columns:
+        header = _header(about, column, unit)
+        if column in ONE_DECIMAL:
+            places[header] = 1
+        elif column in numbers.SCALED_COLUMNS and rows is not None and len(rows) == len(whole):
+            places[header] = list(rows)
+    return places
 
 
 def _is_num(x) -> bool:
