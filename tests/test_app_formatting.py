@@ -112,3 +112,13 @@ def test_decimals_in_the_catalog_are_validated(tmp_path):
     with pytest.raises(CatalogError) as err:
         load_catalog(bad)
     assert any("revenue_yoy" in p and "decimals must be a whole number from 0 to 4" in p for p in err.value.problems)
+
+
+def test_a_copied_link_pins_the_period_even_when_it_is_the_default(app_db):
+    at = open_page()  # no period in the URL: the latest with data
+    assert at.query_params["period"] == "2024"
+    later = [figure(DY, "revenue", 1300, period=(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))]
+    Store(app_db).load(parsed("next_year.xlsx", later), actor="test")
+    pinned = open_page(params={"period": "2024"})  # the link copied before 2025 came in
+    assert pinned.sidebar.selectbox(key="w_period").value == "2024"
+    assert "2025年" in pinned.sidebar.selectbox(key="w_period").options  # a later period exists

@@ -95,8 +95,8 @@ def test_filters_survive_a_page_switch_and_go_into_the_links(app_db):
     assert [t["name"] for t in specs(at)[0]["data"] if t.get("type") == "scatter"] == [WF]
     link = at.sidebar.get("page_link")[1].proto
     assert (
-        link.query_string
-        == "parks=%E6%BD%8D%E5%9D%8A%E6%BB%A8%E6%B5%B7%E7%BB%8F%E6%B5%8E%E6%8A%80%E6%9C%AF%E5%BC%80%E5%8F%91%E5%8C%BA"
+        link.query_string  # the period in view is pinned too, though it is the default
+        == "period=2024&parks=%E6%BD%8D%E5%9D%8A%E6%BB%A8%E6%B5%B7%E7%BB%8F%E6%B5%8E%E6%8A%80%E6%9C%AF%E5%BC%80%E5%8F%91%E5%8C%BA"
     )
 
 

@@ -175,6 +175,10 @@ def _sidebar(ctx: Context) -> None:
         on_change=state.keep,
         args=("w_illus", "illus"),
     )
+    if chosen:
+        # The period in view goes into the URL even when it is the default (the latest): a copied link then
+        # opens this period next year too, not whatever is latest by then.
+        state.put("period", chosen)
     st.caption(t("share_hint", lang))
     ctx.filters = Filters(
         period=state.parse_token(chosen),
