@@ -127,10 +127,50 @@ TEMPLATE = _template()
 pio.templates[TEMPLATE_NAME] = TEMPLATE  # registered for convenience; figures carry the object itself
 
 
+# A title or subtitle longer than this (in half-width characters; a Chinese one counts two) goes onto
+# several lines, broken at its " · " parts: a phone's chart (~360 px) shows about this much, and Plotly
+# cuts a line that runs past the figure's edge.
+TITLE_WIDTH, SUBTITLE_WIDTH = 30, 48
+
+
+def _width(text: str) -> int:
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def line_parts(text: str, width: int) -> list[str]:
+    """`text` as lines of at most about `width` (a part longer than that keeps a line of its own)."""
+    out: list[str] = []
+    for part in str(text or "").split(SEP):
+        if out and _width(out[-1] + SEP + part) <= width:
+            out[-1] += SEP + part
+        else:
+            out.append(part)
+    return out
+
+
+def lines(text: str, width: int) -> str:
+    """Escaped text on lines of at most about `width`, broken at " · " (see line_parts)."""
+    return "<br>".join(esc(p) for p in line_parts(text, width))
+
+
+def _top_margin(title: str, subtitle: str) -> int:
+    extra = 26 * (len(line_parts(title, TITLE_WIDTH)) - 1) + 20 * (len(line_parts(subtitle, SUBTITLE_WIDTH)) - 1)
+    return (96 if subtitle else 72) + extra
+
+
 def apply_layout(
-    fig: go.Figure, title: str, subtitle: str = "", lang: str = "zh", *, height: int | None = None, legend: bool = True
+    fig: go.Figure,
+    title: str,
+    subtitle: str = "",
+    lang: str = "zh",
+    *,
+    height: int | None = None,
+    legend: bool = True,
+    wrap: bool = True,
 ) -> go.Figure:
-    """The one shared layout: explicit template, CJK font, calm colours, title and context inside the figure."""
+    """The one shared layout: explicit template, CJK font, calm colours, title and context inside the figure.
+    `wrap`: long titles and subtitles on several lines, to fit a phone (not for a fixed-size image)."""
+    title_width, subtitle_width = (TITLE_WIDTH, SUBTITLE_WIDTH) if wrap else (10**6, 10**6)
     fig.update_layout(
         template=TEMPLATE,
         font={"family": FONT_FAMILY, "size": 14, "color": "#2B2B2B"},
@@ -139,7 +179,7 @@ def apply_layout(
         plot_bgcolor="#FFFFFF",
         title={
             # Pinned to the top edge in pixels, so a tall figure does not push it into the plots.
-            "text": esc(title),
+            "text": lines(title, title_width),
             "x": 0.01,
             "xanchor": "left",
             "xref": "container",
@@ -147,12 +187,15 @@ def apply_layout(
             "yanchor": "top",
             "yref": "container",
             "pad": {"t": 20},
-            "font": {"size": 22, "family": FONT_FAMILY, "color": "#1F2A36"},
-            "subtitle": {"text": esc(subtitle), "font": {"size": 14, "family": FONT_FAMILY, "color": "#5F6B76"}},
+            "font": {"size": 20, "family": FONT_FAMILY, "color": "#1F2A36"},
+            "subtitle": {
+                "text": lines(subtitle, subtitle_width),
+                "font": {"size": 14, "family": FONT_FAMILY, "color": "#5F6B76"},
+            },
         },
         # The legend sits under the plot, anchored to the figure's bottom edge: a legend that wraps onto
         # several lines then grows downwards (the bottom margin grows with it) instead of into the subtitle.
-        margin={"l": 24, "r": 32, "t": 96 if subtitle else 72, "b": 48},
+        margin={"l": 24, "r": 32, "t": _top_margin(title, subtitle) if wrap else (96 if subtitle else 72), "b": 48},
         showlegend=legend,
         legend={
             "orientation": "h",
@@ -393,6 +436,11 @@ def park_colours(parks: Iterable[str]) -> dict[str, str]:
     return {p: COLORWAY[n % len(COLORWAY)] for n, p in enumerate(sorted({str(p) for p in parks}))}
 
 
+def level_value_ticks(fig: go.Figure) -> go.Figure:
+    """Value-axis numbers level and few enough not to collide on a phone-wide chart (Plotly tilts them)."""
+    return fig.update_xaxes(tickangle=0, nticks=4)
+
+
 def _bar_height(n: int, parks: Iterable[object] = (), lang: str = "zh") -> int:
     """Height of a horizontal bar chart of `n` bars; taller rows when park names are wrapped (English)."""
     wrapped = lang == "en" and any(len(str(display_park(p, lang))) > 30 for p in parks)
@@ -446,7 +494,9 @@ def ranking_bar(
     )
     fig.update_yaxes(autorange="reversed", title_text="")
     park_axis(fig, df["park"], lang)
-    fig.update_xaxes(title_text=_with_unit(name, unit, lang), range=value_range(df["value"]))
+    # Room past the longest bar for its label (0.3 of the axis: on a phone the axis is ~150 px).
+    fig.update_xaxes(title_text=_with_unit(name, unit, lang), range=value_range(df["value"], pad=0.3))
+    level_value_ticks(fig)
     return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df), df["park"], lang), legend=False)
 
 
@@ -459,8 +509,9 @@ def grouped_bars(
     indicators: Sequence[str] | None = None,
     parks: Sequence[str] | None = None,
 ) -> go.Figure:
-    """Parks side by side, one panel (and colour) per indicator, so neither units nor magnitudes mix
-    (a count of 5 platforms next to 200 visits would vanish); `parks`: their order (e.g. the ranking's)."""
+    """Parks ranked in one panel (and colour) per indicator, so neither units nor magnitudes mix (a count of
+    5 platforms next to 200 visits would vanish). Horizontal bars: park names stay level and readable on a
+    phone; `parks`: their order, top down (e.g. the ranking's)."""
     title = title or t("comparison", lang)
     df = park_matrix_df.dropna(subset=["value"]) if len(park_matrix_df) else park_matrix_df
     if indicators:
@@ -471,30 +522,42 @@ def grouped_bars(
     order = [i for i in (list(indicators) if indicators else catalog_order(df["indicator"])) if i in present]
     seen = list(dict.fromkeys(df["park"]))
     ordered = [p for p in (parks or []) if p in set(seen)] + [p for p in seen if p not in set(parks or [])]
-    fig = make_subplots(rows=len(order), cols=1, shared_xaxes=True, vertical_spacing=0.06 if len(order) > 2 else 0.1)
-    for n, ind in enumerate(order, start=1):
+    panels = []
+    for ind in order:
         name, _, _ = _indicator_meta(ind, lang)
         part, unit = _scaled(df[df["indicator"] == ind], ind, lang)
+        panels.append((name, unit, part))
+    fig = make_subplots(
+        rows=len(order),
+        cols=1,
+        vertical_spacing=min(0.12, 0.5 / len(order)),
+        subplot_titles=[esc(_with_unit(name, unit, lang)) for name, unit, _ in panels],
+    )
+    labels_order = [park_label(p, lang) for p in ordered]
+    for n, (name, unit, part) in enumerate(panels, start=1):
         labels = _display(part)
         fig.add_bar(
-            x=[park_label(p, lang) for p in part["park"]],
-            y=list(part["value"]),
+            x=list(part["value"]),
+            y=[park_label(p, lang) for p in part["park"]],
+            orientation="h",
             name=esc(_with_unit(name, unit, lang)),
             text=[esc(s) for s in labels],
             textposition="outside",
             cliponaxis=False,
             marker_color=COLORWAY[(n - 1) % len(COLORWAY)],
             customdata=[[esc(s)] for s in labels],
-            hovertemplate="%{x}<br>" + esc(name) + ": %{customdata[0]} " + esc(unit) + "<extra></extra>",
+            hovertemplate="%{y}<br>" + esc(name) + ": %{customdata[0]} " + esc(unit) + "<extra></extra>",
             row=n,
             col=1,
         )
-        fig.update_yaxes(title_text=esc(unit), range=value_range(part["value"], pad=0.25), row=n, col=1)
-    fig.update_xaxes(categoryorder="array", categoryarray=[park_label(p, lang) for p in ordered])
-    park_axis(fig, ordered, lang, axis="x", width=16)
+        fig.update_xaxes(title_text="", range=value_range(part["value"], pad=0.3), row=n, col=1)
+        fig.update_yaxes(categoryorder="array", categoryarray=labels_order, autorange="reversed", row=n, col=1)
+        park_axis(fig, ordered, lang, row=n, col=1)
+    fig.update_annotations(xanchor="left", x=0, font={"size": 15})  # panel titles over the park names
+    level_value_ticks(fig)
     fig.update_layout(barmode="group")
-    per_panel = 300 if len(order) <= 2 else 210
-    return apply_layout(fig, title, subtitle, lang, height=max(460, 160 + per_panel * len(order)))
+    per_panel = 60 + 30 * len(ordered)
+    return apply_layout(fig, title, subtitle, lang, height=max(420, 150 + per_panel * len(order)), legend=False)
 
 
 def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None, subtitle: str = "") -> go.Figure:
@@ -505,7 +568,8 @@ def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None
     if not len(df):
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
     inds = catalog_order(df["indicator"])
-    theta = [esc(_indicator_meta(i, lang)[0]) for i in inds]
+    # Names on short lines: around the circle they have little room, and on a phone a long one is cut.
+    theta = [wrap(_indicator_meta(i, lang)[0], 5 if lang != "en" else 12) for i in inds]
     colours = park_colours(df["park"])
     for park, part in df.groupby("park", sort=False):
         by_ind = dict(zip(part["indicator"], part["score"], strict=True))
@@ -532,10 +596,11 @@ def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None
             },
             "angularaxis": {"rotation": 90, "direction": "clockwise"},
             "bgcolor": "#FFFFFF",
-            "domain": {"y": [0.06, 1.0]},
+            "domain": {"x": [0.1, 0.9], "y": [0.06, 1.0]},  # room at the sides for the indicator names
         }
     )
-    return apply_layout(fig, title, subtitle, lang, height=600)
+    fig = apply_layout(fig, title, subtitle, lang, height=600)
+    return fig.update_layout(margin={"l": 56, "r": 56})
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -640,6 +705,7 @@ def composite_bar(
     fig.update_yaxes(autorange="reversed")
     park_axis(fig, df["park"], lang)
     fig.update_xaxes(title_text=t("index", lang), range=[0, 108])
+    level_value_ticks(fig)
     return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df), df["park"], lang), legend=False)
 
 
@@ -692,7 +758,13 @@ def chain_heatmap(
     )
     fig.update_yaxes(autorange="reversed")
     park_axis(fig, parks, lang)
-    fig.update_xaxes(tickangle=-30 if len(chains) > 5 else 0)
+    # Level names, on short lines: a phone scrolls this chart sideways rather than tilt or squeeze them.
+    fig.update_xaxes(
+        tickangle=0,
+        tickmode="array",
+        tickvals=[chain_label(c, lang) for c in chains],
+        ticktext=[wrap(display_chain(c, lang), 5 if lang != "en" else 12) for c in chains],
+    )
     return apply_layout(fig, title, subtitle, lang, height=max(420, 160 + 56 * len(parks)), legend=False)
 
 
@@ -768,8 +840,9 @@ def chain_ranking_bar(
         df = df.head(top)
     open_, close = ("（", "）") if lang != "en" else (" (", ")")
     df = df.assign(
+        # The park on a second line: one long line left a phone's bars no room.
         _label=[
-            f"{chain_label(c, lang)}{open_}{park_label(p, lang)}{close}"
+            f"{chain_label(c, lang)}<br>{open_.strip()}{park_label(p, lang)}{close}"
             for c, p in zip(df["chain"], df["park"], strict=True)
         ],
         _shown=_display(df),
@@ -788,8 +861,9 @@ def chain_ranking_bar(
             hovertemplate="%{y}<br>%{text} " + esc(unit) + "<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=list(df["_label"]), autorange="reversed")
-    fig.update_xaxes(title_text=_with_unit(name, unit, lang), range=value_range(df["value"]))
-    return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df)))
+    fig.update_xaxes(title_text=_with_unit(name, unit, lang), range=value_range(df["value"], pad=0.3))
+    level_value_ticks(fig)
+    return apply_layout(fig, title, subtitle, lang, height=max(360, 140 + 48 * len(df)))
 
 
 def trend_lines(

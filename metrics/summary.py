@@ -195,7 +195,7 @@ def summary_figure(
     label = resolved.label(lang) if resolved else ""
     park_names = tuple(parks)
     subtitle = charts.filters_text(lang, label, parks=park_names)
-    fig = charts.apply_layout(fig, f"{_t('title', lang)}{charts.SEP}{label}", subtitle, lang, legend=False)
+    fig = charts.apply_layout(fig, f"{_t('title', lang)}{charts.SEP}{label}", subtitle, lang, legend=False, wrap=False)
     last = status.get("last_load_at")
     now = dt.datetime.now(dt.UTC)
     footer = _t("footer", lang).format(

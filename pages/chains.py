@@ -20,9 +20,17 @@ matrix = ctx.q("chain_matrix", indicator, ctx.lang, filters=shown)
 ui.stop_if_empty(ctx, matrix, "no_chain_data")
 
 sub = ui.subtitle(ctx, top, every_chain=True)
-ui.chart_with_downloads(ctx, charts.chain_heatmap(matrix, indicator, ctx.lang, subtitle=sub), "chain_matrix", matrix)
+ui.chart_with_downloads(
+    ctx,
+    charts.chain_heatmap(matrix, indicator, ctx.lang, subtitle=sub),
+    "chain_matrix",
+    matrix,
+    min_width=ui.heatmap_width(matrix["chain"].nunique()),
+)
 ranked = ctx.q("chain_ranking", indicator, ctx.lang, filters=shown)
-ui.chart_with_downloads(ctx, charts.chain_ranking_bar(ranked, indicator, ctx.lang, subtitle=sub), "chain_ranking", ranked)
+ui.chart_with_downloads(
+    ctx, charts.chain_ranking_bar(ranked, indicator, ctx.lang, subtitle=sub), "chain_ranking", ranked
+)
 ui.chart_with_downloads(ctx, charts.chain_treemap(matrix, indicator, ctx.lang, subtitle=sub), "chain_treemap", matrix)
 
 st.subheader(ctx.t("table_title"), anchor=False)

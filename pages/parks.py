@@ -27,13 +27,22 @@ ui.chart_with_downloads(
 )
 order = list(rank["park"])  # every chart lists the parks as the ranking does
 ui.chart_with_downloads(
-    ctx, charts.grouped_bars(matrix, ctx.lang, subtitle=sub, indicators=indicators, parks=order), "park_comparison", matrix
+    ctx,
+    charts.grouped_bars(matrix, ctx.lang, subtitle=sub, indicators=indicators, parks=order),
+    "park_comparison",
+    matrix,
 )
 
 scores = ctx.q("normalised_scores", ctx.lang, filters=shown)
 ui.chart_with_downloads(ctx, charts.radar(scores, ctx.lang, subtitle=sub), "park_radar", matrix)
 st.caption(ctx.t("scores_help"))
-ui.chart_with_downloads(ctx, charts.heatmap(matrix, ctx.lang, subtitle=sub, parks=order), "park_heatmap", matrix)
+ui.chart_with_downloads(
+    ctx,
+    charts.heatmap(matrix, ctx.lang, subtitle=sub, parks=order),
+    "park_heatmap",
+    matrix,
+    min_width=ui.heatmap_width(len(indicators)),
+)
 
 st.subheader(ctx.t("table_title"), anchor=False)
 ui.table_with_downloads(ctx, matrix, "park_matrix", full=ctx.later("park_matrix", ctx.lang, filters=f) if top else None)

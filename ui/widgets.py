@@ -96,11 +96,17 @@ def subtitle(ctx, top: tuple[str, ...] = (), every_chain: bool = False) -> str:
     )
 
 
-def chart_with_downloads(ctx, fig, name: str, frame: pd.DataFrame | None = None) -> None:
+def chart_with_downloads(
+    ctx, fig, name: str, frame: pd.DataFrame | None = None, *, min_width: int | None = None
+) -> None:
     """The chart, then a PNG download rendered only when clicked (or why PNG export is unavailable). The PNG
     carries a footer (source, time, whether `frame`, the chart's figures, holds illustrative ones) and a
-    file name saying what it is (园区对比_园区排名_2024年_20261206.png)."""
-    st.plotly_chart(
+    file name saying what it is (园区对比_园区排名_2024年_20261206.png). `min_width`: pixels below which the
+    chart scrolls sideways instead of squeezing (a heatmap's columns on a phone)."""
+    box = st.container(key=f"chart_box_{name}")
+    if min_width:
+        scroll_wider_than(f"chart_box_{name}", min_width)
+    box.plotly_chart(
         fig,
         theme=None,
         key=f"chart_{name}",
@@ -128,6 +134,21 @@ def chart_with_downloads(ctx, fig, name: str, frame: pd.DataFrame | None = None)
         on_click="ignore",
         icon=":material/image:",
         key=f"png_{name}",
+    )
+
+
+def heatmap_width(columns: int) -> int:
+    """The narrowest a heatmap of `columns` columns stays readable: park names plus ~110 px a column."""
+    return 200 + 110 * columns
+
+
+def scroll_wider_than(key: str, min_width: int) -> None:
+    """The container `key` scrolls sideways on screens narrower than `min_width` px (style only, no data)."""
+    box = f".st-key-{key}"
+    st.html(
+        f"<style>{box} {{ overflow-x: auto; }}"
+        # The frame around the chart, whose width Streamlit gives the figure.
+        f' {box} [data-testid="stFullScreenFrame"] {{ min-width: {int(min_width)}px; }}</style>'
     )
 
 
