@@ -348,6 +348,14 @@ def park_axis(fig: go.Figure, parks: Iterable[object], lang: str = "zh", axis: s
     return fig
 
 
+def legend_name(park: object, lang: str = "zh", width: int = 26) -> str:
+    """A park in a legend: a long English name on short lines (a phone's legend cuts one long line)."""
+    shown = display_park(park, lang)
+    if lang != "en" or len(str(shown)) <= width:
+        return park_label(park, lang)
+    return wrap(shown, width)
+
+
 def catalog_order(indicator_ids: Iterable[str]) -> list[str]:
     """The distinct ids in catalog order (ids not in the catalog last, as first seen)."""
     rank = {iid: n for n, iid in enumerate(active_catalog().ids)}
@@ -577,7 +585,7 @@ def radar(scores_df: pd.DataFrame, lang: str = "zh", *, title: str | None = None
         fig.add_scatterpolar(
             r=r + r[:1],
             theta=theta + theta[:1],
-            name=park_label(park, lang),
+            name=legend_name(park, lang),
             mode="lines+markers",
             # A light fill: the largest polygon must not hide the others under it.
             fill="toself",
@@ -842,7 +850,7 @@ def chain_ranking_bar(
     df = df.assign(
         # The park on a second line: one long line left a phone's bars no room.
         _label=[
-            f"{chain_label(c, lang)}<br>{open_.strip()}{park_label(p, lang)}{close}"
+            f"{chain_label(c, lang)}<br>{open_.strip()}{legend_name(p, lang, 30)}{close}"
             for c, p in zip(df["chain"], df["park"], strict=True)
         ],
         _shown=_display(df),
@@ -853,7 +861,7 @@ def chain_ranking_bar(
             x=list(part["value"]),
             y=list(part["_label"]),
             orientation="h",
-            name=park_label(park, lang),
+            name=legend_name(park, lang),
             text=[esc(s) for s in part["_shown"]],
             textposition="outside",
             cliponaxis=False,
@@ -894,7 +902,7 @@ def trend_lines(
         fig.add_scatter(
             x=[esc(p) for p in part["period_label"]],
             y=list(part["value"]),
-            name=park_label(park, lang),
+            name=legend_name(park, lang),
             mode="lines+markers",
             line={"color": color, "width": 2.5},
             legendgroup=park_label(park, lang),
@@ -912,7 +920,7 @@ def trend_lines(
             fig.add_bar(
                 x=[esc(p) for p in part["period_label"]],
                 y=[None if pd.isna(v) else v for v in g],
-                name=park_label(park, lang),
+                name=legend_name(park, lang),
                 marker_color=color,
                 legendgroup=park_label(park, lang),
                 showlegend=False,

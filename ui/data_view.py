@@ -128,9 +128,8 @@ def figure_detail(ctx, row: dict) -> bool:
     if detail is None:
         st.info(t("figure_none", ctx.lang, period=period.label(ctx.lang)))
         return False
-    unit = ctx.catalog.unit_label(ctx.catalog.indicator(row["indicator"]).unit, ctx.lang)
     facts = {
-        "col_display": f"{detail['display']} {unit}".strip() if ctx.lang == "en" else f"{detail['display']}{unit}",
+        "col_display": _value_text(ctx, row["indicator"], detail),
         "col_period_label": detail["period_label"],
         "col_source": source_text(detail.get("source"), ctx.lang) or "–",
         "col_reference": detail.get("reference") or "–",
@@ -149,6 +148,21 @@ def figure_detail(ctx, row: dict) -> bool:
         key="figure_detail",
     )
     return True
+
+
+def _value_text(ctx, indicator: str, detail: dict) -> str:
+    """A figure as the charts show it (575.95亿元, the indicator's decimals), the stored one beside big money."""
+    from metrics.charts import money_scale
+    from metrics.numbers import shown
+
+    raw = ctx.catalog.indicator(indicator).unit
+    divisor, unit = money_scale([detail.get("value")], raw, ctx.lang)
+    text = shown(detail.get("value"), detail.get("qualifier"), indicator, ctx.lang, divisor)
+    gap = " " if ctx.lang == "en" and unit else ""
+    if divisor == 1:
+        return f"{text}{gap}{unit}"
+    stored = f"{detail['display']}{gap}{ctx.catalog.unit_label(raw, ctx.lang)}"
+    return f"{text}{gap}{unit}（= {stored}）" if ctx.lang != "en" else f"{text}{gap}{unit} (= {stored})"
 
 
 def _detail(ctx, row: dict, period: Period):
