@@ -68,3 +68,8 @@ def local_text(value, zone: ZoneInfo | None = None, seconds: bool = False) -> st
 def now_local(zone: ZoneInfo | None = None) -> dt.datetime:
     """The current time in the display zone (naive)."""
     return dt.datetime.now(zone or display_zone()).replace(tzinfo=None)
+
+
+def with_zone(text: str, lang: str = "zh") -> str:
+    """A time with its zone named: 2026-12-07 07:30（北京时间） / 2026-12-07 07:30 (Beijing time)."""
+    return f"{text} ({zone_name(lang)})" if lang == "en" else f"{text}（{zone_name(lang)}）"

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 
 from metrics import charts
-from metrics.localtime import local_text, now_local, zone_name
+from metrics.localtime import local_text, now_local, with_zone
 from ui.i18n import strings, t
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')  # characters no file system (or browser) keeps in a name
@@ -55,7 +55,7 @@ def notes(ctx, name: str, frame: pd.DataFrame | None = None, *, filters: bool = 
         rows.append((t("dl_filters", lang), scope))
         rows.append((t("dl_basis", lang), basis_text(lang, f.include_illustrative, frame)))
     rows.append((t("dl_source", lang), source_text(ctx)))
-    rows.append((t("dl_generated", lang), f"{local_text(dt.datetime.now(dt.UTC), seconds=True)}（{zone_name(lang)}）"))
+    rows.append((t("dl_generated", lang), with_zone(local_text(dt.datetime.now(dt.UTC), seconds=True), lang)))
     return rows
 
 
@@ -73,7 +73,7 @@ def footer_text(ctx, frame: pd.DataFrame | None = None) -> str:
     lang, f = ctx.lang, ctx.filters
     parts = [
         t("dl_source_short", lang, app=t("app_title", lang)),
-        t("dl_generated_at", lang, time=f"{local_text(dt.datetime.now(dt.UTC))}（{zone_name(lang)}）"),
+        t("dl_generated_at", lang, time=with_zone(local_text(dt.datetime.now(dt.UTC)), lang)),
         basis_text(lang, f.include_illustrative, frame),
     ]
     return " · ".join(parts)

@@ -10,7 +10,7 @@ import streamlit as st
 from metrics import charts, numbers
 from metrics.cardtext import card_text
 from metrics.export import table_csv_bytes, table_xlsx_bytes
-from metrics.localtime import local_text, zone_name
+from metrics.localtime import local_text, with_zone
 from metrics.queries import format_number
 from metrics.targets import indicator_name
 from ui import cache, downloads
@@ -428,7 +428,7 @@ def data_badges(ctx, cards: pd.DataFrame) -> None:
         t(
             "freshness",
             ctx.lang,
-            loaded=f"{local_text(loaded)}（{zone_name(ctx.lang)}）" if loaded else MISSING,
+            loaded=with_zone(local_text(loaded), ctx.lang) if loaded else MISSING,
             latest=latest.label(ctx.lang) if latest else MISSING,
             n=f"{status.get('n_observations', 0):,}",
         )
