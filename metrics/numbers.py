@@ -6,11 +6,16 @@ import math
 
 import pandas as pd
 
-from metrics.catalog import default_catalog
-
 SCALED_DECIMALS = 2  # money shown in 亿元 / M or bn CNY: 3,971.59亿元
 SCALED_COLUMNS = ("value", "prev_value", "change")  # amounts in the indicator's unit (change_pct, growth_pct are %)
 MISSING = "–"
+
+
+def _catalog():
+    """The catalog figures are labelled from (charts.active_catalog: a store's merged catalog when set)."""
+    from metrics.charts import active_catalog  # charts imports this module
+
+    return active_catalog()
 
 
 def places(indicator: str | None, divisor: float = 1.0) -> int:
@@ -18,7 +23,7 @@ def places(indicator: str | None, divisor: float = 1.0) -> int:
     if divisor != 1:
         return SCALED_DECIMALS
     try:
-        return default_catalog().indicator(str(indicator)).places
+        return _catalog().indicator(str(indicator)).places
     except KeyError:
         return 2
 
@@ -66,7 +71,7 @@ def in_view_units(
     units: dict[str, str] = {}
     for ind in dict.fromkeys(ids):
         try:
-            raw = default_catalog().indicator(str(ind)).unit
+            raw = _catalog().indicator(str(ind)).unit
         except KeyError:
             continue
         divisor, label = money_scale(like.loc[like_ids == ind, "value"], raw, lang)

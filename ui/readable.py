@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from metrics.catalog import default_catalog
-from metrics.charts import display_chain, display_park
+from metrics.charts import active_catalog, display_chain, display_park
 from metrics.periods import Period
 from metrics.queries import format_number
 from metrics.sample import SAMPLE_FILE_NAMES
@@ -90,6 +89,6 @@ def audit_text(action: str, detail: object, lang: str = "zh") -> str:
 
 def _indicator_name(indicator: str, lang: str) -> str:
     try:
-        return default_catalog().indicator(indicator).name(lang)
+        return active_catalog().indicator(indicator).name(lang)
     except KeyError:
         return indicator
