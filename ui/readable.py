@@ -12,7 +12,11 @@ from metrics.sample import SAMPLE_FILE_NAMES
 from ui.i18n import strings, t
 
 # The bundled sample files by what they are (i18n key), not by their file names.
-SAMPLE_TITLES = dict(zip(SAMPLE_FILE_NAMES, ("sample_reported", "sample_reported", "sample_illustrative"), strict=True))
+SAMPLE_TITLES = {
+    name: "sample_illustrative" if name.startswith("illustrative") else "sample_reported"
+    for name in SAMPLE_FILE_NAMES
+    if name.startswith(("illustrative", "reported"))
+}
 SOURCE_COLUMNS = ("source", "dropped_source", "kept_source")
 
 
