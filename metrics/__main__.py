@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--db")
     export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     export.add_argument("--out", help="output file (default: standard output for csv)")
+    export.add_argument(
+        "--lang", choices=("zh", "en"), default="en", help="column headers: en = the contract ids (default), zh = 中文"
+    )
 
     summary = sub.add_parser("summary", help="render the one-page summary image (PNG)")
     summary.add_argument("--db")

@@ -12,9 +12,12 @@ HERE = Path(__file__).parent
 PARK_KINDS = ("park", "region")
 ALLOWED_UNITS = {"万元", "万美元", "%", "家", "项", "个", "名", "人次", "场", "支", "件"}
 INDICATOR_KEYS = {"id", "name_zh", "name_en", "aliases", "unit", "category", "direction", "weight"}
-INDICATOR_OPTIONAL_KEYS = {"short_en", "range"}
+INDICATOR_OPTIONAL_KEYS = {"short_en", "range", "decimals"}
 # Units that count things: a count is never negative, so a range for one starts at 0 or above.
 COUNT_UNITS = {"家", "项", "个", "名", "人次", "场", "支"}
+# Decimal places a figure is shown with when its catalog entry sets none (in its canonical unit).
+DEFAULT_DECIMALS = {"%": 1}
+MAX_DECIMALS = 4
 SHORT_EN_MAX = 22  # characters of an English KPI-card label (name_en when shorter); a longer one is cut in a card
 UNIT_KEYS = {"id", "zh", "en"}
 CATEGORY_KEYS = {"id", "name_zh", "name_en"}
@@ -75,6 +78,12 @@ class Indicator:
     weight: float
     short_en: str = ""  # the English label on a KPI card, when name_en is too long for one
     range: tuple[float, float] | None = None  # plausible values (min, max); None: not checked
+    decimals: int | None = None  # places shown on cards, charts, tables and images; None = by unit
+
+    @property
+    def places(self) -> int:
+        """Decimal places of this indicator's figures in its canonical unit: `decimals`, else by unit."""
+        return self.decimals if self.decimals is not None else DEFAULT_DECIMALS.get(self.unit, 0)
 
     def name(self, lang: str = "zh") -> str:
         return self.name_en if lang == "en" else self.name_zh
@@ -292,6 +301,15 @@ def _validate(ind_doc: dict, park_doc: dict, ind_origin: Origin, park_origin: Or
     for n, entry in enumerate(ind_doc.get("indicator", []), start=1):
         at = ind_origin.at("indicator", "指标", n, entry.get("id", "?"))
         problems += _key_problems(at, entry, INDICATOR_KEYS, INDICATOR_OPTIONAL_KEYS)
+        if "decimals" in entry:
+            places = entry["decimals"]
+            if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_DECIMALS:
+                problems.append(
+                    at.problem(
+                        f"decimals must be a whole number from 0 to {MAX_DECIMALS}",
+                        f"小数位数 decimals 须为 0 至 {MAX_DECIMALS} 的整数",
+                    )
+                )
         if "short_en" in entry:
             short = entry["short_en"]
             if not isinstance(short, str) or not short.strip() or len(short) > SHORT_EN_MAX:

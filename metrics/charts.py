@@ -12,8 +12,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from metrics import numbers
 from metrics.catalog import Catalog, default_catalog
-from metrics.queries import display_value, format_number
+from metrics.chains import default_chains
+from metrics.queries import display_value
 
 # The catalog whose names and units figures show: the shipped one, or a store's merged catalog (analysts'
 # indicators and parks) set by the caller with use_catalog. A context variable: each Streamlit session runs
@@ -102,6 +104,7 @@ _T = {
     "n_of_parks": ("{n}/{total} 园区", "{n}/{total} parks"),
     "n_of_ind": ("{n}/{total} 指标", "{n}/{total} indicators"),
     "group_median": ("全部园区中位数", "median of all parks"),
+    "pp": ("个百分点", " pp"),
 }
 SEP = " · "
 
@@ -133,10 +136,50 @@ TEMPLATE = _template()
 pio.templates[TEMPLATE_NAME] = TEMPLATE  # registered for convenience; figures carry the object itself
 
 
+# A title or subtitle longer than this (in half-width characters; a Chinese one counts two) goes onto
+# several lines, broken at its " · " parts: a phone's chart (~360 px) shows about this much, and Plotly
+# cuts a line that runs past the figure's edge.
+TITLE_WIDTH, SUBTITLE_WIDTH = 30, 48
+
+
+def _width(text: str) -> int:
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def line_parts(text: str, width: int) -> list[str]:
+    """`text` as lines of at most about `width` (a part longer than that keeps a line of its own)."""
+    out: list[str] = []
+    for part in str(text or "").split(SEP):
+        if out and _width(out[-1] + SEP + part) <= width:
+            out[-1] += SEP + part
+        else:
+            out.append(part)
+    return out
+
+
+def lines(text: str, width: int) -> str:
+    """Escaped text on lines of at most about `width`, broken at " · " (see line_parts)."""
+    return "<br>".join(esc(p) for p in line_parts(text, width))
+
+
+def _top_margin(title: str, subtitle: str) -> int:
+    extra = 26 * (len(line_parts(title, TITLE_WIDTH)) - 1) + 20 * (len(line_parts(subtitle, SUBTITLE_WIDTH)) - 1)
+    return (96 if subtitle else 72) + extra
+
+
 def apply_layout(
-    fig: go.Figure, title: str, subtitle: str = "", lang: str = "zh", *, height: int | None = None, legend: bool = True
+    fig: go.Figure,
+    title: str,
+    subtitle: str = "",
+    lang: str = "zh",
+    *,
+    height: int | None = None,
+    legend: bool = True,
+    wrap: bool = True,
 ) -> go.Figure:
-    """The one shared layout: explicit template, CJK font, calm colours, title and context inside the figure."""
+    """The one shared layout: explicit template, CJK font, calm colours, title and context inside the figure.
+    `wrap`: long titles and subtitles on several lines, to fit a phone (not for a fixed-size image)."""
+    title_width, subtitle_width = (TITLE_WIDTH, SUBTITLE_WIDTH) if wrap else (10**6, 10**6)
     fig.update_layout(
         template=TEMPLATE,
         font={"family": FONT_FAMILY, "size": 14, "color": "#2B2B2B"},
@@ -145,7 +188,7 @@ def apply_layout(
         plot_bgcolor="#FFFFFF",
         title={
             # Pinned to the top edge in pixels, so a tall figure does not push it into the plots.
-            "text": esc(title),
+            "text": lines(title, title_width),
             "x": 0.01,
             "xanchor": "left",
             "xref": "container",
@@ -153,12 +196,15 @@ def apply_layout(
             "yanchor": "top",
             "yref": "container",
             "pad": {"t": 20},
-            "font": {"size": 22, "family": FONT_FAMILY, "color": "#1F2A36"},
-            "subtitle": {"text": esc(subtitle), "font": {"size": 14, "family": FONT_FAMILY, "color": "#5F6B76"}},
+            "font": {"size": 20, "family": FONT_FAMILY, "color": "#1F2A36"},
+            "subtitle": {
+                "text": lines(subtitle, subtitle_width),
+                "font": {"size": 14, "family": FONT_FAMILY, "color": "#5F6B76"},
+            },
         },
         # The legend sits under the plot, anchored to the figure's bottom edge: a legend that wraps onto
         # several lines then grows downwards (the bottom margin grows with it) instead of into the subtitle.
-        margin={"l": 24, "r": 32, "t": 96 if subtitle else 72, "b": 48},
+        margin={"l": 24, "r": 32, "t": _top_margin(title, subtitle) if wrap else (96 if subtitle else 72), "b": 48},
         showlegend=legend,
         legend={
             "orientation": "h",
@@ -196,7 +242,8 @@ def filters_text(
         parts.append(period_label)
     names = [str(display_park(p, lang)) for p in parks]
     parts.append(t("park", lang) + colon + (list_sep.join(names) if names else t("all", lang)))
-    parts.append(t("chain", lang) + colon + (list_sep.join(chains) if chains else t("whole_park", lang)))
+    names = [str(display_chain(c, lang)) for c in chains]
+    parts.append(t("chain", lang) + colon + (list_sep.join(names) if names else t("whole_park", lang)))
     if category:
         try:
             cat_name = active_catalog().category(category).name(lang)
@@ -261,22 +308,12 @@ def card_value(value: object, qualifier: object, unit: str | None, lang: str = "
 
 
 def _scaled(df: pd.DataFrame, indicator: str, lang: str) -> tuple[pd.DataFrame, str]:
-    """`df` with value and display scaled for showing (see money_scale), and the unit label to show."""
-    try:
-        raw = active_catalog().indicator(indicator).unit
-    except KeyError:
-        return df, ""
-    divisor, label = money_scale(df["value"] if len(df) else [], raw, lang)
-    if divisor == 1:
-        return df, label
-    quals = df["qualifier"] if "qualifier" in df.columns else [None] * len(df)
-    return (
-        df.assign(
-            value=df["value"].astype(float) / divisor,
-            display=[scaled_text(v, q, divisor, lang) for v, q in zip(df["value"], quals, strict=True)],
-        ),
-        label,
-    )
+    """`df` with value and display as shown (big money in 亿元, the indicator's decimals; see
+    numbers.in_view_units), and the unit label to show."""
+    if "display" not in df.columns:
+        df = df.assign(display=None)
+    out, unit = numbers.in_view_units(df, lang, indicator)
+    return out, unit if unit is not None else _indicator_meta(indicator, lang)[1]
 
 
 def display_park(name: object, lang: str = "zh") -> object:
@@ -285,6 +322,17 @@ def display_park(name: object, lang: str = "zh") -> object:
     if lang != "en" or not isinstance(name, str):
         return name
     return active_catalog().park_name_en(name) or name
+
+
+def display_chain(name: object, lang: str = "zh") -> object:
+    """A chain as shown on screen and in images: its English name (metrics/chains.toml) in English,
+    otherwise as stored. Display only, like display_park."""
+    return default_chains().name(name, lang)
+
+
+def chain_label(name: object, lang: str = "zh") -> str:
+    """display_chain, escaped for Plotly."""
+    return esc(display_chain(name, lang))
 
 
 def park_label(name: object, lang: str = "zh") -> str:
@@ -307,6 +355,14 @@ def park_axis(fig: go.Figure, parks: Iterable[object], lang: str = "zh", axis: s
         update = fig.update_yaxes if axis == "y" else fig.update_xaxes
         update(tickmode="array", tickvals=labels, ticktext=ticks, **where)
     return fig
+
+
+def legend_name(park: object, lang: str = "zh", width: int = 26) -> str:
+    """A park in a legend: a long English name on short lines (a phone's legend cuts one long line)."""
+    shown = display_park(park, lang)
+    if lang != "en" or len(str(shown)) <= width:
+        return park_label(park, lang)
+    return wrap(shown, width)
 
 
 def catalog_order(indicator_ids: Iterable[str]) -> list[str]:
@@ -397,6 +453,11 @@ def park_colours(parks: Iterable[str]) -> dict[str, str]:
     return {p: COLORWAY[n % len(COLORWAY)] for n, p in enumerate(sorted({str(p) for p in parks}))}
 
 
+def level_value_ticks(fig: go.Figure) -> go.Figure:
+    """Value-axis numbers level and few enough not to collide on a phone-wide chart (Plotly tilts them)."""
+    return fig.update_xaxes(tickangle=0, nticks=4)
+
+
 def _bar_height(n: int, parks: Iterable[object] = (), lang: str = "zh") -> int:
     """Height of a horizontal bar chart of `n` bars; taller rows when park names are wrapped (English)."""
     wrapped = lang == "en" and any(len(str(display_park(p, lang))) > 30 for p in parks)
@@ -461,7 +522,9 @@ def ranking_bar(
         add_illustrative_legend(fig, lang)
     fig.update_yaxes(autorange="reversed", title_text="")
     park_axis(fig, df["park"], lang)
-    fig.update_xaxes(title_text=_with_unit(name, unit, lang), range=value_range(df["value"]))
+    # Room past the longest bar for its label (0.3 of the axis: on a phone the axis is ~150 px).
+    fig.update_xaxes(title_text=_with_unit(name, unit, lang), range=value_range(df["value"], pad=0.3))
+    level_value_ticks(fig)
     height = _bar_height(len(df), df["park"], lang)
     return apply_layout(fig, title, subtitle, lang, height=height, legend=any(flags))
 
@@ -475,8 +538,9 @@ def grouped_bars(
     indicators: Sequence[str] | None = None,
     parks: Sequence[str] | None = None,
 ) -> go.Figure:
-    """Parks side by side, one panel (and colour) per indicator, so neither units nor magnitudes mix
-    (a count of 5 platforms next to 200 visits would vanish); `parks`: their order (e.g. the ranking's)."""
+    """Parks ranked in one panel (and colour) per indicator, so neither units nor magnitudes mix (a count of
+    5 platforms next to 200 visits would vanish). Horizontal bars: park names stay level and readable on a
+    phone; `parks`: their order, top down (e.g. the ranking's)."""
     title = title or t("comparison", lang)
     df = park_matrix_df.dropna(subset=["value"]) if len(park_matrix_df) else park_matrix_df
     if indicators:
@@ -487,22 +551,32 @@ def grouped_bars(
     order = [i for i in (list(indicators) if indicators else catalog_order(df["indicator"])) if i in present]
     seen = list(dict.fromkeys(df["park"]))
     ordered = [p for p in (parks or []) if p in set(seen)] + [p for p in seen if p not in set(parks or [])]
-    fig = make_subplots(rows=len(order), cols=1, shared_xaxes=True, vertical_spacing=0.06 if len(order) > 2 else 0.1)
-    for n, ind in enumerate(order, start=1):
+    panels = []
+    for ind in order:
         name, _, _ = _indicator_meta(ind, lang)
         part, unit = _scaled(df[df["indicator"] == ind], ind, lang)
+        panels.append((name, unit, part))
+    fig = make_subplots(
+        rows=len(order),
+        cols=1,
+        vertical_spacing=min(0.12, 0.5 / len(order)),
+        subplot_titles=[esc(_with_unit(name, unit, lang)) for name, unit, _ in panels],
+    )
+    labels_order = [park_label(p, lang) for p in ordered]
+    for n, (name, unit, part) in enumerate(panels, start=1):
         labels = _display(part)
         flags = illustrative_flags(part)
         fig.add_bar(
-            x=[park_label(p, lang) for p in part["park"]],
-            y=list(part["value"]),
+            x=list(part["value"]),
+            y=[park_label(p, lang) for p in part["park"]],
+            orientation="h",
             name=esc(_with_unit(name, unit, lang)),
             text=[esc(s) for s in labels],
             textposition="outside",
             cliponaxis=False,
             marker=bar_marker(COLORWAY[(n - 1) % len(COLORWAY)], flags),
             customdata=[[esc(s), _basis_note(f, lang)] for s, f in zip(labels, flags, strict=True)],
-            hovertemplate="%{x}<br>"
+            hovertemplate="%{y}<br>"
             + esc(name)
             + ": %{customdata[0]} "
             + esc(unit)
@@ -510,14 +584,17 @@ def grouped_bars(
             row=n,
             col=1,
         )
-        fig.update_yaxes(title_text=esc(unit), range=value_range(part["value"], pad=0.25), row=n, col=1)
+        fig.update_xaxes(title_text="", range=value_range(part["value"], pad=0.3), row=n, col=1)
+        fig.update_yaxes(categoryorder="array", categoryarray=labels_order, autorange="reversed", row=n, col=1)
+        park_axis(fig, ordered, lang, row=n, col=1)
     if any(illustrative_flags(df)):
         add_illustrative_legend(fig, lang, row=1, col=1)
-    fig.update_xaxes(categoryorder="array", categoryarray=[park_label(p, lang) for p in ordered])
-    park_axis(fig, ordered, lang, axis="x", width=16)
+    fig.update_annotations(xanchor="left", x=0, font={"size": 15})  # panel titles over the park names
+    level_value_ticks(fig)
     fig.update_layout(barmode="group")
-    per_panel = 300 if len(order) <= 2 else 210
-    return apply_layout(fig, title, subtitle, lang, height=max(460, 160 + per_panel * len(order)))
+    per_panel = 60 + 30 * len(ordered)
+    height = max(420, 150 + per_panel * len(order))
+    return apply_layout(fig, title, subtitle, lang, height=height, legend=any(illustrative_flags(df)))
 
 
 def radar(
@@ -536,7 +613,8 @@ def radar(
     if not len(df):
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
     inds = catalog_order(df["indicator"])
-    theta = [esc(_indicator_meta(i, lang)[0]) for i in inds]
+    # Names on short lines: around the circle they have little room, and on a phone a long one is cut.
+    theta = [wrap(_indicator_meta(i, lang)[0], 5 if lang != "en" else 12) for i in inds]
     colours = park_colours(df["park"])
     if medians is not None and len(medians):
         by_ind = dict(zip(medians["indicator"], medians["score"], strict=True))
@@ -559,7 +637,7 @@ def radar(
         fig.add_scatterpolar(
             r=r + r[:1],
             theta=theta + theta[:1],
-            name=park_label(park, lang),
+            name=legend_name(park, lang),
             mode="lines+markers",
             # A light fill: the largest polygon must not hide the others under it.
             fill="toself",
@@ -583,10 +661,11 @@ def radar(
             },
             "angularaxis": {"rotation": 90, "direction": "clockwise"},
             "bgcolor": "#FFFFFF",
-            "domain": {"y": [0.06, 1.0]},
+            "domain": {"x": [0.1, 0.9], "y": [0.06, 1.0]},  # room at the sides for the indicator names
         }
     )
-    return apply_layout(fig, title, subtitle, lang, height=600)
+    fig = apply_layout(fig, title, subtitle, lang, height=600)
+    return fig.update_layout(margin={"l": 56, "r": 56})
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -786,6 +865,7 @@ def composite_bar(
     park_axis(fig, df["park"], lang)
     # Scores run 60-100: the axis starts at 50 so that differences show; room on the right for the labels.
     fig.update_xaxes(title_text=t("index", lang), range=[50, 112])
+    level_value_ticks(fig)
     return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df), df["park"], lang), legend=illustrative)
 
 
@@ -838,7 +918,7 @@ def chain_heatmap(
     shown = dict(zip(zip(df["park"], df["chain"], strict=True), _display(df), strict=True))
     fig.add_heatmap(
         z=[[cell.get((p, c)) for c in chains] for p in parks],
-        x=[esc(c) for c in chains],
+        x=[chain_label(c, lang) for c in chains],
         y=[park_label(p, lang) for p in parks],
         text=[[esc(shown.get((p, c), "")) for c in chains] for p in parks],
         texttemplate="%{text}",
@@ -857,7 +937,13 @@ def chain_heatmap(
         _box_illustrative_cells(fig, flagged, lang)
     fig.update_yaxes(autorange="reversed")
     park_axis(fig, parks, lang)
-    fig.update_xaxes(tickangle=-30 if len(chains) > 5 else 0)
+    # Level names, on short lines: a phone scrolls this chart sideways rather than tilt or squeeze them.
+    fig.update_xaxes(
+        tickangle=0,
+        tickmode="array",
+        tickvals=[chain_label(c, lang) for c in chains],
+        ticktext=[wrap(display_chain(c, lang), 5 if lang != "en" else 12) for c in chains],
+    )
     height = max(420, 160 + 56 * len(parks))
     return apply_layout(fig, title, subtitle, lang, height=height, legend=bool(flagged))
 
@@ -872,6 +958,8 @@ def chain_treemap(
     if not len(df):
         return apply_layout(_empty(fig, lang), title, subtitle, lang, legend=False)
     ids, labels, parents, values, text, colours = [], [], [], [], [], []
+    scaled = unit != _indicator_meta(indicator, lang)[1]  # money shown in 亿元 / M or bn CNY
+    places = numbers.places(indicator, WAN_PER_YI if scaled else 1)
     shown = _display(df)
     by_park = park_colours(df["park"])
     df = df.assign(_illus=illustrative_flags(df))
@@ -883,7 +971,7 @@ def chain_treemap(
         labels.append(park_label(park, lang))
         parents.append("")
         values.append(float(part["value"].sum()))
-        text.append(format_number(part["value"].sum()))
+        text.append(numbers.number_text(part["value"].sum(), places))
         colours.append(by_park[str(park)])
         for k, (chain, value, disp, illus) in enumerate(
             zip(
@@ -895,7 +983,7 @@ def chain_treemap(
             )
         ):
             ids.append(f"{pid}/c{k}")
-            labels.append(esc(chain))
+            labels.append(chain_label(chain, lang))
             parents.append(pid)
             values.append(float(value))
             text.append(esc(disp) + _basis_note(illus, lang))
@@ -944,7 +1032,11 @@ def chain_ranking_bar(
         df = df.head(top)
     open_, close = ("（", "）") if lang != "en" else (" (", ")")
     df = df.assign(
-        _label=[f"{esc(c)}{open_}{park_label(p, lang)}{close}" for c, p in zip(df["chain"], df["park"], strict=True)],
+        # The park on a second line: one long line left a phone's bars no room.
+        _label=[
+            f"{chain_label(c, lang)}<br>{open_.strip()}{legend_name(p, lang, 30)}{close}"
+            for c, p in zip(df["chain"], df["park"], strict=True)
+        ],
         _shown=_display(df),
     )
     colours = park_colours(chain_ranking_df["park"])  # every park of the view, as the treemap colours them
@@ -954,7 +1046,7 @@ def chain_ranking_bar(
             x=list(part["value"]),
             y=list(part["_label"]),
             orientation="h",
-            name=park_label(park, lang),
+            name=legend_name(park, lang),
             text=[esc(s) for s in part["_shown"]],
             textposition="outside",
             cliponaxis=False,
@@ -965,8 +1057,9 @@ def chain_ranking_bar(
     if any(illustrative_flags(df)):
         add_illustrative_legend(fig, lang)
     fig.update_yaxes(categoryorder="array", categoryarray=list(df["_label"]), autorange="reversed")
-    fig.update_xaxes(title_text=_with_unit(name, unit, lang), range=value_range(df["value"]))
-    return apply_layout(fig, title, subtitle, lang, height=_bar_height(len(df)))
+    fig.update_xaxes(title_text=_with_unit(name, unit, lang), range=value_range(df["value"], pad=0.3))
+    level_value_ticks(fig)
+    return apply_layout(fig, title, subtitle, lang, height=max(360, 140 + 48 * len(df)))
 
 
 def trend_lines(
@@ -998,7 +1091,7 @@ def trend_lines(
         fig.add_scatter(
             x=[esc(p) for p in part["period_label"]],
             y=list(part["value"]),
-            name=park_label(park, lang),
+            name=legend_name(park, lang),
             mode="lines+markers",
             line={"color": color, "width": 2.5},
             # Illustrative points hollow (and bigger, so the hole shows), reported ones solid.
@@ -1020,7 +1113,7 @@ def trend_lines(
             fig.add_bar(
                 x=[esc(p) for p in part["period_label"]],
                 y=[None if pd.isna(v) else v for v in g],
-                name=park_label(park, lang),
+                name=legend_name(park, lang),
                 marker=bar_marker(color, flags),
                 legendgroup=park_label(park, lang),
                 showlegend=False,
@@ -1110,8 +1203,7 @@ def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
     if divisor != 1:
         value = float(value) / divisor
     suffix += unit if lang != "en" or raw_unit == "%" or not unit else f" {unit}"
-    v = 0.0 if value is None or pd.isna(value) else float(value)
-    valueformat = ",.0f" if divisor == 1 and (abs(v) >= 1000 or v.is_integer()) else ",.2~f"
+    valueformat = f",.{numbers.places(card.get('indicator'), divisor)}f"  # the catalog's decimals
     up, down = (GOOD, BAD) if direction == "higher" else (BAD, GOOD)
     return go.Indicator(
         mode="number+delta" if has_prev else "number",
@@ -1129,7 +1221,7 @@ def kpi_indicator(card: pd.Series | dict, lang: str = "zh") -> go.Indicator:
             "increasing": {"color": up},
             "decreasing": {"color": down},
             "font": {"size": 15},
-            "suffix": "" if relative else (" pp" if raw_unit == "%" else ""),
+            "suffix": "" if relative else (t("pp", lang) if raw_unit == "%" else ""),
         }
         if has_prev
         else None,
@@ -1175,3 +1267,31 @@ def names_in(fig: go.Figure) -> Iterable[str]:
                         yield from (str(i) for i in item)
                     elif isinstance(item, str):
                         yield item
+
+
+FOOTER_HEIGHT = 44  # pixels added under a figure for its footer line
+
+
+def with_footer(fig: go.Figure, text: str) -> go.Figure:
+    """A copy of `fig` with one grey line at its bottom edge (source, time, illustrative note: what a
+    downloaded image is), the figure made that much taller so nothing moves into it."""
+    out = go.Figure(fig)
+    height = int(out.layout.height or 500)
+    bottom = (out.layout.margin.b if out.layout.margin and out.layout.margin.b is not None else 48) + FOOTER_HEIGHT
+    out.update_layout(height=height + FOOTER_HEIGHT, margin={"b": bottom})
+    if out.layout.showlegend is not False:  # the legend sits at the bottom edge (apply_layout): above the footer
+        out.update_layout(legend={"y": FOOTER_HEIGHT / (height + FOOTER_HEIGHT)})
+    out.add_annotation(
+        text=esc(text),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-(bottom - 12),
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        align="left",
+        font={"size": 12, "color": "#5F6B76", "family": FONT_FAMILY},
+    )
+    return out

@@ -1,4 +1,4 @@
-"""`python -m metrics export [--db PATH] [--format csv|xlsx] [--out FILE]` (CONTRACT §5)."""
+"""`python -m metrics export [--db PATH] [--format csv|xlsx] [--out FILE] [--lang en|zh]` (CONTRACT §5; --lang added)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from metrics.cli_ingest import cli_text, open_store
 from metrics.config import db_path
-from metrics.export import observations_export_frame, table_csv_bytes, table_xlsx_bytes
+from metrics.export import observations_export_frame, table_csv_bytes, table_xlsx_bytes, with_headers
 
 
 def _say(zh: str, en: str) -> None:
@@ -26,7 +26,8 @@ def run(args) -> int:
     store = open_store(str(path))
     if store is None:
         return 2
-    frame = observations_export_frame(store)
+    # Contract ids by default, so scripts reading this output do not break; Chinese headers with --lang zh.
+    frame = with_headers(observations_export_frame(store), getattr(args, "lang", "en"))
     data = table_csv_bytes(frame) if args.format == "csv" else table_xlsx_bytes(frame, sheet_name="观测值")
     if args.out:
         out = Path(args.out)

@@ -8,7 +8,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,20 @@ from metrics.model import OBS_COLUMNS
 from metrics.targets import indicator_of, is_target
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The full export's column headers in Chinese (`--lang zh`, and the data page in Chinese); English keeps
+# the CONTRACT §1 ids, so scripts reading the CLI's output are unchanged.
+OBS_HEADERS_ZH = {
+    "park": "园区",
+    "chain": "产业链",
+    "period_start": "起始日",
+    "period_end": "截止日",
+    "indicator": "指标代码",
+    "value": "数值",
+    "qualifier": "限定",
+    "source": "来源（文件!工作表!行）",
+    "basis": "数据性质",
+    "reference": "出处",
+}
 XLSX_MAX_ROWS = 1_048_576  # rows in one Excel sheet, header included
 
 
@@ -55,8 +69,24 @@ def _arrow_table(df: pd.DataFrame) -> pa.Table:
     return table
 
 
-def table_csv_bytes(df: pd.DataFrame) -> bytes:
-    """The table as CSV, UTF-8 with BOM (so Excel shows Chinese), formula-looking text defused."""
+def _notes_csv(notes) -> str:
+    """A header block: one `label,text` line per note, then an empty line (the table follows)."""
+    if not notes:
+        return ""
+    block = io.StringIO()
+    writer = csv.writer(block, lineterminator="\r\n")
+    for label, text in notes:
+        writer.writerow([defuse(str(label)), defuse(str(text))])
+    writer.writerow([])
+    return block.getvalue()
+
+
+def table_csv_bytes(df: pd.DataFrame, notes: Sequence[tuple[str, str]] | None = None) -> bytes:
+    """The table as CSV, UTF-8 with BOM (so Excel shows Chinese), formula-looking text defused; `notes`
+    (label, text) pairs — what the table is: view, period, filters, basis, source, time — above it."""
+    if notes:
+        body = table_csv_bytes(df)
+        return "\ufeff".encode() + _notes_csv(notes).encode() + body[len(b"\xef\xbb\xbf") :]
     safe = _defused(df)
     try:
         table = _arrow_table(safe)
@@ -107,6 +137,8 @@ def _cell_value(value):
 # spreadsheet never evaluates, so no text can become a formula; numbers, booleans, dates are typed.
 
 _STYLE_HEADER, _STYLE_DATE, _STYLE_DATETIME = 1, 2, 3
+_STYLE_DECIMALS = (4, 5, 6, 7, 8)  # #,##0 / #,##0.0 / ... / #,##0.0000
+_WIDTH_SAMPLE = 2_000  # rows looked at for a column's width
 _EPOCH = dt.datetime(1899, 12, 30)  # Excel's day 0 (1900 date system, after its 1900-02-29 bug)
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ROWS_PER_CHUNK = 5_000
@@ -145,8 +177,9 @@ _XLSX_PARTS = {
     "xl/styles.xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
-        '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts>'
+        '<numFmts count="5"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+        '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm:ss"/><numFmt numFmtId="166" formatCode="#,##0.0"/>'
+        '<numFmt numFmtId="167" formatCode="#,##0.000"/><numFmt numFmtId="168" formatCode="#,##0.0000"/></numFmts>'
         '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
         '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
         '<fills count="3"><fill><patternFill patternType="none"/></fill>'
@@ -155,11 +188,16 @@ _XLSX_PARTS = {
         "</fills>"
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<cellXfs count="9"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
         '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" '
         'applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>'
         '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-        '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+        '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        + "".join(
+            f'<xf numFmtId="{n}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+            for n in (3, 166, 4, 167, 168)  # #,##0 with 0 to 4 decimals
+        )
+        + "</cellXfs>"
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
         "</styleSheet>"
     ),
@@ -213,9 +251,20 @@ def _value_xml(value) -> str | None:
     return _text_xml(str(value))
 
 
-def _column_xml(col: pd.Series) -> list[str | None]:
-    """Every cell of one column (the part after `<c r="A1"`): typed columns vectorised, others per value."""
+def _decimal_style(places: int) -> int:
+    return _STYLE_DECIMALS[max(0, min(int(places), len(_STYLE_DECIMALS) - 1))]
+
+
+def _column_xml(col: pd.Series, places=None) -> list[str | None]:
+    """Every cell of one column (the part after `<c r="A1"`): typed columns vectorised, others per value.
+    `places`: decimals shown for a number column (one for all rows, or one per row)."""
     dtype = col.dtype
+    if places is not None and (pd.api.types.is_float_dtype(dtype) or pd.api.types.is_integer_dtype(dtype)):
+        plain = _column_xml(col)
+        per_row = [places] * len(col) if isinstance(places, int) else list(places)
+        return [
+            None if cell is None else f' s="{_decimal_style(p)}"' + cell for cell, p in zip(plain, per_row, strict=True)
+        ]
     if pd.api.types.is_bool_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         return [
             None if missing else f' t="b"><v>{int(v)}</v></c>'
@@ -255,7 +304,9 @@ def _column_xml(col: pd.Series) -> list[str | None]:
     return out
 
 
-def _sheet_chunks(df: pd.DataFrame, headers: list[str], letters: list[str]) -> Iterator[str]:
+def _sheet_chunks(
+    df: pd.DataFrame, headers: list[str], letters: list[str], places: dict[int, object] | None = None
+) -> Iterator[str]:
     """The sheetData rows of one sheet, a few thousand rows per string."""
     yield (
         '<row r="1">'
@@ -266,7 +317,10 @@ def _sheet_chunks(df: pd.DataFrame, headers: list[str], letters: list[str]) -> I
     )
     for start in range(0, len(df), _ROWS_PER_CHUNK):
         part = df.iloc[start : start + _ROWS_PER_CHUNK]
-        columns = [_column_xml(part.iloc[:, n]) for n in range(part.shape[1])]
+        columns = [
+            _column_xml(part.iloc[:, n], _rows(places.get(n), start, len(part)) if places else None)
+            for n in range(part.shape[1])
+        ]
         rows = []
         for offset, cells in enumerate(zip(*columns, strict=True)):
             r = start + offset + 2
@@ -277,14 +331,81 @@ def _sheet_chunks(df: pd.DataFrame, headers: list[str], letters: list[str]) -> I
         yield "".join(rows)
 
 
-def table_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "数据", units: dict[str, str] | None = None) -> bytes:
-    """The table as an xlsx workbook: bold frozen header with units, typed cells, inert text.
+def _rows(places, start: int, n: int):
+    """The decimals of rows start..start+n (`places` one number for all rows, or one per row)."""
+    if places is None or isinstance(places, int):
+        return places
+    return list(places)[start : start + n]
+
+
+def _text_width(value) -> int:
+    """Columns a text takes in Excel: two for a CJK (wide) character, one otherwise."""
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _widths(df: pd.DataFrame, headers: list[str]) -> list[float]:
+    """Column widths that fit the header and the first rows' values (within 8 to 60 characters)."""
+    sample = df.head(_WIDTH_SAMPLE)
+    widths = []
+    for n, header in enumerate(headers):
+        values = sample.iloc[:, n] if n < sample.shape[1] else []
+        longest = max([_text_width(header), *(_text_width(_cell_text(v)) for v in values)], default=8)
+        widths.append(float(min(60, max(8, longest + 2))))
+    return widths
+
+
+def _cell_text(value) -> str:
+    value = _cell_value(value)
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return "" if value is None else str(value)
+
+
+def _cols_xml(widths: list[float]) -> str:
+    return (
+        "<cols>"
+        + "".join(f'<col min="{n}" max="{n}" width="{w:g}" customWidth="1"/>' for n, w in enumerate(widths, 1))
+        + "</cols>"
+    )
+
+
+def _write_sheet(zf, n: int, df: pd.DataFrame, headers: list[str], selected: bool, places=None) -> None:
+    letters = [_column_letters(k) for k in range(1, len(headers) + 1)]
+    big = len(df) * max(len(headers), 1) > 2_000_000  # may pass ZIP's 4 GB limit uncompressed
+    with zf.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=big) as sheet:
+        head = _SHEET_HEAD.format(selected=' tabSelected="1"' if selected else "")
+        dimension = _SHEET_DIMENSION.format(last=f"{letters[-1] if letters else 'A'}{len(df) + 1}")
+        head = head.replace("<sheetViews>", dimension + "<sheetViews>", 1)
+        if headers:
+            head = head.replace("<sheetData>", _cols_xml(_widths(df, headers)) + "<sheetData>", 1)
+        sheet.write(head.encode())
+        for chunk in _sheet_chunks(df, headers, letters, places):
+            sheet.write(chunk.encode("utf-8"))
+        sheet.write(_SHEET_TAIL.encode())
+
+
+def table_xlsx_bytes(
+    df: pd.DataFrame,
+    sheet_name: str = "数据",
+    units: dict[str, str] | None = None,
+    *,
+    notes: Sequence[tuple[str, str]] | None = None,
+    notes_sheet: str = "说明",
+    notes_headers: tuple[str, str] = ("项目", "内容"),
+    places: dict[str, object] | None = None,
+) -> bytes:
+    """The table as an xlsx workbook: bold frozen header with units, typed cells, inert text, columns as wide
+    as their contents; `places`: decimals of number columns by header (one number, or one per row), shown as
+    #,##0.00; `notes` (label, text) pairs on a second sheet `notes_sheet` (what the table is).
 
     Past Excel's 1,048,576 rows the table continues on further sheets ("数据 (2)", ...).
     """
     units = units or {}
     headers = [f"{c}({units[c]})" if units.get(c) else str(c) for c in df.columns]
-    letters = [_column_letters(n) for n in range(1, len(headers) + 1)]
+    by_index = {n: places[str(c)] for n, c in enumerate(df.columns) if places and str(c) in places}
     base = safe_sheet_name(sheet_name)
     per_sheet = XLSX_MAX_ROWS - 1
     starts = range(0, max(len(df), 1), per_sheet)
@@ -292,16 +413,12 @@ def table_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "数据", units: dict[s
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for n, start in enumerate(starts, start=1):
-            part = df.iloc[start : start + per_sheet]
-            big = len(part) * max(len(headers), 1) > 2_000_000  # may pass ZIP's 4 GB limit uncompressed
-            with zf.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=big) as sheet:
-                head = _SHEET_HEAD.format(selected=' tabSelected="1"' if n == 1 else "")
-                dimension = _SHEET_DIMENSION.format(last=f"{letters[-1] if letters else 'A'}{len(part) + 1}")
-                head = head.replace("<sheetViews>", dimension + "<sheetViews>", 1)
-                sheet.write(head.encode())
-                for chunk in _sheet_chunks(part, headers, letters):
-                    sheet.write(chunk.encode("utf-8"))
-                sheet.write(_SHEET_TAIL.encode())
+            part_places = {k: _rows(v, start, per_sheet) for k, v in by_index.items()}
+            _write_sheet(zf, n, df.iloc[start : start + per_sheet], headers, n == 1, part_places)
+        if notes:
+            frame = pd.DataFrame([[str(a), str(b)] for a, b in notes], columns=list(notes_headers))
+            names.append(safe_sheet_name(notes_sheet))
+            _write_sheet(zf, len(names), _defused(frame), list(notes_headers), False)
         numbered = list(enumerate(names, start=1))
         zf.writestr(
             "[Content_Types].xml",
@@ -352,3 +469,9 @@ def observations_export_frame(store) -> pd.DataFrame:
         frame["indicator"] = frame["indicator"].astype(object).map(indicator_of)
         frame["basis"] = frame["basis"].astype(object).where(~targets, frame["basis"].map(EXPORTED_TARGET_BASES))
     return frame.reset_index(drop=True)
+
+
+def with_headers(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The full export with its column headers in `lang`: Chinese for zh (OBS_HEADERS_ZH), the CONTRACT ids
+    otherwise. Values stay as stored (canonical units, ids, `file!sheet!row`)."""
+    return frame.rename(columns=OBS_HEADERS_ZH) if lang == "zh" else frame

@@ -14,6 +14,7 @@ from PIL import Image
 from plotly.subplots import make_subplots
 
 from metrics import charts, queries, render
+from metrics.localtime import local_text, zone_name
 from metrics.periods import Period, parse_period
 
 WIDTH, HEIGHT, SCALE = 1600, 1150, 1.5  # layout pixels; the PNG is 2400 × 1725
@@ -30,8 +31,8 @@ _T = {
     "no_cards": ("暂无数据", "no data"),
     "illus_key": ("浅色斜线的柱 = 含示意数据", "light hatched bars = illustrative figures"),
     "footer": (
-        "数据：{n} 条（其中示意数据 {ill} 条）· 最近导入：{last} · 生成时间：{now}",
-        "Data: {n} figures ({ill} illustrative) · last load: {last} · generated: {now}",
+        "数据：{n} 条（其中示意数据 {ill} 条）· 最近导入：{last} · 生成时间：{now}（{zone}）",
+        "Data: {n} figures ({ill} illustrative) · last load: {last} · generated: {now} ({zone})",
     ),
     "empty_db": (
         "数据库中还没有数据，无法生成汇总图。请先导入数据（python -m metrics ingest 文件）。",
@@ -194,14 +195,15 @@ def summary_figure(
     label = resolved.label(lang) if resolved else ""
     park_names = tuple(parks)
     subtitle = charts.filters_text(lang, label, parks=park_names)
-    fig = charts.apply_layout(fig, f"{_t('title', lang)}{charts.SEP}{label}", subtitle, lang, legend=False)
+    fig = charts.apply_layout(fig, f"{_t('title', lang)}{charts.SEP}{label}", subtitle, lang, legend=False, wrap=False)
     last = status.get("last_load_at")
-    now = dt.datetime.now(dt.UTC).astimezone()
+    now = dt.datetime.now(dt.UTC)
     footer = _t("footer", lang).format(
         n=status.get("n_observations", 0),
         ill=status.get("n_illustrative", 0),
-        last=last.strftime("%Y-%m-%d %H:%M") if last else "–",
-        now=now.strftime("%Y-%m-%d %H:%M"),
+        last=local_text(last),
+        now=local_text(now),
+        zone=zone_name(lang),
     )
     if any(charts.illustrative_flags(composite)) or any(charts.illustrative_flags(ranking)):
         footer += charts.SEP + _t("illus_key", lang)  # the image has no legend: the key goes in the footer

@@ -20,13 +20,24 @@ matrix = ctx.q("chain_matrix", indicator, ctx.lang, filters=shown)
 ui.stop_if_empty(ctx, matrix, "no_chain_data", filters=ctx.with_filters(indicators=(indicator,)))
 
 sub = ui.subtitle(ctx, top, every_chain=True)
-ui.chart_with_downloads(ctx, charts.chain_heatmap(matrix, indicator, ctx.lang, subtitle=sub), "chain_matrix")
+ui.chart_with_downloads(
+    ctx,
+    charts.chain_heatmap(matrix, indicator, ctx.lang, subtitle=sub),
+    "chain_matrix",
+    matrix,
+    min_width=ui.heatmap_width(matrix["chain"].nunique()),
+)
 ranked = ctx.q("chain_ranking", indicator, ctx.lang, filters=shown)
-ui.chart_with_downloads(ctx, charts.chain_ranking_bar(ranked, indicator, ctx.lang, subtitle=sub), "chain_ranking")
-ui.chart_with_downloads(ctx, charts.chain_treemap(matrix, indicator, ctx.lang, subtitle=sub), "chain_treemap")
+ui.chart_with_downloads(
+    ctx, charts.chain_ranking_bar(ranked, indicator, ctx.lang, subtitle=sub), "chain_ranking", ranked
+)
+ui.chart_with_downloads(ctx, charts.chain_treemap(matrix, indicator, ctx.lang, subtitle=sub), "chain_treemap", matrix)
 
 st.subheader(ctx.t("table_title"), anchor=False)
-unit = ctx.catalog.indicator(indicator).unit
 ui.table_with_downloads(
-    ctx, ranked, "chain_ranking", unit=unit, full=ctx.later("chain_ranking", indicator, ctx.lang) if top else None
+    ctx,
+    ranked,
+    "chain_ranking",
+    indicator=indicator,
+    full=ctx.later("chain_ranking", indicator, ctx.lang) if top else None,
 )

@@ -9,6 +9,7 @@ from ui.auth import analyst_status, require_analyst
 
 ctx = ui.begin("data")
 st.title(ctx.t("page_data"), anchor=False)
+data_view.times_caption(ctx)
 message = st.session_state.pop("_pd_data_msg", None)
 if message:
     st.success(message, icon=":material/check_circle:")
@@ -42,7 +43,7 @@ elif data_view.figure_detail(ctx, row):
             data_view.restore_form(ctx, history, actor)
 
 st.subheader(ctx.t("audit_title"), anchor=False)
-ui.table_with_downloads(ctx, data_view.audit_frame(ctx), "audit_log", hidden=())
+ui.table_with_downloads(ctx, data_view.audit_frame(ctx), "audit_log", hidden=(), filtered=False)
 
 st.subheader(ctx.t("catalog_changes_title"), anchor=False)
 catalog_changes = catalog_view.changes_frame(ctx)

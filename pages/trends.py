@@ -18,12 +18,12 @@ series = ctx.q("trend", indicator, ctx.lang, filters=ctx.with_filters(parks=top 
 ui.stop_if_empty(ctx, series, filters=ctx.with_filters(indicators=(indicator,)))
 
 fig = charts.trend_lines(series, indicator, ctx.lang, subtitle=ui.subtitle(ctx, top))
-ui.chart_with_downloads(ctx, fig, "trend")
+ui.chart_with_downloads(ctx, fig, "trend", series)
 st.subheader(ctx.t("table_title"), anchor=False)
 ui.table_with_downloads(
     ctx,
     series,
     "trend",
-    unit=ctx.catalog.indicator(indicator).unit,
+    indicator=indicator,
     full=ctx.later("trend", indicator, ctx.lang) if top else None,
 )

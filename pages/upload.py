@@ -9,6 +9,7 @@ from metrics.config import limits
 from ui import park_scope, preview_diff, upload_context, uploads
 from ui.auth import analyst_parks, analyst_status, current_analyst, require_analyst
 from ui.label_mapping import label_mapping
+from ui.native_texts import file_uploader_texts
 from ui.text_review import text_review
 
 ctx = ui.begin("upload")
@@ -20,6 +21,7 @@ st.caption(
 ui.template_download(ctx)
 
 # A new uploader key after each load empties it, so the same files are not offered again.
+file_uploader_texts(ctx.lang)
 files = st.file_uploader(
     ctx.t("choose_files"),
     type=["xlsx", "xls", "csv"],

@@ -51,7 +51,7 @@ def test_parks_page_charts_the_best_on_the_ranking_indicator(many_parks):
     assert TOP_CAPTION in captions(at)
     ranking, grouped, radar, heat = specs(at)
     assert ranking["data"][0]["y"] == BEST
-    assert set(grouped["data"][0]["x"]) == set(BEST)
+    assert set(grouped["data"][0]["y"]) == set(BEST)  # horizontal bars: parks on the y axis
     assert {t["name"] for t in radar["data"]} == set(BEST)
     assert set(heat["data"][0]["y"]) == set(BEST)
     assert "表格显示图中的园区；CSV/Excel 下载包含全部园区。" in captions(at)

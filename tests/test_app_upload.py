@@ -84,7 +84,7 @@ def test_preview_and_report_before_storing_then_load_valid_rows(app_db, analyst)
         "出处",
         "现有数据性质",
         "数据性质",
-        "来源（文件!工作表!行）",
+        "来源",
         "现有来源",
         "所在行有错误",
     ]
@@ -98,6 +98,7 @@ def test_preview_and_report_before_storing_then_load_valid_rows(app_db, analyst)
         "20余",
         "家",
         "报告",
+        "园区数据.xlsx · 工作表 2024年 · 第2行",  # stored as 园区数据.xlsx!2024年!2
     ]
     # The bad row's valid cell is listed, marked as loaded only with "load every valid cell".
     assert figures[figures["所在行有错误"]]["园区"].tolist() == ["坏数据园"]
@@ -150,7 +151,7 @@ def test_data_page_lists_loads_and_undoes_and_restores(app_db, analyst):
     assert list(loads["文件"]) == ["replacement.xlsx", "fixture.xlsx"]
     assert DY in at.selectbox(key="figure_pick").options[0]
     detail = at.dataframe[1].value
-    assert "replacement.xlsx!Sheet1!2" in set(detail["内容"])
+    assert "replacement.xlsx · 工作表 Sheet1 · 第2行" in set(detail["内容"])  # the stored replacement.xlsx!Sheet1!2
     assert "年报第3页" in set(detail["内容"])
     history = at.dataframe[2].value
     assert list(history["数值（原始）"]) == [1100.0]
@@ -227,7 +228,8 @@ def test_a_figure_given_twice_is_named_before_loading(app_db, lang):
     assert expected in notice.value and differing in notice.value
     dropped, kept = ("较早的位置", "较晚的位置") if lang == "zh" else ("Earlier at", "Later at")
     [listed] = [df.value for df in at.dataframe if dropped in df.value.columns]
-    revenue = listed[listed[dropped] == "twice.xlsx!2024年!2"]
-    assert revenue.shape[0] == 2 and set(revenue[kept]) == {"twice.xlsx!2024年!3"}
+    row = ("twice.xlsx · 工作表 2024年 · 第{}行" if lang == "zh" else "twice.xlsx · sheet 2024年 · row {}").format
+    revenue = listed[listed[dropped] == row(2)]  # stored as twice.xlsx!2024年!2
+    assert revenue.shape[0] == 2 and set(revenue[kept]) == {row(3)}
     differ = "数值不同" if lang == "zh" else "Values differ"
     assert sorted(listed[differ]) == [False, True]

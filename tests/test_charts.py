@@ -116,7 +116,8 @@ def test_ranking_bar_best_on_top_with_display_labels():
     assert list(bar.x) == [120.0, 110.0, 20.0]
     assert list(bar.text) == ["120", "110余", "约20"]
     assert fig.layout.yaxis.autorange == "reversed"  # first category drawn at the top
-    assert fig.layout.title.text == "营业收入过亿元企业数（家） · 园区排名"
+    # A long title goes onto two lines at its " · " on a phone-sized chart.
+    assert fig.layout.title.text.replace("<br>", charts.SEP) == "营业收入过亿元企业数（家） · 园区排名"
     assert fig.layout.title.subtitle.text == "2024年前三季度"
 
 
@@ -125,12 +126,14 @@ def test_bar_axes_leave_room_for_outside_labels_and_negatives():
     assert charts.value_range([-5.0, 10.0]) == [-7.25, 12.25]  # a fall in growth stays on the chart
     assert charts.value_range([float("nan")]) is None
     fig = charts.ranking_bar(ranking_frame(), "firms_revenue_100m", "2024年", "zh")
-    assert tuple(fig.layout.xaxis.range) == (0.0, 138.0)
+    assert tuple(fig.layout.xaxis.range) == (0.0, 156.0)  # 0.3 of the axis past the longest bar: room on a phone
 
 
 def test_english_titles_come_from_the_catalog():
     fig = charts.ranking_bar(ranking_frame(), "firms_revenue_100m", "2024", "en")
-    assert fig.layout.title.text == "Firms with revenue over 100M yuan (units) · Park ranking"
+    assert (
+        fig.layout.title.text.replace("<br>", charts.SEP) == "Firms with revenue over 100M yuan (units) · Park ranking"
+    )
     assert "(units)" in fig.layout.xaxis.title.text
 
 
@@ -158,7 +161,8 @@ def test_template_is_explicit_even_when_streamlit_changed_the_default(monkeypatc
 @pytest.mark.parametrize("name", FIGURE_NAMES)
 def test_data_names_are_escaped(name):
     texts = list(charts.names_in(all_figures()[name]))
-    assert not any("<b>" in s or "<br>" in s for s in texts), texts
+    # The data's "<b>x</b> & <br>y" only escaped; a "<br>" of the chart's own (a wrapped label) is no data.
+    assert not any("<b>" in s or "<br>y" in s for s in texts), texts
     if name in ("ranking", "composite", "chain_heat", "chain_tree", "chain_rank"):
         assert any(EVIL_ESCAPED in s for s in texts), texts
 
@@ -296,7 +300,12 @@ def test_chain_ranking_bar_orders_across_parks():
     df = chain_frame().assign(rank_overall=[2, 3, 1])
     fig = charts.chain_ranking_bar(df, "revenue", "zh")
     assert [t.name for t in fig.data] == ["潍坊", "东营"]
-    assert list(fig.layout.yaxis.categoryarray) == ["海洋化工（潍坊）", "石化（东营）", EVIL_ESCAPED + "（东营）"]
+    # The park on a line of its own under the chain.
+    assert list(fig.layout.yaxis.categoryarray) == [
+        "海洋化工<br>（潍坊）",
+        "石化<br>（东营）",
+        EVIL_ESCAPED + "<br>（东营）",
+    ]
 
 
 def test_trend_lines_chronological_with_growth_panel():
@@ -341,8 +350,9 @@ def test_kpi_card_says_when_not_every_park_compares_and_when_it_is_a_mean():
     }
     trace = charts.kpi_indicator(card, "zh")
     assert "园区平均 · 同比 2023年（2/3 个园区可比）" in trace.title.text
-    assert not trace.delta.relative and trace.delta.suffix == " pp"  # a rate changes in percentage points
+    assert not trace.delta.relative and trace.delta.suffix == "个百分点"  # a rate changes in percentage points
     en = charts.kpi_indicator(card | {"n_parks_compared": 3, "aggregation": "sum"}, "en")
+    assert en.delta.suffix == " pp"
     assert "comparable" not in en.title.text and "YoY 2023年" in en.title.text
 
 
@@ -456,7 +466,7 @@ def test_big_money_charts_scale_to_yi_yuan(lang, unit, divisor):
     bar = fig.data[0]
     assert list(bar.x) == pytest.approx([v / divisor for v in df["value"]])
     assert bar.text[0] == ("3,971.59" if lang == "zh" else "397.16")
-    assert bar.text[1] == ("2.5余" if lang == "zh" else "0.25+")
+    assert bar.text[1] == ("2.50余" if lang == "zh" else "0.25+")  # every figure with the same 2 decimals
     assert unit in fig.layout.xaxis.title.text and unit in fig.layout.title.text
     assert "万元" not in fig.layout.xaxis.title.text and "10k CNY" not in fig.layout.xaxis.title.text
     assert list(df["value"]) == [39_715_876.0, 25_000.0, 800.0]  # the caller's frame is untouched
@@ -465,7 +475,7 @@ def test_big_money_charts_scale_to_yi_yuan(lang, unit, divisor):
     assert unit in line.layout.yaxis.title.text and max(line.data[0].y) < 4_000
     matrix = df.assign(indicator="revenue", name="营业收入")
     grouped = charts.grouped_bars(matrix, lang)
-    assert grouped.layout.yaxis.title.text == unit and max(grouped.data[0].y) < 4_000
+    assert unit in grouped.layout.annotations[0].text and max(grouped.data[0].x) < 4_000  # panel title
     heat = charts.heatmap(matrix, lang)
     assert unit in heat.data[0].x[0] and heat.data[0].text[0][0] == bar.text[0]
 
@@ -486,4 +496,5 @@ def test_parks_by_english_name_in_english_only():
     chains = df.assign(chain=["新材料", "海洋化工", "高端装备"])
     assert set(charts.chain_heatmap(chains, "revenue", "en").data[0].y) == {DY_EN, WH_EN, "某新园区"}
     assert DY_EN in charts.chain_treemap(chains, "revenue", "en").data[0].labels
-    assert {t.name for t in charts.chain_ranking_bar(chains, "revenue", "en").data} == {DY_EN, WH_EN, "某新园区"}
+    legend = {t.name.replace("<br>", " ") for t in charts.chain_ranking_bar(chains, "revenue", "en").data}
+    assert legend == {DY_EN, WH_EN, "某新园区"}  # a long English name on short lines in the legend

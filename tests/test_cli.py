@@ -177,6 +177,16 @@ def test_export_xlsx_to_file_has_no_formulas(db_path, good_files, tmp_path):
     assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
 
 
+def test_export_lang_zh_has_chinese_headers_and_the_same_rows(db_path, good_files):
+    cli(db_path, "ingest", *map(str, good_files))
+    default = list(csv.reader(io.StringIO(cli(db_path, "export").stdout.decode("utf-8-sig"))))
+    zh = list(csv.reader(io.StringIO(cli(db_path, "export", "--lang", "zh").stdout.decode("utf-8-sig"))))
+    assert zh[0][:6] == ["园区", "产业链", "起始日", "截止日", "指标代码", "数值"] and len(zh[0]) == len(OBS_COLUMNS)
+    assert zh[1:] == default[1:]  # the values stay as stored
+    en = list(csv.reader(io.StringIO(cli(db_path, "export", "--lang", "en").stdout.decode("utf-8-sig"))))
+    assert en == default
+
+
 def test_export_without_database_exits_1(tmp_path):
     result = cli(tmp_path / "absent.duckdb", "export")
     assert result.returncode == 1 and "数据库不存在" in result.stderr.decode()

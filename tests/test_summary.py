@@ -85,7 +85,7 @@ def test_summary_figure_holds_cards_ranking_and_comparisons(store):
     revenue = cards["营业收入"]
     # 10,000 万元 is shown as 1亿元, the previous year (9,000 万元) at the same scale, so the delta agrees.
     assert revenue.value == 1.0 and revenue.delta.reference == pytest.approx(0.9)
-    assert revenue.number.suffix == "亿元" and revenue.number.valueformat == ",.2~f"
+    assert revenue.number.suffix == "亿元" and revenue.number.valueformat == ",.2f"
     assert "同比 2023年" in revenue.title.text
     assert list(cards)[:2] == ["营业收入", "营业收入同比增长"]  # the first two of the family, catalog order
     assert "营业收入过亿元企业数" not in cards

@@ -21,6 +21,7 @@ _EXPORTS = {
     "target_table": "ui.targets_view",
     "chart_with_downloads": "ui.widgets",
     "data_badges": "ui.widgets",
+    "heatmap_width": "ui.widgets",
     "kpi_grid": "ui.widgets",
     "localise": "ui.widgets",
     "subtitle": "ui.widgets",

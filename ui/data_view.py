@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import streamlit as st
 
-from metrics.charts import display_park
+from metrics.charts import display_chain, display_park
+from metrics.localtime import local_column, local_text, zone_name
 from metrics.periods import Period
 from metrics.queries import display_value
 from metrics.store import StoreError
 from ui import cache
 from ui.auth import analyst_parks
 from ui.i18n import literal, t
+from ui.readable import audit_text, replaced_by_text, source_text
 from ui.widgets import localise
 
 LOAD_COLUMNS = ["load_id", "file_name", "loaded_at", "rows_loaded", "rows_replaced", "status", "actor"]
@@ -36,7 +36,14 @@ def loads_frame(ctx) -> pd.DataFrame:
     out = loads[[c for c in LOAD_COLUMNS if c in loads.columns]].copy()
     out["file_name"] = [_event_name(ctx, row) for row in loads.itertuples()]
     out["status"] = [t("status_" + s, ctx.lang) for s in out["status"]]
+    if "loaded_at" in out.columns:
+        out["loaded_at"] = local_column(out["loaded_at"])
     return localise(ctx, out)
+
+
+def times_caption(ctx) -> None:
+    """The zone of every time on the page, said once (times are stored in UTC, shown in PARKDASH_TIMEZONE)."""
+    st.caption(t("times_in_zone", ctx.lang, zone=zone_name(ctx.lang)))
 
 
 def _message(exc: StoreError, lang: str) -> str:
@@ -145,7 +152,12 @@ def figure_picker(ctx) -> dict | None:
     # The sidebar's chain list (already cached), not a query per park: a chain the park lacks says so below.
     chains = [""] + list(ctx.filters.chains or ctx.look("available_chains", tuple(ctx.filters.parks)))
     whole = t("whole_park_short", ctx.lang)
-    chain = middle.selectbox(t("figure_chain", ctx.lang), chains, key="figure_chain", format_func=lambda c: c or whole)
+    chain = middle.selectbox(
+        t("figure_chain", ctx.lang),
+        chains,
+        key="figure_chain",
+        format_func=lambda c: display_chain(c, ctx.lang) if c else whole,
+    )
     indicator = right.selectbox(
         t("figure_indicator", ctx.lang), indicators, key="figure_indicator", format_func=names.get
     )
@@ -165,15 +177,14 @@ def figure_detail(ctx, row: dict) -> bool:
     if detail is None:
         st.info(t("figure_none", ctx.lang, period=period.label(ctx.lang)))
         return False
-    unit = ctx.catalog.unit_label(ctx.catalog.indicator(row["indicator"]).unit, ctx.lang)
     facts = {
-        "col_display": f"{detail['display']} {unit}".strip() if ctx.lang == "en" else f"{detail['display']}{unit}",
+        "col_display": _value_text(ctx, row["indicator"], detail),
         "col_period_label": detail["period_label"],
-        "col_source": detail.get("source") or "–",
+        "col_source": source_text(detail.get("source"), ctx.lang) or "–",
         "col_reference": detail.get("reference") or "–",
         "col_basis": t("basis_" + detail["basis"], ctx.lang) if detail.get("basis") else "–",
         "col_file_name": detail.get("file_name") or "–",
-        "col_loaded_at": str(detail.get("loaded_at") or "–")[:19],
+        "col_loaded_at": local_text(detail.get("loaded_at"), seconds=True),
     }
     st.dataframe(
         pd.DataFrame(
@@ -188,6 +199,21 @@ def figure_detail(ctx, row: dict) -> bool:
     return True
 
 
+def _value_text(ctx, indicator: str, detail: dict) -> str:
+    """A figure as the charts show it (575.95亿元, the indicator's decimals), the stored one beside big money."""
+    from metrics.charts import money_scale
+    from metrics.numbers import shown
+
+    raw = ctx.catalog.indicator(indicator).unit
+    divisor, unit = money_scale([detail.get("value")], raw, ctx.lang)
+    text = shown(detail.get("value"), detail.get("qualifier"), indicator, ctx.lang, divisor)
+    gap = " " if ctx.lang == "en" and unit else ""
+    if divisor == 1:
+        return f"{text}{gap}{unit}"
+    stored = f"{detail['display']}{gap}{ctx.catalog.unit_label(raw, ctx.lang)}"
+    return f"{text}{gap}{unit}（= {stored}）" if ctx.lang != "en" else f"{text}{gap}{unit} (= {stored})"
+
+
 def _detail(ctx, row: dict, period: Period):
     from metrics.queries import observation_detail
 
@@ -196,7 +222,12 @@ def _detail(ctx, row: dict, period: Period):
 
 def history_frame(ctx, row: dict) -> pd.DataFrame:
     hist = ctx.store.history(row["park"], row["chain"], row["period_start"], row["period_end"], row["indicator"])
-    return hist[[c for c in HISTORY_COLUMNS if c in hist.columns]]
+    out = hist[[c for c in HISTORY_COLUMNS if c in hist.columns]].copy()
+    if "replaced_at" in out.columns:
+        out["replaced_at"] = local_column(out["replaced_at"])
+    if "replaced_by" in out.columns:
+        out["replaced_by"] = [replaced_by_text(k, ctx.lang) for k in out["replaced_by"]]
+    return out
 
 
 def restore_form(ctx, history: pd.DataFrame, actor: str) -> None:
@@ -253,7 +284,10 @@ def restore_form(ctx, history: pd.DataFrame, actor: str) -> None:
 
 def audit_frame(ctx) -> pd.DataFrame:
     audit = ctx.store.audit()
-    audit = audit.assign(detail=[_short(d) for d in audit["detail"]])
+    audit = audit.assign(
+        detail=[audit_text(a, d, ctx.lang) for a, d in zip(audit["action"], audit["detail"], strict=True)],
+        at=local_column(audit["at"]),
+    )
     audit["action"] = [t("action_" + a, ctx.lang) for a in audit["action"]]
     return localise(ctx, audit)
 
@@ -265,36 +299,40 @@ def _missing(value) -> bool:
         return False
 
 
-def _short(detail: str) -> str:
-    try:
-        return ", ".join(f"{k}={v}" for k, v in json.loads(detail).items())
-    except (TypeError, ValueError):
-        return str(detail)
-
-
 def all_figures_downloads(ctx) -> None:
-    """Every current figure (CONTRACT column order), as CSV or Excel; built only when clicked."""
-    from metrics.export import (
-        observations_export_frame,
-        table_csv_bytes,
-        table_xlsx_bytes,
-    )
+    """Every current figure (CONTRACT column order, stored units), as CSV or Excel; built only when clicked.
+    Headers in the chosen language (the CONTRACT ids in English); the Excel file says what it is (说明 sheet)."""
+    from metrics.export import observations_export_frame, table_csv_bytes, table_xlsx_bytes, with_headers
+    from ui import downloads
 
-    store = ctx.store
+    store, lang = ctx.store, ctx.lang
+
+    def frame():
+        return with_headers(observations_export_frame(store), lang)
+
+    def xlsx() -> bytes:
+        return table_xlsx_bytes(
+            frame(),
+            downloads.item_title("observations", lang),
+            notes=downloads.notes(ctx, "observations", filters=False),
+            notes_sheet=t("dl_notes_sheet", lang),
+            notes_headers=(t("dl_notes_item", lang), t("dl_notes_text", lang)),
+        )
+
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
-        t("all_csv", ctx.lang),
-        data=lambda: table_csv_bytes(observations_export_frame(store)),
-        file_name="observations.csv",
+        t("all_csv", lang),
+        data=lambda: table_csv_bytes(frame()),
+        file_name=downloads.file_name(ctx, "observations", "csv", period=False),
         mime="text/csv",
         on_click="ignore",
         icon=":material/csv:",
         key="all_csv",
     )
     xlsx_col.download_button(
-        t("all_xlsx", ctx.lang),
-        data=lambda: table_xlsx_bytes(observations_export_frame(store), "observations"),
-        file_name="observations.xlsx",
+        t("all_xlsx", lang),
+        data=xlsx,
+        file_name=downloads.file_name(ctx, "observations", "xlsx", period=False),
         on_click="ignore",
         icon=":material/table_view:",
         key="all_xlsx",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import streamlit as st
 
 from metrics import charts, queries
 from metrics.catalog import Catalog
-from metrics.charts import display_park
+from metrics.charts import display_chain, display_park
 from metrics.periods import Period
 from metrics.queries import Filters
 from metrics.store import Store
@@ -16,6 +17,10 @@ from ui import cache, state
 from ui.auth import warm_gate
 from ui.i18n import t
 
+# The browser tab's icon, served by the app itself: a `:material/...` page icon makes the browser fetch
+# an SVG from an Internet font service, which an intranet cannot reach (the link icons below use the
+# Material Symbols font that Streamlit serves itself).
+FAVICON = Path(__file__).with_name("static") / "favicon.svg"
 # (page id, script path, material icon); the order of the sidebar links.
 PAGES = (
     ("overview", "dashboard.py", ":material/dashboard:"),
@@ -68,8 +73,9 @@ def begin(page: str) -> Context:
     """Set up the page and draw the sidebar; every page calls this first."""
     view = state.load()
     lang = view["lang"]
-    icon = {p: i for p, _, i in PAGES}[page]
-    st.set_page_config(layout="wide", page_title=f"{t('page_' + page, lang)} · {t('app_title', lang)}", page_icon=icon)
+    st.set_page_config(
+        layout="wide", page_title=f"{t('page_' + page, lang)} · {t('app_title', lang)}", page_icon=str(FAVICON)
+    )
     store = cache.store()
     warm_gate()  # the first page run makes the analyst token (printed once when no password is set)
     _first_start(store, lang)
@@ -132,6 +138,7 @@ def _sidebar(ctx: Context) -> None:
         key="w_parks",
         format_func=lambda p: display_park(p, lang),  # the value (and the URL) keeps the canonical name
         placeholder=t("all_parks", lang),
+        select_all=False,  # its "Select all" option is an English text the app cannot set; none = all
         on_change=state.keep,
         args=("w_parks", "parks"),
     )
@@ -141,8 +148,10 @@ def _sidebar(ctx: Context) -> None:
         t("chains", lang),
         chains,
         key="w_chains",
+        format_func=lambda c: display_chain(c, lang),  # the value (and the URL) keeps the stored name
         placeholder=t("whole_park", lang),
         help=t("chains_help", lang),
+        select_all=False,  # its "Select all" option is an English text the app cannot set
         on_change=state.keep,
         args=("w_chains", "chains"),
     )
@@ -166,6 +175,10 @@ def _sidebar(ctx: Context) -> None:
         on_change=state.keep,
         args=("w_illus", "illus"),
     )
+    if chosen:
+        # The period in view goes into the URL even when it is the default (the latest): a copied link then
+        # opens this period next year too, not whatever is latest by then.
+        state.put("period", chosen)
     st.caption(t("share_hint", lang))
     ctx.filters = Filters(
         period=state.parse_token(chosen),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import state
+from ui import downloads, state
 from ui.i18n import t
 from ui.widgets import download_failure, lazy_image, png_state
 
@@ -44,6 +44,7 @@ def indicators_picker(ctx, key: str = "inds") -> list[str]:
         options,
         key=f"w_{key}",
         format_func=_name(ctx),
+        select_all=False,  # its "Select all" option is an English text the app cannot set
         on_change=state.keep,
         args=(f"w_{key}", "inds"),
     )
@@ -104,7 +105,7 @@ def summary_download(ctx, weights: dict[str, float] | None = None) -> None:
     st.download_button(
         t("download_summary", lang),
         data=lazy_image(ctx, "png_summary", make, lang),
-        file_name="summary.png",
+        file_name=downloads.file_name(ctx, "summary", "png"),
         mime="image/png",
         on_click="ignore",
         icon=":material/summarize:",

@@ -7,13 +7,15 @@ import math
 import pandas as pd
 import streamlit as st
 
-from metrics import charts
+from metrics import charts, numbers
 from metrics.cardtext import card_text
 from metrics.export import table_csv_bytes, table_xlsx_bytes
+from metrics.localtime import local_text, with_zone
 from metrics.queries import format_number
 from metrics.targets import indicator_name
-from ui import cache, labels
+from ui import cache, downloads, labels
 from ui.i18n import strings, t
+from ui.readable import SOURCE_COLUMNS, source_text
 
 PNG_WIDTH = 1200
 # Columns shown on screen; downloads carry every column (raw value and qualifier too).
@@ -94,34 +96,59 @@ def subtitle(ctx, top: tuple[str, ...] = (), every_chain: bool = False) -> str:
     )
 
 
-def chart_with_downloads(ctx, fig, name: str) -> None:
-    """The chart, then a PNG download rendered only when clicked (or why PNG export is unavailable)."""
-    st.plotly_chart(
+def chart_with_downloads(
+    ctx, fig, name: str, frame: pd.DataFrame | None = None, *, min_width: int | None = None
+) -> None:
+    """The chart, then a PNG download rendered only when clicked (or why PNG export is unavailable). The PNG
+    carries a footer (source, time, whether `frame`, the chart's figures, holds illustrative ones) and a
+    file name saying what it is (园区对比_园区排名_2024年_20261206.png). `min_width`: pixels below which the
+    chart scrolls sideways instead of squeezing (a heatmap's columns on a phone)."""
+    box = st.container(key=f"chart_box_{name}")
+    if min_width:
+        scroll_wider_than(f"chart_box_{name}", min_width)
+    box.plotly_chart(
         fig,
         theme=None,
         key=f"chart_{name}",
-        config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name}},
+        # No Plotly toolbar: on a phone it covers the title, and its buttons' names are English only.
+        config={"displayModeBar": False, "displaylogo": False, "responsive": True},
     )
     download_failure(ctx, f"png_{name}")
     ok, reason = png_state(ctx)
     if not ok:
         st.caption(t("png_unavailable", ctx.lang, reason=reason))
         return
-    height = int(fig.layout.height or 500)
+    footer = downloads.footer_text(ctx, frame)
 
     def make() -> bytes:
         from metrics.render import figure_png
 
-        return figure_png(fig, PNG_WIDTH, height)
+        image = charts.with_footer(fig, footer)
+        return figure_png(image, PNG_WIDTH, int(image.layout.height))
 
     st.download_button(
         t("download_png", ctx.lang),
         data=lazy_image(ctx, f"png_{name}", make, ctx.lang),
-        file_name=f"{name}.png",
+        file_name=downloads.file_name(ctx, name, "png"),
         mime="image/png",
         on_click="ignore",
         icon=":material/image:",
         key=f"png_{name}",
+    )
+
+
+def heatmap_width(columns: int) -> int:
+    """The narrowest a heatmap of `columns` columns stays readable: park names plus ~110 px a column."""
+    return 200 + 110 * columns
+
+
+def scroll_wider_than(key: str, min_width: int) -> None:
+    """The container `key` scrolls sideways on screens narrower than `min_width` px (style only, no data)."""
+    box = f".st-key-{key}"
+    st.html(
+        f"<style>{box} {{ overflow-x: auto; }}"
+        # The frame around the chart, whose width Streamlit gives the figure.
+        f' {box} [data-testid="stFullScreenFrame"] {{ min-width: {int(min_width)}px; }}</style>'
     )
 
 
@@ -134,7 +161,8 @@ def png_state(ctx) -> tuple[bool, str]:
 
 def localise(ctx, df: pd.DataFrame, *, park_names: bool = True) -> pd.DataFrame:
     """Column headers in the chosen language, indicator names from the catalog, `110余` kept as text;
-    `park_names`: catalog parks by their English names in English (screen; downloads keep the stored names)."""
+    `park_names`: catalog parks and chains by their English names in English (screen; downloads keep the
+    stored names)."""
     out = df.copy()
     out.attrs = {}  # queries may attach Periods there, which Arrow cannot serialise
     if park_names and ctx.lang == "en" and "park" in out.columns:
@@ -150,13 +178,17 @@ def localise(ctx, df: pd.DataFrame, *, park_names: bool = True) -> pd.DataFrame:
         )
     if "chain" in out.columns:
         whole = t("whole_park_short", ctx.lang)
-        out["chain"] = [whole if _missing_text(c) else c for c in out["chain"]]
+        shown = (lambda c: charts.display_chain(c, ctx.lang)) if park_names else (lambda c: c)
+        out["chain"] = [whole if _missing_text(c) else shown(c) for c in out["chain"]]
     if "unit" in out.columns:
         out["unit"] = [ctx.catalog.unit_label(u, ctx.lang) if isinstance(u, str) else u for u in out["unit"]]
     if "qualifier" in out.columns:
         out["qualifier"] = [
             t("q_" + q, ctx.lang) if isinstance(q, str) and "q_" + q in strings() else q for q in out["qualifier"]
         ]
+    for column in SOURCE_COLUMNS:
+        if column in out.columns:
+            out[column] = [source_text(v, ctx.lang) for v in out[column]]
     if "basis" in out.columns:
         out["basis"] = [
             t("basis_" + b, ctx.lang) if isinstance(b, str) and "basis_" + b in strings() else b for b in out["basis"]
@@ -178,13 +210,28 @@ def _header(ctx, column: str, unit: str | None) -> str:
 
 
 def table_with_downloads(
-    ctx, df: pd.DataFrame, name: str, hidden: tuple[str, ...] = HIDDEN_ON_SCREEN, *, unit: str | None = None, full=None
+    ctx,
+    df: pd.DataFrame,
+    name: str,
+    hidden: tuple[str, ...] = HIDDEN_ON_SCREEN,
+    *,
+    unit: str | None = None,
+    full=None,
+    indicator: str | None = None,
+    filtered: bool = True,
 ) -> None:
     """The table behind a view: at most PAGE_ROWS rows on screen, CSV and Excel downloads of every row and column.
 
-    `unit`: the one unit of the table's values (named in their headers); `full`: a callable giving the
-    complete frame when `df` holds only the rows the charts show (called only when a download is clicked)."""
+    Figures are in the units and decimals of the view's charts (亿元 where they show 亿元; numbers.in_view_units),
+    per row's `indicator`, or `indicator` for a one-indicator table. `unit`: the one unit of the table's values
+    (named in their headers) when no indicator says it; `full`: a callable giving the complete frame when `df`
+    holds only the rows the charts show (called only when a download is clicked); `filtered`: whether the
+    sidebar's period and filters shape the table (named in the file name and notes; not for the audit log).
+    Downloads carry notes (CSV: a header block; Excel: a second sheet) and Excel number formats."""
     lang = ctx.lang
+    charted = df
+    df, shown_unit = numbers.in_view_units(df, lang, indicator)
+    unit = shown_unit or unit
     headers = {c: _header(ctx, c, unit) for c in df.columns}
     shown = localise(ctx, df.head(PAGE_ROWS)).rename(
         columns={t("col_" + c, lang) if "col_" + c in strings() else c: h for c, h in headers.items()}
@@ -198,14 +245,34 @@ def table_with_downloads(
     st.dataframe(shown, hide_index=True, column_order=on_screen, column_config=config, key=f"table_{name}")
     catalog = ctx.catalog
 
-    def everything() -> pd.DataFrame:
-        return export_frame(lang, catalog, df if full is None else full(), unit)
+    about = _Frame(lang, catalog, ctx.page, ctx.filters, ctx.store)
+
+    def everything() -> tuple[pd.DataFrame, list[tuple[str, str]], dict]:
+        whole = df if full is None else numbers.in_view_units(full(), lang, indicator, like=charted)[0]
+        out = export_frame(lang, catalog, whole, unit)
+        return out, downloads.notes(about, name, whole, filters=filtered), _places(whole, about, unit)
+
+    def csv_bytes() -> bytes:
+        out, notes, _ = everything()
+        return table_csv_bytes(out, notes)
+
+    def xlsx_bytes() -> bytes:
+        out, notes, places = everything()
+        return table_xlsx_bytes(
+            out,
+            downloads.item_title(name, lang),
+            None,
+            notes=notes,
+            notes_sheet=t("dl_notes_sheet", lang),
+            notes_headers=(t("dl_notes_item", lang), t("dl_notes_text", lang)),
+            places=places,
+        )
 
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
         t("download_csv", lang),
-        data=lambda: table_csv_bytes(everything()),
-        file_name=f"{name}.csv",
+        data=csv_bytes,
+        file_name=downloads.file_name(ctx, name, "csv", period=filtered),
         mime="text/csv",
         on_click="ignore",
         icon=":material/csv:",
@@ -213,8 +280,8 @@ def table_with_downloads(
     )
     xlsx_col.download_button(
         t("download_xlsx", lang),
-        data=lambda: table_xlsx_bytes(everything(), name[:31], None),
-        file_name=f"{name}.xlsx",
+        data=xlsx_bytes,
+        file_name=downloads.file_name(ctx, name, "xlsx", period=filtered),
         on_click="ignore",
         icon=":material/table_view:",
         key=f"xlsx_{name}",
@@ -247,8 +314,8 @@ def _screen_columns(shown: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.Da
 
 
 def export_frame(lang: str, catalog, whole: pd.DataFrame, unit: str | None = None) -> pd.DataFrame:
-    """A table as its CSV/Excel download holds it: headers in `lang`, figures in the stored unit (万元, not
-    亿元) and parks by their stored names (a downloaded file loads back as the same parks)."""
+    """A table as its CSV/Excel download holds it: headers in `lang` (the unit in them), figures as given
+    (table_with_downloads gives them in the view's units) and parks by their stored names."""
     frame = _Frame(lang, catalog)
     out = localise(frame, whole, park_names=False)
     return out.rename(
@@ -257,10 +324,25 @@ def export_frame(lang: str, catalog, whole: pd.DataFrame, unit: str | None = Non
 
 
 class _Frame:
-    """The little of a page Context that `localise` and `_header` read, for use off the script thread."""
+    """The little of a page Context that `localise`, `_header` and download notes read, for use off the
+    script thread."""
 
-    def __init__(self, lang: str, catalog):
-        self.lang, self.catalog = lang, catalog
+    def __init__(self, lang: str, catalog, page: str = "", filters=None, store=None):
+        self.lang, self.catalog, self.page, self.filters, self.store = lang, catalog, page, filters, store
+
+
+def _places(whole: pd.DataFrame, about: _Frame, unit: str | None) -> dict:
+    """Decimals of a download's number columns (by header): figures per row as the view shows them
+    (numbers.in_view_units), indices, scores and growth rates with one."""
+    rows = whole.attrs.get("places")
+    places: dict = {}
+    for column in whole.columns:
+        header = _header(about, column, unit)
+        if column in ONE_DECIMAL:
+            places[header] = 1
+        elif column in numbers.SCALED_COLUMNS and rows is not None and len(rows) == len(whole):
+            places[header] = list(rows)
+    return places
 
 
 def _is_num(x) -> bool:
@@ -277,15 +359,23 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
         if part.empty:
             continue
         st.markdown(f"##### {cat.name(ctx.lang)}")
-        cols = st.columns(columns)
-        for n, card in enumerate(part.to_dict("records")):
+        records = part.to_dict("records")
+        for n, card in enumerate(records):
+            if n % columns == 0:
+                # A row of columns per `columns` cards: on a phone the columns stack, and cards then read
+                # in order (one set of columns would stack as 1, 5, 9, 2, 6...).
+                cols = st.columns(columns)
             ind = ctx.catalog.indicator(card["indicator"])
             # Big money (≥ 1亿元) in 亿元 / bn CNY, named in the label as every card names its unit (a unit
             # inside the value is cut off in a narrow card); the stored 万元 figure stays in the help.
             text = card_text(card, ctx.lang, ctx.catalog)
-            unit, shown, delta = text.unit, text.value, text.change
+            unit, delta = text.unit, shown_change(text.change, ctx.lang)
+            # The figure with the indicator's decimals (catalog), as its charts and tables show it.
+            divisor, _ = charts.money_scale([card.get("value")], ind.unit, ctx.lang)
+            shown = numbers.shown(card.get("value"), card.get("qualifier"), ind.id, ctx.lang, divisor)
             exact = f" = {text.exact}" if text.exact else ""
             description = t("no_comparable", ctx.lang)
+            neutral = delta is not None and _is_zero(delta)
             if delta is not None:
                 word = t(text.comparison, ctx.lang) if text.comparison else ""
                 description = f"{word} {text.prev_label or ''}".strip()
@@ -301,15 +391,30 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
                 delta=delta,
                 delta_description=description,
                 border=True,
-                # A change computed from illustrative figures is no achievement: grey, not green or red.
+                # No change is neither good nor bad, and a change computed from illustrative figures is no
+                # achievement: grey, not green or red (no arrow for no change).
                 delta_color="off"
-                if labels.rests_on_illustrative(card)
-                else "normal"
-                if ind.direction == "higher"
-                else "inverse",
+                if neutral or labels.rests_on_illustrative(card)
+                else ("normal" if ind.direction == "higher" else "inverse"),
+                delta_arrow="off" if neutral else "auto",
                 # the full name: the label may be the catalog's short one
                 help=" ".join([f"{full}: {how}{exact}", *sentences]),
             )
+
+
+def shown_change(change: str | None, lang: str) -> str | None:
+    """A card's change as shown: +1.5个百分点 / +1.5 pp for a rate, 0.0% / 0个百分点 (no sign) when it is nothing."""
+    if change is None:
+        return None
+    if change.endswith(" pp"):
+        change = change.removesuffix(" pp") + t("percentage_points", lang)
+    return change.lstrip("+-") if _is_zero(change) else change
+
+
+def _is_zero(text: str) -> bool:
+    """Whether a shown change is zero (+0.0%, -0, 0个百分点)."""
+    digits = [c for c in text if c.isdigit()]
+    return bool(digits) and set(digits) == {"0"}
 
 
 def _with_unit(name: str, unit: str, lang: str) -> str:
@@ -329,7 +434,7 @@ def data_badges(ctx, cards: pd.DataFrame) -> None:
         t(
             "freshness",
             ctx.lang,
-            loaded=f"{loaded:%Y-%m-%d %H:%M} UTC" if loaded else MISSING,
+            loaded=with_zone(local_text(loaded), ctx.lang) if loaded else MISSING,
             latest=latest.label(ctx.lang) if latest else MISSING,
             n=f"{status.get('n_observations', 0):,}",
         )
