@@ -704,6 +704,12 @@ TARGET_COLUMNS = [
 ]
 
 
+def _target_displays(df: pd.DataFrame, lang: str) -> None:
+    """Target and actual as shown (`110余`, `约20`), beside their values."""
+    for col in ("target", "actual"):
+        df[f"{col}_display"] = [display_value(v, q, lang) for v, q in zip(df[col], df[f"{col}_qualifier"], strict=True)]
+
+
 def target_progress(store: Store, f: Filters, lang: str = "zh", catalog: Catalog | None = None) -> pd.DataFrame:
     """Target, actual, 完成率, 序时进度 and status per park × indicator with a target covering the period in
     view (see sql/q_target_progress.sql); ranked by 完成率 within each indicator (direction-aware)."""
@@ -716,12 +722,7 @@ def target_progress(store: Store, f: Filters, lang: str = "zh", catalog: Catalog
     if df.empty:
         return _result(None, TARGET_COLUMNS, period)
     _with_names(df, cat, lang)
-    df["target_display"] = [
-        display_value(v, q, lang) for v, q in zip(df["target"], df["target_qualifier"], strict=True)
-    ]
-    df["actual_display"] = [
-        display_value(v, q, lang) for v, q in zip(df["actual"], df["actual_qualifier"], strict=True)
-    ]
+    _target_displays(df, lang)
     df["target_label"] = [
         _period_of(s, e).label(lang) for s, e in zip(df["target_start"], df["target_end"], strict=True)
     ]
@@ -765,10 +766,5 @@ def target_totals(store: Store, f: Filters, lang: str = "zh", catalog: Catalog |
     order = {iid: n for n, iid in enumerate(params["indicators"])}
     df = df.sort_values("indicator", key=lambda s: s.map(order)).reset_index(drop=True)
     _with_names(df, cat, lang)
-    df["target_display"] = [
-        display_value(v, q, lang) for v, q in zip(df["target"], df["target_qualifier"], strict=True)
-    ]
-    df["actual_display"] = [
-        display_value(v, q, lang) for v, q in zip(df["actual"], df["actual_qualifier"], strict=True)
-    ]
+    _target_displays(df, lang)
     return _result(df, TARGET_TOTAL_COLUMNS, period)
