@@ -216,8 +216,10 @@ class StoreMachine(RuleBasedStateMachine):
             except StoreError:
                 return
             raise AssertionError(f"undo of undone event {event_id} was accepted") from None
+        preview = self.store.undo_preview(event_id)  # what the confirmation on 数据管理 says
         detail = self.store.undo_load(event_id)
         assert (detail["removed"], detail["brought_back"]) == expected, (event_id, detail, expected)
+        assert (preview["removed"], preview["brought_back"]) == expected, (event_id, preview, expected)
 
     @rule()
     def undo_unknown(self):
