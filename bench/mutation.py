@@ -314,7 +314,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "charts-radar-name-not-escaped",
         "metrics/charts.py",
-        '            name=park_label(park, lang),\n            mode="lines+markers",\n            # A light fill',
+        '            name=legend_name(park, lang),\n            mode="lines+markers",\n            # A light fill',
         '            name=str(display_park(park, lang)),\n            mode="lines+markers",\n            # A light fill',
         ("tests/test_charts.py",),
     ),

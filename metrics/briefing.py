@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import charts, queries
+from metrics import charts, numbers, queries
 from metrics.cardtext import card_text
 from metrics.catalog import Catalog, default_catalog
 
@@ -116,9 +116,8 @@ def family_leads(cards: pd.DataFrame, catalog: Catalog) -> list[dict]:
     return leads[:MAX_FAMILIES]
 
 
-def park_figure(value, qualifier, divisor: float, unit: str, lang: str) -> str:
-    """A park's figure as the ranking chart labels it (scaled like the chart), with its unit."""
-    text = charts.scaled_text(value, qualifier, divisor, lang)
+def with_unit(text: str, unit: str, lang: str) -> str:
+    """A figure as shown with its unit: 5.00亿元 / 500.00 M CNY / 19.5%."""
     if not unit:
         return text
     return f"{text} {unit}" if lang == "en" and unit != "%" else f"{text}{unit}"
@@ -190,14 +189,15 @@ def _leader(ranked: pd.DataFrame, indicator: str, catalog: Catalog, lang: str) -
     if len(ranked) < 2:
         return None
     ind = catalog.indicator(indicator)
-    divisor, unit = charts.money_scale(ranked["value"], ind.unit, lang)  # as the ranking chart scales
-    first, last = ranked.iloc[0], ranked.iloc[-1]
+    # As the ranking chart labels them: scaled (亿元) and with the indicator's decimals.
+    shown, unit = numbers.in_view_units(ranked, lang, indicator)
+    first, last = shown.iloc[0], shown.iloc[-1]
     return _t("leader", lang).format(
         name=ind.name(lang),
         first=charts.display_park(first["park"], lang),
-        first_value=park_figure(first["value"], first["qualifier"], divisor, unit, lang),
+        first_value=with_unit(first["display"], unit or "", lang),
         last=charts.display_park(last["park"], lang),
-        last_value=park_figure(last["value"], last["qualifier"], divisor, unit, lang),
+        last_value=with_unit(last["display"], unit or "", lang),
     )
 
 

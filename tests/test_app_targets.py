@@ -63,7 +63,7 @@ def test_overview_shows_target_cards_only_with_targets(db_path):
     at = open_page(params={"period": "2024 Jan–Sep"})
     card = next(m for m in at.metric if m.label == "营业收入 完成率")
     assert card.value == "71.7%"  # (800 + 600 + 750) / 3000, the three parks with both
-    assert card.proto.delta == "-3.3 pp" and card.proto.delta_description == "落后序时 · 序时进度 75.0%"
+    assert card.proto.delta == "-3.3个百分点" and card.proto.delta_description == "落后序时 · 序时进度 75.0%"
     assert "目标 3,000万元，实际 2,150万元（有目标和实际数的 3 个园区合计" in card.proto.help
     assert "目标进度" in [m.value.strip("# ") for m in at.markdown if m.value.startswith("#####")]
     assert "目标进度（序时进度75.0%）" in at.code[0].value  # the briefing says it too
@@ -76,5 +76,5 @@ def test_upload_preview_names_targets(db_path):
     data = f"园区,统计期,指标,数值,数据性质\n{DY},2024年,营业收入,1200,目标\n{DY},2024年1-9月,营业收入,800,报告\n"
     uploader.upload("目标.csv", data.encode("utf-8"), "text/csv").run()
     assert not at.exception, at.exception
-    preview = at.dataframe[0].value
+    [preview] = [df.value for df in at.dataframe if "指标" in df.value.columns]
     assert list(preview["指标"]) == ["营业收入（目标）", "营业收入"] and list(preview["单位"]) == ["万元", "万元"]

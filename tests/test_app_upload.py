@@ -88,7 +88,9 @@ def test_preview_and_report_before_storing_then_load_valid_rows(app_db, analyst)
         "现有来源",
         "所在行有错误",
     ]
-    row = figures[figures["来源（文件!工作表!行）"] == "园区数据.xlsx!2024年!2"].iloc[1]
+    row = figures[figures["来源"] == "园区数据.xlsx · 工作表 2024年 · 第2行"].iloc[
+        1
+    ]  # stored as 园区数据.xlsx!2024年!2
     assert row[["状态", "园区", "产业链", "统计期", "指标", "导入的数值", "单位", "数据性质"]].tolist() == [
         "新增数据",
         NEW_PARK,
@@ -98,7 +100,6 @@ def test_preview_and_report_before_storing_then_load_valid_rows(app_db, analyst)
         "20余",
         "家",
         "报告",
-        "园区数据.xlsx · 工作表 2024年 · 第2行",  # stored as 园区数据.xlsx!2024年!2
     ]
     # The bad row's valid cell is listed, marked as loaded only with "load every valid cell".
     assert figures[figures["所在行有错误"]]["园区"].tolist() == ["坏数据园"]

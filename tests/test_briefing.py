@@ -88,7 +88,9 @@ def test_leader_rise_fall_and_growth(store):
     # national platforms doubled at Dongying (6 -> 12): 16 -> 22, +37.5%; academicians 25 -> 20 at Dongying
     assert "升幅最大的指标是国家级创新平台（+37.5%）" in text
     assert "降幅最大的是引进院士团队（-13.2%）" in text
-    assert "按营业收入，排名第一的是东营经济技术开发区（5亿元），排名最后的是威海南海新区（1.8亿元）" in text
+    assert (
+        "按营业收入，排名第一的是东营经济技术开发区（5.00亿元），排名最后的是威海南海新区（1.80亿元）" in text
+    )  # as the chart labels them
     assert "营业收入同比增长最快的是威海南海新区（+25.0%），最慢的是潍坊滨海经济技术开发区（+5.3%）" in text
     assert text.endswith("以上数字均为报告数据，不含示意数据。")
 

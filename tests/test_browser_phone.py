@@ -123,7 +123,20 @@ VISIBLE_TEXT_JS = """
 """
 # Words that may stand in Chinese text: file formats, units, the English option of the language switch,
 # and file names (data, as stored).
-ZH_ALLOWED = {"PNG", "CSV", "Excel", "xlsx", "xls", "csv", "MB", "UTF", "GBK", "English"}  # the language switch
+ZH_ALLOWED = {
+    "PNG",
+    "CSV",
+    "Excel",
+    "Word",
+    "PDF",
+    "xlsx",
+    "xls",
+    "csv",
+    "MB",
+    "UTF",
+    "GBK",
+    "English",
+}  # the language switch
 FILE_NAME = re.compile(r"\S+\.(?:csv|xlsx|xls)\b")
 # Chinese that may stand in English text: the language switch's own name for Chinese.
 EN_ALLOWED = {"中文"}

@@ -66,7 +66,7 @@ def test_set_a_target_by_upload_then_see_it_on_the_targets_page(server, new_page
         "园区,统计期,指标,数值,数据性质\n东营经开区,2024年,营业收入,9999999,目标\n", encoding="utf-8-sig"
     )
     goto_page(page, server, "upload", chart=False)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(target_file))
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(target_file))
     page.get_by_text("2024年度目标.csv").first.wait_for(timeout=TIMEOUT_MS)
     wait_ready(page, chart=False)
     shots(page, "targets_upload_preview", keep=True)

@@ -55,7 +55,7 @@ def test_a_new_analysts_slips_are_caught_before_loading_and_undo_asks_first(serv
     page = new_page()
     goto_page(page, server, "", chart=True)  # first visit fills the empty database with the sample
     goto_page(page, server, "upload", chart=False)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
         str(slips_workbook(tmp_path / "园区数据.xlsx"))
     )
     page.get_by_text("合理性检查发现 4 处可疑").wait_for(timeout=TIMEOUT_MS)

@@ -76,7 +76,9 @@ def test_growth_within_50x_is_no_slip(db_path):
 def test_the_templates_example_row_is_named(catalog):
     p = read_file(template_xlsx_bytes(catalog), "模板.xlsx")
     warnings = [w for w in check(p, today=TODAY) if "模板" in w.message]
-    assert [(w.row, w.value) for w in warnings] == [(3, EXAMPLE_PARK["zh"])]  # one warning for the row
+    # one warning for the example row of each sheet that has one (the figures' sheet and 年度目标)
+    assert {(w.row, w.value) for w in warnings} == {(3, EXAMPLE_PARK["zh"])}
+    assert len({w.sheet for w in warnings}) == len(warnings) == 2
     assert "这是模板中的示例行" in warnings[0].message and "template's example row" in warnings[0].message_en
 
 

@@ -58,7 +58,7 @@ def target_cards(ctx) -> None:
         cols[n % columns].metric(
             t("target_card_label", ctx.lang, name=ctx.catalog.indicator(row["indicator"]).short_name(ctx.lang)),
             f"{row['completion_pct']:.1f}%" if known else "–",
-            delta=f"{row['gap_pts']:+.1f} pp" if known else None,
+            delta=f"{row['gap_pts']:+.1f}{t('percentage_points', ctx.lang)}" if known else None,
             delta_description=f"{status_text(row['status'], ctx.lang)} · "
             + t("time_progress_is", ctx.lang, pct=f"{row['time_pct']:.1f}%"),
             border=True,
