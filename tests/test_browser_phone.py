@@ -24,7 +24,16 @@ from test_browser import (  # noqa: F401  (fixtures used by name)
 PHONE_SHOTS = Path("/tmp/phone")
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # (path, whether the page draws a chart)
-PAGES = (("", True), ("parks", True), ("chains", True), ("trends", True), ("upload", False), ("data", False))
+PAGES = (
+    ("", True),
+    ("parks", True),
+    ("chains", True),
+    ("trends", True),
+    ("targets", True),
+    ("upload", False),
+    ("data", False),
+    ("catalog", False),
+)
 IPHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 360, "height": 780}
 
