@@ -6,6 +6,7 @@ each step go to /tmp/shots/ for people to look at."""
 # ruff: noqa: F811  (fixtures imported from test_browser and requested by name)
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -101,23 +102,27 @@ def test_a_new_analysts_slips_are_caught_before_loading_and_undo_asks_first(serv
     goto_page(page, server, "data", chart=False)
     sign_in(page)
     notes = page.locator('[data-testid="stSelectbox"]').filter(has_text=i18n("notes_pick", "zh"))
-    assert notes.locator('input[role="combobox"]').input_value() == "#3 · 园区数据.xlsx · 提醒 4 条 · 更正 1 个"
+    assert re.fullmatch(
+        r"#\d+ · 园区数据\.xlsx · 提醒 4 条 · 更正 1 个", notes.locator('input[role="combobox"]').input_value()
+    )
     undo = page.get_by_role("button", name=i18n("undo", "zh"))
     assert undo.is_disabled()  # nothing preselected
     page.locator('[data-testid="stSelectbox"]').filter(has_text=i18n("undo_pick", "zh")).click()
     page.locator('[role="option"]').filter(has_text="园区数据.xlsx").click()
     wait_ready(page, chart=False)
     undo.click()
-    question = page.get_by_text("撤销导入 #3（文件 园区数据.xlsx）将移除 18 条数据，恢复 2 条被它替换的旧值。")
+    # The analyst's load is the newest (the sample's files came first).
+    loaded = int(store.loads().query("file_name == '园区数据.xlsx'")["load_id"].max())
+    question = page.get_by_text(f"撤销导入 #{loaded}（文件 园区数据.xlsx）将移除 18 条数据，恢复 2 条被它替换的旧值。")
     question.wait_for(timeout=TIMEOUT_MS)
     wait_ready(page, chart=False)
     shots(page, "trust_4_undo_asks", keep=True)
-    assert dict(zip(store.loads()["load_id"], store.loads()["status"], strict=True))[3] == "loaded"
+    assert dict(zip(store.loads()["load_id"], store.loads()["status"], strict=True))[loaded] == "loaded"
     page.get_by_role("button", name=i18n("undo_confirm", "zh")).click()
     page.locator('[data-testid="stAlertContentSuccess"]').first.wait_for(timeout=TIMEOUT_MS)
     wait_ready(page, chart=False)
     shots(page, "trust_5_after_undo", keep=True)
-    assert dict(zip(store.loads()["load_id"], store.loads()["status"], strict=True))[3] == "undone"
+    assert dict(zip(store.loads()["load_id"], store.loads()["status"], strict=True))[loaded] == "undone"
     picker = page.locator('[data-testid="stSelectbox"]').filter(has_text=i18n("undo_pick", "zh"))
     assert picker.locator('input[role="combobox"]').input_value() == ""  # the old choice is not shown
     assert picker.locator('input[role="combobox"]').get_attribute("placeholder") == i18n("undo_choose", "zh")
