@@ -13,26 +13,7 @@ STATUSES = ("replaced", "new", "unchanged")  # also the order in which figures a
 KEY = ["park", "chain", "period_start", "period_end", "indicator"]
 OLD_COLUMNS = ("old_value", "old_qualifier", "old_basis", "old_reference", "old_source", "old_load_id")
 # Columns of LoadPreview.figures: the file's figure (OBS_COLUMNS), what happens to it, the current one.
-PREVIEW_COLUMNS = (
-    "park",
-    "chain",
-    "period_start",
-    "period_end",
-    "indicator",
-    "value",
-    "qualifier",
-    "source",
-    "basis",
-    "reference",
-    "status",
-    "old_value",
-    "old_qualifier",
-    "old_basis",
-    "old_reference",
-    "old_source",
-    "old_load_id",
-    "loses_citation",
-)
+PREVIEW_COLUMNS = (*OBS_COLUMNS, "status", *OLD_COLUMNS, "loses_citation")
 
 
 @dataclass(frozen=True)
