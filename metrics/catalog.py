@@ -173,6 +173,11 @@ class Catalog:
         return self._park_kinds.get(canonical) if canonical else None
 
     @cached_property
+    def region_names(self) -> tuple[str, ...]:
+        """Entries of kind region: left out where a page means "all parks" (rankings, yardsticks, cards)."""
+        return tuple(p.name for p in self.parks if p.kind == "region")
+
+    @cached_property
     def _park_kinds(self) -> dict[str, str]:
         return {p.name: p.kind for p in self.parks}
 

@@ -163,6 +163,9 @@ class IngestReport:
     # with the load's record; bad cells corrected in the preview (original text, corrected text, who).
     warnings: list[Problem] = field(default_factory=list)
     corrections: list[dict] = field(default_factory=list)
+    # The new_parks read from a column headed 地区/城市/区县... (CONTRACT §2b): loading adds them to the
+    # catalog as regions, so that rankings of parks leave them out.
+    new_regions: list[str] = field(default_factory=list)
 
     @property
     def rows_new(self) -> int:
@@ -184,6 +187,7 @@ class IngestReport:
         d["unchanged"] = self.rows_unchanged if self.status != "rejected" else 0
         d["warnings"] = [{**w.as_contract(), "message_en": w.message_en} for w in self.warnings]
         d["corrections"] = list(self.corrections)
+        d["new_regions"] = list(self.new_regions)
         return d
 
 

@@ -113,6 +113,8 @@ def sql_parameters(name: str) -> frozenset[str]:
 def run(store: Store, name: str, params: dict) -> pd.DataFrame:
     """Run a named query, binding exactly the parameters it uses (DuckDB rejects extra ones)."""
     wanted = sql_parameters(name)
+    if "regions" in wanted and "regions" not in params:
+        params = params | {"regions": list(store.catalog.region_names)}
     missing = wanted - params.keys()
     if missing:
         raise KeyError(f"{name}.sql needs parameters {sorted(missing)}")
@@ -142,6 +144,7 @@ def _params(
     return {
         "lang": lang,
         "parks": list(f.parks),
+        "regions": list(catalog.region_names),  # left out when no park is picked (rankings of parks only)
         "chains": list(f.chains),
         "include_illustrative": bool(f.include_illustrative),
         "indicators": [i.id for i in inds],

@@ -299,6 +299,8 @@ class Store:
             },
         )
         self._audit(con, actor, "load", {"load_id": load_id, "file": report.file, **counts, **audit_extra}, now)
+        if report.new_regions:
+            self._add_regions(con, report.new_regions, actor)
         pause = os.environ.get(PAUSE_ENV)
         if pause:
             print(f"{PAUSE_ENV}: paused inside the load transaction", file=sys.stderr, flush=True)
@@ -685,6 +687,23 @@ class Store:
             after = merged(current, parks=[entry])  # CatalogError: nothing stored
             self._write_entry(con, current, "park", entry["name"], entry, "edit" if before else "add", actor)
             return next(p for p in after.parks if p.name == entry["name"])
+
+    def _add_regions(self, con, names: list[str], actor: str) -> None:
+        """Names read under a 地区/城市 header that no catalog entry has become regions (kind region), in the
+        load's transaction and audited like any catalog change, so that rankings of parks leave them out."""
+        from metrics.catalog_entries import merged
+
+        current = self._merged_from(con)
+        entries = {
+            name: self._as_park_entry({"name": name, "kind": "region"})
+            for name in names
+            if current.canonical_park(name) is None
+        }
+        if not entries:
+            return
+        merged(current, parks=list(entries.values()))  # CatalogError: the load is rolled back
+        for name, entry in entries.items():
+            self._write_entry(con, current, "park", name, entry, "add", actor)
 
     def import_catalog(self, other, actor: str = "cli", on_wait: OnWait | None = None) -> dict:
         """Store every indicator and park of the Catalog `other` that the catalog in effect lacks or holds

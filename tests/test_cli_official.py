@@ -45,7 +45,8 @@ def test_portal_export_xls_and_gbk_csv(db_path, tmp_path):
     assert (first["status"], first["rows_loaded"], first["missing"]) == ("loaded", 23, 2)
     assert first["new_parks"] == ["北京市", "天津市", "河南省", "西藏自治区"]
     assert (first["unmatched_labels"], first["new_indicators"]) == ([], [])
-    assert (second["status"], second["rows_loaded"]) == ("loaded", 23)  # the same figures, already equal
+    # The same figures (the CSV writes every digit the .xls holds): nothing changes.
+    assert (second["status"], second["rows_loaded"], second["unchanged"]) == ("unchanged", 23, 23)
     got = stored(db_path)
     assert got[("北京市", "gdp", 2019, 12)] == (pytest.approx(353_713_000), "万元")
     assert got[("山东省", "gdp", 2015, 12)] == (pytest.approx(552_888_000), "万元")

@@ -130,14 +130,19 @@ def _sidebar(ctx: Context) -> None:
         on_change=state.keep,
         args=("w_period", "period"),
     )
-    parks = list(ctx.look("available_parks"))
+    regions = set(ctx.catalog.region_names)  # offered after the parks, and only when picked in view
+    parks = sorted(ctx.look("available_parks"), key=lambda p: p in regions)
     state.bind("w_parks", "parks", lambda v: [p for p in (v or []) if p in parks])
     picked = st.multiselect(
         t("parks", lang),
         parks,
         key="w_parks",
-        format_func=lambda p: display_park(p, lang),  # the value (and the URL) keeps the canonical name
+        # The value (and the URL) keeps the canonical name.
+        format_func=lambda p: (
+            t("region_option", lang, name=display_park(p, lang)) if p in regions else display_park(p, lang)
+        ),
         placeholder=t("all_parks", lang),
+        help=t("parks_help", lang),
         select_all=False,  # its "Select all" option is an English text the app cannot set; none = all
         on_change=state.keep,
         args=("w_parks", "parks"),

@@ -99,9 +99,11 @@ def show_report(ctx, parsed) -> None:
         cols[1].metric(t("r_missing", ctx.lang), r.missing)
         cols[2].metric(t("r_totals", ctx.lang), r.totals_skipped)
         cols[3].metric(t("r_errors", ctx.lang), len(r.errors))
-        cols[4].metric(t("r_new_parks", ctx.lang), len(r.new_parks))
+        regions = set(r.new_regions)  # read under a 地区/城市 header: they join the catalog as regions
+        cols[4].metric(t("r_new_parks", ctx.lang), len(r.new_parks) - len(regions))
         for key, names in (
-            ("r_new_parks", r.new_parks),
+            ("r_new_parks", [n for n in r.new_parks if n not in regions]),
+            ("r_new_regions", r.new_regions),
             ("r_skipped_sheets", r.skipped_sheets),
             ("r_ignored_columns", r.ignored_columns),
         ):

@@ -96,6 +96,11 @@ def _official_role(text: str) -> str | None:
     return role
 
 
+def is_region_header(text: object) -> bool:
+    """An entity column headed 地区/城市/区县... holds regions (provinces, cities), not parks."""
+    return split_unit(clean(text_of(text)))[0].casefold() in ENTITY_HEADERS
+
+
 def label_name(text: str) -> str:
     """A row or column label as an indicator name: no `其中：`, item numbering, unit bracket or spaces."""
     return _without_item_marks(split_unit(text)[0])

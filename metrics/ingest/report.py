@@ -40,6 +40,7 @@ class ReportBuilder:
     def __init__(self, file_name: str):
         self.report = IngestReport(file=file_name)
         self._new_parks: dict[str, None] = {}
+        self._new_regions: dict[str, None] = {}
         self._ignored: dict[str, None] = {}
         self.unlisted_errors = 0
         self.fixable: dict[tuple, object] = {}  # (sheet, row, column) -> model.FixableCell
@@ -64,8 +65,11 @@ class ReportBuilder:
             )
         )
 
-    def new_park(self, name: str) -> None:
+    def new_park(self, name: str, region: bool = False) -> None:
+        """A name no catalog entry has; `region` when its column is headed 地区/城市/区县... (a region)."""
         self._new_parks[name] = None
+        if region:
+            self._new_regions[name] = None
 
     def ignored_column(self, header: str) -> None:
         self._ignored[header] = None
@@ -81,6 +85,7 @@ class ReportBuilder:
     def finish(self, rows_loaded: int) -> IngestReport:
         rep = self.report
         rep.new_parks = list(self._new_parks)
+        rep.new_regions = list(self._new_regions)
         rep.ignored_columns = list(self._ignored)
         rep.rows_loaded = rows_loaded
         if self.unlisted_errors:

@@ -22,6 +22,7 @@ from metrics.ingest.official import (
     OfficialLayouts,
     cell_ref,
     header_period,
+    is_region_header,
     label_name,
     label_parts,
 )
@@ -465,7 +466,7 @@ class _Sheet:
                 # Cells naming the same new park have the same text, so all of them resolved to it.
                 name = self.new_park_at.get(int(k))
                 if name is not None:
-                    self.ctx.report.new_park(name)
+                    self.ctx.report.new_park(name, region=is_region_header(park_col.text))
         state = np.where(totals, np.int8(-1), (park_kind == KEY_EMPTY).astype(np.int8))
         return park, chain, state
 

@@ -10,7 +10,8 @@ picked AS (
     JOIN scope AS s ON s.indicator = o.indicator
     WHERE o.period_start = $start AND o.period_end = $end
       AND o.chain IS NOT NULL
-      AND (len($parks::VARCHAR[]) = 0 OR list_contains($parks::VARCHAR[], o.park))
+      AND (CASE WHEN len($parks::VARCHAR[]) = 0 THEN NOT list_contains($regions::VARCHAR[], o.park)
+           ELSE list_contains($parks::VARCHAR[], o.park) END)
       AND (len($chains::VARCHAR[]) = 0 OR list_contains($chains::VARCHAR[], o.chain))
       AND ($include_illustrative OR o.basis = 'reported')
 )

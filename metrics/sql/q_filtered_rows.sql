@@ -4,6 +4,7 @@ SELECT park, chain, period_start, period_end, indicator, value, qualifier, sourc
 FROM observations
 WHERE period_start = $start AND period_end = $end
   AND list_contains($indicators::VARCHAR[], indicator)
-  AND (len($parks::VARCHAR[]) = 0 OR list_contains($parks::VARCHAR[], park))
+  AND (CASE WHEN len($parks::VARCHAR[]) = 0 THEN NOT list_contains($regions::VARCHAR[], park)
+           ELSE list_contains($parks::VARCHAR[], park) END)
   AND (len($chains::VARCHAR[]) = 0 OR list_contains($chains::VARCHAR[], chain))
   AND ($include_illustrative OR basis = 'reported')

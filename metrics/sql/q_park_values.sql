@@ -3,7 +3,8 @@
 -- of the park's chain figures (derived_from_chains). '%' figures are never summed. With chains
 -- selected, the value is the sum of those chains' figures ('%': only when exactly one is there).
 -- illustrative = some figure that went into the value is illustrative (basis), not reported.
--- Scope: periods ($starts/$ends, parallel lists), parks ($parks, empty = all), chains ($chains,
+-- Scope: periods ($starts/$ends, parallel lists), parks ($parks, empty = every park but the catalog's
+-- regions $regions: a province is set beside a park only when picked), chains ($chains,
 -- empty = whole-park figures), indicators with their catalog facts as parallel lists.
 WITH periods AS (
     SELECT unnest($starts::DATE[]) AS period_start, unnest($ends::DATE[]) AS period_end
@@ -22,7 +23,8 @@ picked AS (
     WHERE o.period_end BETWEEN list_min($ends::DATE[]) AND list_max($ends::DATE[])
       AND o.period_start BETWEEN list_min($starts::DATE[]) AND list_max($starts::DATE[])
       AND list_contains($indicators::VARCHAR[], o.indicator)
-      AND (len($parks::VARCHAR[]) = 0 OR list_contains($parks::VARCHAR[], o.park))
+      AND (CASE WHEN len($parks::VARCHAR[]) = 0 THEN NOT list_contains($regions::VARCHAR[], o.park)
+           ELSE list_contains($parks::VARCHAR[], o.park) END)
       AND (len($chains::VARCHAR[]) = 0 OR list_contains($chains::VARCHAR[], o.chain))
       AND ($include_illustrative OR o.basis = 'reported')
 ),

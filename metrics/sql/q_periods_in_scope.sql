@@ -4,7 +4,8 @@
 SELECT DISTINCT period_start, period_end
 FROM observations
 WHERE list_contains($indicators::VARCHAR[], indicator)
-  AND (len($parks::VARCHAR[]) = 0 OR list_contains($parks::VARCHAR[], park))
+  AND (CASE WHEN len($parks::VARCHAR[]) = 0 THEN NOT list_contains($regions::VARCHAR[], park)
+           ELSE list_contains($parks::VARCHAR[], park) END)
   AND (len($chains::VARCHAR[]) = 0 OR list_contains($chains::VARCHAR[], chain))
   AND ($include_illustrative OR basis = 'reported')
   AND (NOT $chain_only OR chain IS NOT NULL)

@@ -16,7 +16,8 @@ target_rows AS (
     WHERE starts_with(o.indicator, 'target:')
       AND list_contains($indicators::VARCHAR[], substr(o.indicator, 8))
       AND o.period_start = $starts[1] AND o.period_end >= $ends[1]
-      AND (len($parks::VARCHAR[]) = 0 OR list_contains($parks::VARCHAR[], o.park))
+      AND (CASE WHEN len($parks::VARCHAR[]) = 0 THEN NOT list_contains($regions::VARCHAR[], o.park)
+           ELSE list_contains($parks::VARCHAR[], o.park) END)
       AND (CASE WHEN len($chains::VARCHAR[]) = 0 THEN o.chain IS NULL
                 ELSE list_contains($chains::VARCHAR[], o.chain) END)
       AND ($include_illustrative OR o.basis = 'reported')

@@ -9,7 +9,8 @@ FROM observations AS o
 LEFT JOIN loads AS l ON l.load_id = o.load_id
 WHERE o.period_start = $start AND o.period_end = $end
   AND list_contains($indicators::VARCHAR[], o.indicator)
-  AND (len($parks::VARCHAR[]) = 0 OR list_contains($parks::VARCHAR[], o.park))
+  AND (CASE WHEN len($parks::VARCHAR[]) = 0 THEN NOT list_contains($regions::VARCHAR[], o.park)
+           ELSE list_contains($parks::VARCHAR[], o.park) END)
   AND (len($chains::VARCHAR[]) = 0 OR list_contains($chains::VARCHAR[], o.chain))
   AND ($include_illustrative OR o.basis = 'reported')
 GROUP BY 1, 2
