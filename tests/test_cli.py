@@ -92,6 +92,7 @@ def test_ingest_json_then_unchanged_on_second_run(db_path, good_files):
         "unchanged",
         "warnings",
         "corrections",
+        "new_regions",
     ]
     assert (records[0]["new"], records[0]["replaced"], records[0]["unchanged"]) == (6, 0, 0)
     assert records[0]["totals_skipped"] == 1
