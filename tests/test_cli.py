@@ -267,7 +267,7 @@ def test_dry_run_stores_nothing_and_reports_what_would_happen(db_path, tmp_path)
     assert record["status"] == "dry_run"
     assert (record["replaced"], record["new"], record["unchanged"], record["rows_loaded"]) == (2, 3, 0, 5)
     assert [(w["row"], w["column"], w["value"]) for w in record["warnings"]] == [(2, "满意度", "195")]
-    assert list(record)[-5:] == ["replaced", "new", "unchanged", "warnings", "corrections"]
+    assert list(record)[-6:] == ["replaced", "new", "unchanged", "warnings", "corrections", "new_regions"]
     assert Store(db_path).data_version() == before and len(Store(db_path).loads()) == 1
     # Without a choice for the bad cell, a dry run is rejected as the load would be.
     rejected = cli(db_path, "ingest", str(slips), "--json", "--dry-run")
