@@ -13,10 +13,12 @@ a free port. `--url http://host:port` measures a server already running (e.g. ng
 `--app-copy DIR` writes the app copy such servers can serve so the floor page exists there too; without
 it the floor is skipped); `--pid` names the server processes whose CPU and memory to read.
 
-Usage: python bench/bench_viewers.py [--quick] [--levels 1,5,10] [--seconds 8] [--url URL] [--pid PID ...]
+Usage: python bench/bench_viewers.py [--quick] [--levels 1,5,10] [--seconds 6] [--views 4] [--url URL] [--pid PID ...]
        [--app-copy DIR] [--json FILE]          (BENCH_QUICK=1 = --quick)
 Output (stable; other scripts read it): a `load:` line, then one row per level and page:
-  page  viewers  views  views/s  p50_s  p95_s  cpu_ms/view  rss_MB  rss_MB/session  share_of_floor  errors
+  page  viewers  views  views/s  p50_s  p95_s  cpu_ms/view  rss_MB  rss_MB/session  share_of_floor  cpu_share  errors
+share_of_floor: views/s over the floor page's at that level; cpu_share: the floor's CPU per view over the page's
+(what views/s would show if the server had its core to itself: compare this one when others load the machine).
 """
 
 from __future__ import annotations
@@ -169,18 +171,16 @@ def machine_load() -> str:
     return f"loadavg {one:.2f} (1 min) {five:.2f} (5 min) on {os.cpu_count()} cores"
 
 
-def busy_share(seconds: float = 1.0) -> float:
-    """The share of all cores busy over `seconds` (/proc/stat), whoever uses them."""
+def cpu_totals() -> tuple[int, int]:
+    """All cores' (total, idle) clock ticks since boot (/proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return sum(values), values[3] + values[4]
 
-    def sample() -> tuple[int, int]:
-        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-        idle = values[3] + values[4]
-        return sum(values), idle
 
-    total0, idle0 = sample()
-    time.sleep(seconds)
-    total1, idle1 = sample()
-    return 1 - (idle1 - idle0) / max(1, total1 - total0)
+def busy_between(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of all cores busy between two cpu_totals(), whoever used them."""
+    total, idle = after[0] - before[0], after[1] - before[1]
+    return 1 - idle / max(1, total)
 
 
 # ---------------------------------------------------------------- viewers
@@ -216,7 +216,8 @@ class Cell:
     rss_mb_per_session: float | None
     first_p50: float | None
     errors: int
-    share_of_floor: float | None = None
+    share_of_floor: float | None = None  # views/s as a share of the floor page's views/s at the same level
+    cpu_share_of_floor: float | None = None  # the floor's CPU per view / this page's: the share a busy machine leaves
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -228,14 +229,15 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 async def run_cell(
-    url: str, page: str, label: str, n: int, seconds: float, queries: list[str], pids: list[int]
+    url: str, page: str, label: str, n: int, at_least: tuple[int, float], queries: list[str], pids: list[int]
 ) -> Cell:
     """n viewers on `page`: each connects and views it once (not counted), then all view it one view after
-    another, each with the next filter, for `seconds`; views finished inside the window count."""
+    another, each with the next filter, until each did at least `at_least` = (views, seconds); every view counts.
+    (A count, not only a time window: on a busy machine one view at 40 viewers can outlast a window.)"""
+    min_views, min_seconds = at_least
     cookie = await asyncio.to_thread(xsrf_cookie, url)
     viewers = [Viewer(url, cookie) for _ in range(n)]
     times: list[float] = []
-    first: list[float] = []
     errors: list[str] = []
     rss_before = rss_mb(pids)
     try:
@@ -245,16 +247,16 @@ async def run_cell(
         errors += [f"{f.status} {f.exceptions[:1]}" for f in firsts if not f.ok]
         if any(f.page_not_found for f in firsts):
             return Cell(label, n, 0, 0, 0, None, None, None, None, None, None, 0)
+        rss_sessions = rss_mb(pids)  # every session open and drawn once
         cpu0, started = cpu_seconds(pids), time.perf_counter()
-        deadline = started + seconds
+        deadline = started + min_seconds
 
         async def keep_viewing(i: int, viewer: Viewer) -> None:
-            k = i + 1
-            while time.perf_counter() < deadline:
-                seen = await viewer.view(page, queries[k % len(queries)])
+            k = 0
+            while k < min_views or time.perf_counter() < deadline:
+                seen = await viewer.view(page, queries[(i + 1 + k) % len(queries)])
                 k += 1
-                if time.perf_counter() <= deadline:
-                    times.append(seen.seconds)
+                times.append(seen.seconds)
                 if not seen.ok:
                     errors.append(f"{seen.status} {seen.exceptions[:1]}")
 
@@ -263,20 +265,19 @@ async def run_cell(
         cpu1, rss_after = cpu_seconds(pids), rss_mb(pids)
     finally:
         await asyncio.gather(*(v.__aexit__() for v in viewers), return_exceptions=True)
-    window = min(elapsed, seconds)
     cpu = (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None
+    grown = rss_sessions - rss_before if rss_sessions is not None and rss_before is not None else None
     return Cell(
         page=label,
         viewers=n,
         views=len(times),
-        seconds=round(window, 2),
-        per_s=len(times) / window if window else 0.0,
+        seconds=round(elapsed, 2),
+        per_s=len(times) / elapsed if elapsed else 0.0,
         p50=percentile(times, 50),
         p95=percentile(times, 95),
-        # CPU over the whole window (views still running at its end did part of their work in it)
         cpu_ms_per_view=1000 * cpu / len(times) if cpu is not None and times else None,
         rss_mb=rss_after,
-        rss_mb_per_session=(rss_after - rss_before) / n if rss_after is not None and rss_before is not None else None,
+        rss_mb_per_session=grown / n if grown is not None else None,
         first_p50=percentile(first, 50),
         errors=len(errors),
     )
@@ -292,17 +293,18 @@ def fmt(value, spec: str) -> str:
 def print_header() -> None:
     print(
         f"{'page':<9} {'viewers':>7} {'views':>6} {'views/s':>8} {'p50_s':>7} {'p95_s':>7} {'cpu_ms/view':>11} "
-        f"{'rss_MB':>7} {'rss_MB/session':>14} {'share_of_floor':>14} {'errors':>6}",
+        f"{'rss_MB':>7} {'rss_MB/session':>14} {'share_of_floor':>14} {'cpu_share':>9} {'errors':>6}",
         flush=True,
     )
 
 
 def print_cell(c: Cell) -> None:
     share = None if c.share_of_floor is None else f"{100 * c.share_of_floor:.0f} %"
+    cpu_share = None if c.cpu_share_of_floor is None else f"{100 * c.cpu_share_of_floor:.0f} %"
     print(
         f"{c.page:<9} {c.viewers:>7} {c.views:>6} {c.per_s:>8.2f} {fmt(c.p50, '.3f'):>7} {fmt(c.p95, '.3f'):>7} "
         f"{fmt(c.cpu_ms_per_view, '.0f'):>11} {fmt(c.rss_mb, '.0f'):>7} {fmt(c.rss_mb_per_session, '.2f'):>14} "
-        f"{share or '-':>14} {c.errors:>6}",
+        f"{share or '-':>14} {cpu_share or '-':>9} {c.errors:>6}",
         flush=True,
     )
 
@@ -316,17 +318,19 @@ def knee(cells: list[Cell], page: str) -> int | None:
     return None
 
 
-async def ramp(url: str, levels, seconds: float, queries: list[str], pids: list[int], pages) -> list[Cell]:
+async def ramp(url: str, levels, at_least: tuple[int, float], queries: list[str], pids: list[int], pages) -> list[Cell]:
     cells: list[Cell] = []
     print_header()
     for n in levels:
         row: dict[str, Cell] = {}
         for label, page in pages:
-            row[label] = await run_cell(url, page, label, n, seconds, queries, pids)
+            row[label] = await run_cell(url, page, label, n, at_least, queries, pids)
         floor = row.get("floor")
         for cell in row.values():
             if floor is not None and floor.per_s:
                 cell.share_of_floor = cell.per_s / floor.per_s
+            if floor is not None and floor.cpu_ms_per_view and cell.cpu_ms_per_view:
+                cell.cpu_share_of_floor = floor.cpu_ms_per_view / cell.cpu_ms_per_view
             print_cell(cell)
             cells.append(cell)
     return cells
@@ -347,9 +351,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="measure this running server instead of starting one")
     parser.add_argument("--pid", type=int, nargs="*", default=[], help="server processes to read CPU/RSS of")
-    parser.add_argument("--quick", action="store_true", help=f"levels {QUICK_LEVELS}, 3 s each")
+    parser.add_argument("--quick", action="store_true", help=f"levels {QUICK_LEVELS}, 2 views and 2 s each")
     parser.add_argument("--levels", help="comma-separated viewer counts (default 1,5,10,20,40)")
-    parser.add_argument("--seconds", type=float, help="measured seconds per page and level (default 8)")
+    parser.add_argument("--seconds", type=float, help="each viewer views for at least this long (default 6)")
+    parser.add_argument("--views", type=int, help="and at least this many times (default 4)")
     parser.add_argument("--app-copy", type=Path, help="write the app copy with the floor page to DIR and exit")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--pages", help="comma-separated pages to measure (default overview,parks,floor)")
@@ -360,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
         print(write_app_copy(args.app_copy))
         return 0
     levels = tuple(int(v) for v in args.levels.split(",")) if args.levels else (QUICK_LEVELS if quick else LEVELS)
-    seconds = args.seconds or (3.0 if quick else 8.0)
+    seconds = args.seconds or (2.0 if quick else 6.0)
+    views = args.views or (2 if quick else 4)
     pages = [(label, page) for label, page in PAGES if not args.pages or label in args.pages.split(",")]
 
     work = Path(tempfile.mkdtemp(prefix="parkdash_viewers_"))
@@ -375,13 +381,22 @@ def main(argv: list[str] | None = None) -> int:
             server.wait_healthy()
             url, pids = server.url, [server.process.pid]
         print(f"server: {url}  pids: {pids or 'not given (no CPU/RSS)'}  {len(queries)} filter views per page")
-        print(f"load: {machine_load()}; cores busy before the run {100 * busy_share():.0f} %", flush=True)
+        before = cpu_totals()
+        time.sleep(1.0)
+        print(f"load: {machine_load()}; cores busy before the run {100 * busy_between(before, cpu_totals()):.0f} %")
         asyncio.run(warm_up(url, queries, pages))
         idle = rss_mb(pids)
-        print(f"server RSS after warm-up: {fmt(idle, '.0f')} MB; {seconds:g} s per page and level", flush=True)
-        started = time.perf_counter()
-        cells = asyncio.run(ramp(url, levels, seconds, queries, pids, pages))
-        print(f"load: {machine_load()} after {time.perf_counter() - started:.0f} s", flush=True)
+        print(
+            f"server RSS after warm-up: {fmt(idle, '.0f')} MB; each viewer views at least {views} times and "
+            f"{seconds:g} s, page after page, no pause",
+            flush=True,
+        )
+        started, ticks, cpu0 = time.perf_counter(), cpu_totals(), cpu_seconds(pids)
+        cells = asyncio.run(ramp(url, levels, (views, seconds), queries, pids, pages))
+        elapsed, cpu1 = time.perf_counter() - started, cpu_seconds(pids)
+        share = f", the server {100 * (cpu1 - cpu0) / elapsed / os.cpu_count():.0f} %" if cpu0 is not None else ""
+        busy = 100 * busy_between(ticks, cpu_totals())
+        print(f"load: {machine_load()} after {elapsed:.0f} s; cores busy during the run {busy:.0f} %{share}")
         for label, _ in pages:
             k = knee(cells, label)
             print(f"knee {label}: " + (f"after {k} viewers" if k else "none within the levels run"))
