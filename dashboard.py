@@ -3,7 +3,6 @@
 import streamlit as st
 
 import ui
-from metrics import charts
 
 ctx = ui.begin("overview")
 st.title(ctx.t("page_overview"), anchor=False)
@@ -24,7 +23,7 @@ if not any(weights.values()):  # e.g. party building: out of the index by defaul
     st.caption(ctx.t("composite_all_zero"))
 index = ctx.q("composite_index", weights)
 top = ui.top_parks(ctx, index)
-fig = charts.composite_bar(ui.only_parks(index, top), ctx.lang, subtitle=ui.subtitle(ctx, top))
+fig = ctx.chart("composite_bar", ui.only_parks(index, top), ctx.lang, subtitle=ui.subtitle(ctx, top))
 ui.chart_with_downloads(ctx, fig, "composite_index", cards)
 ui.composite_notes(ctx, index)  # threshold, parks not scored (never 0), the method
 ui.table_with_downloads(ctx, ui.composite_table(ctx, index), "composite_index")

@@ -3,7 +3,6 @@
 import streamlit as st
 
 import ui
-from metrics import charts
 
 ctx = ui.begin("parks")
 st.title(ctx.t("page_parks"), anchor=False)
@@ -23,23 +22,23 @@ matrix = ctx.q("park_matrix", ctx.lang, filters=shown)
 ui.stop_if_empty(ctx, matrix, filters=f)
 sub = ui.subtitle(ctx, top)
 ui.chart_with_downloads(
-    ctx, charts.ranking_bar(ui.only_parks(rank, top), focus, lang=ctx.lang, subtitle=sub), "park_ranking", rank
+    ctx, ctx.chart("ranking_bar", ui.only_parks(rank, top), focus, lang=ctx.lang, subtitle=sub), "park_ranking", rank
 )
 order = list(rank["park"])  # every chart lists the parks as the ranking does
 ui.chart_with_downloads(
     ctx,
-    charts.grouped_bars(matrix, ctx.lang, subtitle=sub, indicators=indicators, parks=order),
+    ctx.chart("grouped_bars", matrix, ctx.lang, subtitle=sub, indicators=tuple(indicators), parks=tuple(order)),
     "park_comparison",
     matrix,
 )
 
 scores = ctx.q("normalised_scores", ctx.lang, filters=shown)
 medians = ui.radar_yardstick(ctx, scores, shown)  # one or two parks: against the median of every park
-ui.chart_with_downloads(ctx, charts.radar(scores, ctx.lang, subtitle=sub, medians=medians), "park_radar", matrix)
+ui.chart_with_downloads(ctx, ctx.chart("radar", scores, ctx.lang, subtitle=sub, medians=medians), "park_radar", matrix)
 st.caption(ctx.t("scores_help"))
 ui.chart_with_downloads(
     ctx,
-    charts.heatmap(matrix, ctx.lang, subtitle=sub, parks=order),
+    ctx.chart("heatmap", matrix, ctx.lang, subtitle=sub, parks=tuple(order)),
     "park_heatmap",
     matrix,
     min_width=ui.heatmap_width(len(indicators)),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import threading
 
+import pandas as pd
 import streamlit as st
 
-from metrics import queries
+from metrics import charts, queries
 from metrics.config import db_path
 from metrics.store import Store
 
@@ -67,6 +70,45 @@ def _coverage(path: str, version, indicators, _store):
 def period_coverage(store_: Store, version, indicators: tuple[str, ...] | None = None):
     """Every period with data (of `indicators` when given) and its number of figures, newest first (cached)."""
     return _coverage(str(db_path()), version, indicators, store_)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _shared(name: str, path: str, version, key: str, _fn, _args: tuple, _kwargs: dict):
+    # cache_resource, not cache_data: every viewer gets the one object, no copy (copying a figure costs as much
+    # as building it). Nothing mutates what it gets: st.plotly_chart serialises a figure, charts.with_footer
+    # copies it, tables are copied before they are changed.
+    return _fn(*_args, **_kwargs)
+
+
+def shared(fn, version, *args, **kwargs):
+    """`fn(*args, **kwargs)` of a pure function (a chart builder, a table's units), computed once for every viewer
+    asking with the same arguments (frames by content; language, subtitle, filters are arguments) until the data
+    version (figures and catalog, whose names and units these read) changes. Read-only: copy it to change it."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    return _shared(name, str(db_path()), version, content_key((args, kwargs)), fn, args, kwargs)
+
+
+def figure(name: str, version, *args, **kwargs):
+    """`metrics.charts.<name>(*args, **kwargs)`, shared by every viewer of the same figures (see `shared`)."""
+    return shared(getattr(charts, name), version, *args, **kwargs)
+
+
+def content_key(value) -> str:
+    """A key naming `value` by content: frames by their columns, dtypes, attrs and a hash of their cells
+    (pandas' own, ~8x faster here than Streamlit's hashing of a frame argument), containers element by element."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        try:
+            cells = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        except TypeError:  # cells pandas cannot hash (lists): their pickle
+            cells = pickle.dumps(value.to_dict("split"))
+        columns = (tuple(value.columns), tuple(map(str, value.dtypes))) if isinstance(value, pd.DataFrame) else ()
+        digest = hashlib.blake2b(cells, digest_size=16).hexdigest()
+        return f"frame{columns!r}{sorted(value.attrs.items(), key=repr)!r}{digest}"
+    if isinstance(value, list | tuple):
+        return f"{type(value).__name__}({','.join(content_key(v) for v in value)})"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k!r}:{content_key(v)}" for k, v in sorted(value.items())) + "}"
+    return repr(value)
 
 
 @st.cache_resource(show_spinner=False)

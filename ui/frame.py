@@ -58,6 +58,11 @@ class Context:
         store, f = self.store, filters or self.filters
         return lambda: getattr(queries, name)(store, f, *args, **kwargs)
 
+    def chart(self, name: str, *args, **kwargs):
+        """`metrics.charts.<name>(*args, **kwargs)`, built once for every viewer of the same figures and data
+        version (the figure is shared: read-only)."""
+        return cache.figure(name, self.version, *args, **kwargs)
+
     def look(self, name: str, *args):
         """A filter-free query (`data_status`, `available_parks`...), cached on the data version."""
         return cache.lookup(name, self.store, self.version, *args)

@@ -230,7 +230,7 @@ def table_with_downloads(
     Downloads carry notes (CSV: a header block; Excel: a second sheet) and Excel number formats."""
     lang = ctx.lang
     charted = df
-    df, shown_unit = numbers.in_view_units(df, lang, indicator)
+    df, shown_unit = cache.shared(numbers.in_view_units, ctx.version, df, lang, indicator)  # shared: read-only
     unit = shown_unit or unit
     headers = {c: _header(ctx, c, unit) for c in df.columns}
     shown = localise(ctx, df.head(PAGE_ROWS)).rename(
