@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
 import threading
@@ -20,7 +21,23 @@ _WARM_LOCK = threading.Lock()
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
     _warm_up_png()
-    return Store(path)
+    store = Store(path)
+    _freeze_what_is_loaded()
+    return store
+
+
+def _freeze_what_is_loaded() -> None:
+    """Once per process, on the first page run: move every object alive now (the modules of pandas, plotly,
+    duckdb, streamlit and the app: ~130k objects) out of the garbage collector's reach. Streamlit runs a full
+    gc.collect() after every page run (runner.postScriptGC, kept: it frees a run's garbage at once), which
+    otherwise walks all of them each time: the largest single cost of a view in bench/bench_viewers.py's profile.
+    Refcounting still frees them; only a reference cycle among them would stay (they live as long as the process)."""
+    with _WARM_LOCK:
+        if _WARM.get("frozen"):
+            return
+        _WARM["frozen"] = True
+    gc.collect()
+    gc.freeze()
 
 
 def _warm_up_png() -> None:
