@@ -16,7 +16,7 @@ it the floor is skipped); `--pid` names the server processes whose CPU and memor
 Usage: python bench/bench_viewers.py [--quick] [--levels 1,5,10] [--seconds 6] [--views 4] [--url URL] [--pid PID ...]
        [--app-copy DIR] [--json FILE]          (BENCH_QUICK=1 = --quick)
 Output (stable; other scripts read it): a `load:` line, then one row per level and page:
-  page  viewers  views  views/s  p50_s  p95_s  cpu_ms/view  rss_MB  rss_MB/session  share_of_floor  cpu_share  errors
+  page  viewers  views  views/s  p50_s  p95_s  cpu_ms/view  rss_MB  rss_MB/session  share_of_floor  errors  cpu_share
 share_of_floor: views/s over the floor page's at that level; cpu_share: the floor's CPU per view over the page's
 (what views/s would show if the server had its core to itself: compare this one when others load the machine).
 """
@@ -293,7 +293,7 @@ def fmt(value, spec: str) -> str:
 def print_header() -> None:
     print(
         f"{'page':<9} {'viewers':>7} {'views':>6} {'views/s':>8} {'p50_s':>7} {'p95_s':>7} {'cpu_ms/view':>11} "
-        f"{'rss_MB':>7} {'rss_MB/session':>14} {'share_of_floor':>14} {'cpu_share':>9} {'errors':>6}",
+        f"{'rss_MB':>7} {'rss_MB/session':>14} {'share_of_floor':>14} {'errors':>6} {'cpu_share':>9}",
         flush=True,
     )
 
@@ -304,7 +304,7 @@ def print_cell(c: Cell) -> None:
     print(
         f"{c.page:<9} {c.viewers:>7} {c.views:>6} {c.per_s:>8.2f} {fmt(c.p50, '.3f'):>7} {fmt(c.p95, '.3f'):>7} "
         f"{fmt(c.cpu_ms_per_view, '.0f'):>11} {fmt(c.rss_mb, '.0f'):>7} {fmt(c.rss_mb_per_session, '.2f'):>14} "
-        f"{share or '-':>14} {cpu_share or '-':>9} {c.errors:>6}",
+        f"{share or '-':>14} {c.errors:>6} {cpu_share or '-':>9}",
         flush=True,
     )
 
