@@ -354,12 +354,14 @@ def kpi_grid(ctx, cards: pd.DataFrame, columns: int | None = None) -> None:
     Labels are the catalog's card names (`short_en` in English), the full name in the help; three to a
     row in English, whose labels are still about twice as wide (a card cuts its label)."""
     columns = columns or (3 if ctx.lang == "en" else 4)
+    by_family: dict[str, list[dict]] = {}
+    for card in cards.to_dict("records"):  # once: a frame filter per family cost more than drawing its cards
+        by_family.setdefault(card["category"], []).append(card)
     for cat in ctx.catalog.categories:
-        part = cards[cards["category"] == cat.id]
-        if part.empty:
+        records = by_family.get(cat.id)
+        if not records:
             continue
         st.markdown(f"##### {cat.name(ctx.lang)}")
-        records = part.to_dict("records")
         for n, card in enumerate(records):
             if n % columns == 0:
                 # A row of columns per `columns` cards: on a phone the columns stack, and cards then read
