@@ -49,6 +49,7 @@ def test_a_viewer_gets_the_same_figure_as_the_one_before_it(app_db):
 
 
 def test_the_content_key_follows_cells_columns_and_attrs():
+    import numpy as np
     import pandas as pd
 
     frame = pd.DataFrame({"park": [DY, "乙"], "value": [1.0, None]})
@@ -62,3 +63,7 @@ def test_the_content_key_follows_cells_columns_and_attrs():
     assert len(keys) == 4
     assert content_key((frame, "zh")) != content_key((frame, "en"))
     assert content_key({"parks": ("a", "b")}) != content_key({"parks": ("b", "a")})
+    long = np.arange(5000.0)
+    other = long.copy()
+    other[2500] = -1.0  # in the middle, where repr() writes "..."
+    assert content_key(long) != content_key(other) and content_key(long) == content_key(long.copy())

@@ -7,6 +7,7 @@ import hashlib
 import pickle
 import threading
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -89,7 +90,7 @@ def period_coverage(store_: Store, version, indicators: tuple[str, ...] | None =
     return _coverage(str(db_path()), version, indicators, store_)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=256)  # a figure object is ~0.2 MB: at most ~60 MB
 def _shared(name: str, path: str, version, key: str, _fn, _args: tuple, _kwargs: dict):
     # cache_resource, not cache_data: every viewer gets the one object, no copy (copying a figure costs as much
     # as building it). Nothing mutates what it gets: st.plotly_chart serialises a figure, charts.with_footer
@@ -121,6 +122,8 @@ def content_key(value) -> str:
         columns = (tuple(value.columns), tuple(map(str, value.dtypes))) if isinstance(value, pd.DataFrame) else ()
         digest = hashlib.blake2b(cells, digest_size=16).hexdigest()
         return f"frame{columns!r}{sorted(value.attrs.items(), key=repr)!r}{digest}"
+    if isinstance(value, np.ndarray):  # its repr elides the middle of a long array
+        return f"array{value.dtype}{value.shape}{hashlib.blake2b(value.tobytes(), digest_size=16).hexdigest()}"
     if isinstance(value, list | tuple):
         return f"{type(value).__name__}({','.join(content_key(v) for v in value)})"
     if isinstance(value, dict):
