@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import shutil
 import socket
 import statistics
@@ -229,11 +230,21 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 async def run_cell(
-    url: str, page: str, label: str, n: int, at_least: tuple[int, float], queries: list[str], pids: list[int]
+    url: str,
+    page: str,
+    label: str,
+    n: int,
+    at_least: tuple[int, float],
+    queries: list[str],
+    pids: list[int],
+    think: float = 0.0,
 ) -> Cell:
     """n viewers on `page`: each connects and views it once (not counted), then all view it one view after
     another, each with the next filter, until each did at least `at_least` = (views, seconds); every view counts.
-    (A count, not only a time window: on a busy machine one view at 40 viewers can outlast a window.)"""
+    (A count, not only a time window: on a busy machine one view at 40 viewers can outlast a window.)
+    `think` > 0: a viewer reads each page for 0.5-1.5 x `think` seconds before changing the next filter, as a
+    person does; with none, n viewers keep the server saturated and a view waits ~n / (views/s) (Little's law).
+    """
     min_views, min_seconds = at_least
     cookie = await asyncio.to_thread(xsrf_cookie, url)
     viewers = [Viewer(url, cookie) for _ in range(n)]
@@ -252,6 +263,9 @@ async def run_cell(
         deadline = started + min_seconds
 
         async def keep_viewing(i: int, viewer: Viewer) -> None:
+            reading = random.Random(i)  # the same pauses in every run
+            if think:
+                await asyncio.sleep(reading.uniform(0, think))  # people do not all click at once
             k = 0
             while k < min_views or time.perf_counter() < deadline:
                 seen = await viewer.view(page, queries[(i + 1 + k) % len(queries)])
@@ -259,6 +273,8 @@ async def run_cell(
                 times.append(seen.seconds)
                 if not seen.ok:
                     errors.append(f"{seen.status} {seen.exceptions[:1]}")
+                if think:
+                    await asyncio.sleep(reading.uniform(0.5, 1.5) * think)
 
         await asyncio.gather(*(keep_viewing(i, v) for i, v in enumerate(viewers)))
         elapsed = time.perf_counter() - started
@@ -318,13 +334,15 @@ def knee(cells: list[Cell], page: str) -> int | None:
     return None
 
 
-async def ramp(url: str, levels, at_least: tuple[int, float], queries: list[str], pids: list[int], pages) -> list[Cell]:
+async def ramp(
+    url: str, levels, at_least: tuple[int, float], queries: list[str], pids: list[int], pages, think: float = 0.0
+) -> list[Cell]:
     cells: list[Cell] = []
     print_header()
     for n in levels:
         row: dict[str, Cell] = {}
         for label, page in pages:
-            row[label] = await run_cell(url, page, label, n, at_least, queries, pids)
+            row[label] = await run_cell(url, page, label, n, at_least, queries, pids, think)
         floor = row.get("floor")
         for cell in row.values():
             if floor is not None and floor.per_s:
@@ -359,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--pages", help="comma-separated pages to measure (default overview,parks,floor)")
     parser.add_argument("--profile", type=Path, help="run the server under cProfile, write the profile to FILE")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a viewer reads a page before the next filter (default 0)"
+    )
     args = parser.parse_args(argv)
     quick = args.quick or os.environ.get("BENCH_QUICK", "") not in ("", "0")
     if args.app_copy:
@@ -388,11 +409,12 @@ def main(argv: list[str] | None = None) -> int:
         idle = rss_mb(pids)
         print(
             f"server RSS after warm-up: {fmt(idle, '.0f')} MB; each viewer views at least {views} times and "
-            f"{seconds:g} s, page after page, no pause",
+            f"{seconds:g} s, page after page, "
+            + (f"reading each page 0.5-1.5 x {args.think:g} s" if args.think else "no pause"),
             flush=True,
         )
         started, ticks, cpu0 = time.perf_counter(), cpu_totals(), cpu_seconds(pids)
-        cells = asyncio.run(ramp(url, levels, (views, seconds), queries, pids, pages))
+        cells = asyncio.run(ramp(url, levels, (views, seconds), queries, pids, pages, args.think))
         elapsed, cpu1 = time.perf_counter() - started, cpu_seconds(pids)
         share = f", the server {100 * (cpu1 - cpu0) / elapsed / os.cpu_count():.0f} %" if cpu0 is not None else ""
         busy = 100 * busy_between(ticks, cpu_totals())
