@@ -339,6 +339,7 @@ class _Sheet:
         # or reference is a missing category (NaN), stored as NULL.
         return Block(
             partial=self.cell_bad[pos] if self.cell_bad.any() else None,
+            source_prefix=self.source_prefix,
             columns={
                 "park": park.categorical(pos),
                 "chain": chain.categorical(pos),
