@@ -63,9 +63,16 @@ class InternalError(Exception):
 
 def empty_frame() -> pd.DataFrame:
     """An observations frame with no rows."""
+    return _EMPTY_FRAME.copy()  # a copy of one built once: every read starts with one (~0.5 ms to build)
+
+
+def _build_empty_frame() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in OBS_COLUMNS})
     frame["value"] = frame["value"].astype(float)
     return frame
+
+
+_EMPTY_FRAME = _build_empty_frame()
 
 
 def read_file(
