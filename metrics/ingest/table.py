@@ -403,8 +403,7 @@ class _Sheet:
         no_number = np.logical_and.reduce([p.slow for p in passes])
         key = self.layout.key_column.index
         codes, uniques = self.body.codes(key)
-        blank = np.array([is_empty(u) for u in uniques] + [True], dtype=bool)
-        noted = np.array([text_of(u).startswith(self.note_prefixes) for u in uniques] + [False], dtype=bool)
+        blank, noted = _blank_and_noted(uniques, self.note_prefixes)
         has_any = ~values_empty | ~blank[codes]
         # A note sits where the park (or indicator) is written, or is merged across it; lines continuing
         # it follow it. Only such rows without any number are looked at one by one.
@@ -859,6 +858,21 @@ class _Sheet:
                 continue
             table[i] = (found.id, unit)
         return kinds, Coded(np.arange(len(rows)), table)
+
+
+def _blank_and_noted(uniques: list, prefixes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Per distinct key cell (and one more entry, for the code of no cell): empty, or starting a note.
+    One pass with text cells stripped once (a portal's thousands of region names, a form's labels)."""
+    blank = np.zeros(len(uniques) + 1, dtype=bool)
+    noted = np.zeros(len(uniques) + 1, dtype=bool)
+    blank[-1] = True
+    for k, cell in enumerate(uniques):
+        text = cell.strip() if type(cell) is str else text_of(cell)  # text_of, inline for text
+        if not text:
+            blank[k] = True
+        elif text.startswith(prefixes):
+            noted[k] = True
+    return blank, noted
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:
