@@ -191,7 +191,13 @@ class NumericPass:
     cells: np.ndarray | SlowCells  # the cells as written, at least where `slow`
 
     def take(self, rows: np.ndarray) -> NumericPass:
-        return NumericPass(self.values[rows], self.slow[rows], self.empty[rows], self.cells.take(rows))
+        slow = self.slow[rows]
+        if isinstance(self.cells, SlowCells):
+            cells = self.cells.take(rows)
+        else:  # keep only the cells the slow path reads: no object taken (and counted) per plain number
+            at = np.flatnonzero(slow)
+            cells = SlowCells(at, self.cells[rows[at]])
+        return NumericPass(self.values[rows], slow, self.empty[rows], cells)
 
     def no_figure(self) -> np.ndarray:
         """Cells that give no figure whatever their column: empty, or a missing marker (—, N/A...)."""
