@@ -472,11 +472,12 @@ class _Sheet:
             codes, uniques = self.body.codes(park_col.index)
             used = np.zeros(len(uniques) + 1, dtype=bool)
             used[(codes if len(rows) == self.body.n else codes[rows])[~totals]] = True
-            for k in np.flatnonzero(used[:-1]):
-                # Cells naming the same new park have the same text, so all of them resolved to it.
-                name = self.new_park_at.get(int(k))
-                if name is not None:
-                    self.ctx.report.new_park(name, region=is_region_header(park_col.text))
+            # Cells naming the same new park have the same text, so all of them resolved to it.
+            new_at = self.new_park_at
+            self.ctx.report.new_parks(
+                [new_at[k] for k in np.flatnonzero(used[:-1]).tolist() if k in new_at],
+                region=is_region_header(park_col.text),
+            )
         state = np.where(totals, np.int8(-1), (park_kind == KEY_EMPTY).astype(np.int8))
         return park, chain, state
 
