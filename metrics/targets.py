@@ -44,7 +44,11 @@ def mark_targets(frame: pd.DataFrame, on_sheet: np.ndarray | None = None) -> pd.
     the frame itself when no row is a target (the usual case costs one look at the basis categories).
     `on_sheet` marks the rows read from a target sheet (`names_target_sheet`), None for a CSV file."""
     basis = frame["basis"]
-    rows = basis.isin(list(TARGET_BASES)).to_numpy()
+    if isinstance(basis.dtype, pd.CategoricalDtype):  # as ingest gives it: look at the few categories only
+        marked = np.append(np.isin(basis.cat.categories.to_numpy(), list(TARGET_BASES)), False)  # code -1: none
+        rows = marked[basis.cat.codes.to_numpy()]
+    else:
+        rows = basis.isin(list(TARGET_BASES)).to_numpy()
     if on_sheet is not None:
         rows = rows | on_sheet
     if not rows.any():
