@@ -235,15 +235,14 @@ def _numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     # text, which costs more than the rest of the pass (a portal's or a form's thousands of figures).
     blank = cells == ""
     filled = np.where(blank, np.nan, cells) if blank.any() else cells
-    if filled is not cells and pd.api.types.infer_dtype(filled, skipna=False) in _FILLED_KINDS:
-        return filled.astype(float), None
     n = len(cells)
     starts = range(0, n, NUMERIC_CHUNK)
-    with_text = [
-        a for a in starts if pd.api.types.infer_dtype(filled[a : a + NUMERIC_CHUNK], skipna=False) not in _FILLED_KINDS
-    ]
-    if 4 * len(with_text) > len(starts):  # text all over (110余 every thousand rows): one pass of the parser
-        return _coerced(cells)
+    with_text = []  # none: numbers with gaps, read as such
+    for a in starts:
+        if pd.api.types.infer_dtype(filled[a : a + NUMERIC_CHUNK], skipna=False) not in _FILLED_KINDS:
+            with_text.append(a)
+            if 4 * len(with_text) > len(starts):  # text all over (110余 every thousand rows): one parser pass
+                return _coerced(cells)
     values = filled.astype(float) if not with_text else np.empty(n, dtype=float)
     odd = None
     if with_text:
