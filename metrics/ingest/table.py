@@ -860,17 +860,20 @@ class _Sheet:
         context of the item above it (`专利授权量` / `其中：发明专利`); KEY_BAD where none is named."""
         codes, uniques = self.body.codes(self.layout.roles["indicator"].index)
         catalog = self.ctx.catalog
-        kinds = np.zeros(len(rows), dtype=np.int8)
-        table = np.empty(len(rows) + 1, dtype=object)
+        # Each distinct label cleaned and looked up once; the rows then walked as Python lists.
+        labels = [label_parts(cell) for cell in uniques]
+        matched = [catalog.match_indicator(label[0]) if label is not None else None for label in labels]
+        kinds: list[int] = []
+        entries: list[tuple | None] = []
         parent = ""
-        labels = [label_parts(cell) for cell in uniques]  # each distinct label cleaned once
-        for i, r in enumerate(rows):
-            label = labels[codes[r]]
+        for code in codes[rows].tolist():
+            label = labels[code]
             if label is None:
-                kinds[i] = KEY_EMPTY
+                kinds.append(KEY_EMPTY)
+                entries.append(None)
                 continue
             name, unit, sub = label
-            found = catalog.match_indicator(name)
+            found = matched[code]
             if found is None and sub and parent:
                 found = catalog.match_indicator(parent + name) or catalog.match_indicator(name + parent)
             if found is None:
@@ -878,11 +881,11 @@ class _Sheet:
                 found = meaning.indicator if meaning is not None and meaning.period is None else None
             if not sub:
                 parent = name
-            if found is None:
-                kinds[i] = KEY_BAD
-                continue
-            table[i] = (found.id, unit)
-        return kinds, Coded(np.arange(len(rows)), table)
+            kinds.append(KEY_OK if found is not None else KEY_BAD)
+            entries.append((found.id, unit) if found is not None else None)
+        entries.append(None)
+        table = np.fromiter(entries, dtype=object, count=len(entries))
+        return np.array(kinds, dtype=np.int8), Coded(np.arange(len(rows)), table)
 
 
 def _blank_and_noted(uniques: list, prefixes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
