@@ -10,6 +10,7 @@ targets). Progress against targets (完成率, 序时进度) is computed in Duck
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 TARGET_PREFIX = "target:"
@@ -31,22 +32,25 @@ def indicator_of(indicator: str) -> str:
     return indicator[len(TARGET_PREFIX) :] if is_target(indicator) else indicator
 
 
-def _on_target_sheet(source: pd.Series) -> pd.Series:
-    """Rows whose `file!sheet!row` source names a target sheet."""
-    text = source.astype(str)
-    marked = pd.Series(False, index=source.index)
-    for sheet in TARGET_SHEETS:
-        marked |= text.str.contains(f"!{sheet}!", regex=False)
-    return marked
+def names_target_sheet(source_prefix: str) -> bool:
+    """Whether sources starting `source_prefix` (`file!sheet!`, then a row number) name a target sheet."""
+    # A row number holds no `!`, so `!年度目标!` is in a source exactly when it is in the prefix: one test
+    # per sheet instead of a search through every figure's source.
+    return any(f"!{sheet}!" in source_prefix for sheet in TARGET_SHEETS)
 
 
-def mark_targets(frame: pd.DataFrame, has_sheets: bool = True) -> pd.DataFrame:
+def mark_targets(frame: pd.DataFrame, on_sheet: np.ndarray | None = None) -> pd.DataFrame:
     """The frame with target rows under `target:<id>` and their basis back to reported/illustrative;
-    the frame itself when no row is a target (the usual case costs one look at the basis categories)."""
+    the frame itself when no row is a target (the usual case costs one look at the basis categories).
+    `on_sheet` marks the rows read from a target sheet (`names_target_sheet`), None for a CSV file."""
     basis = frame["basis"]
-    marked_basis = basis.isin(list(TARGET_BASES))
-    on_sheet = _on_target_sheet(frame["source"]) if has_sheets and len(frame) else None
-    rows = marked_basis if on_sheet is None else (marked_basis | on_sheet)
+    if isinstance(basis.dtype, pd.CategoricalDtype):  # as ingest gives it: look at the few categories only
+        marked = np.append(np.isin(basis.cat.categories.to_numpy(), list(TARGET_BASES)), False)  # code -1: none
+        rows = marked[basis.cat.codes.to_numpy()]
+    else:
+        rows = basis.isin(list(TARGET_BASES)).to_numpy()
+    if on_sheet is not None:
+        rows = rows | on_sheet
     if not rows.any():
         return frame
     out = frame.copy()

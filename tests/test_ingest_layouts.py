@@ -257,3 +257,21 @@ def test_total_rows_with_a_word_before_the_total_are_skipped_not_loaded_as_parks
         (DY, "高端装备", "enterprises_visited"): (4, "exact"),
         (WF, "海洋化工", "enterprises_visited"): (3, "exact"),
     }
+
+
+def test_headers_match_whatever_spaces_an_office_typed():
+    """Line breaks, full-width and no-break spaces, tabs inside a header or its unit bracket (as wrapped
+    header cells and typed forms have them) are no part of the name: each column still finds its indicator."""
+    parsed = read_xlsx(
+        {
+            "2024年前三季度": [
+                ["园区\n名称", "营业\n收入\u3000（亿元）", "国家级\u00a0创新平台 ( 家 )", "走访\t企业\u2003"],
+                [DY, 1234.5, "110余", 20],
+            ]
+        }
+    )
+    assert parsed.report.errors == [] and parsed.report.ignored_columns == []
+    got = figures(parsed)
+    assert got[(DY, None, "revenue")] == (12_345_000, "exact")
+    assert got[(DY, None, "national_platforms")] == (110, "at_least")
+    assert got[(DY, None, "enterprises_visited")] == (20, "exact")

@@ -238,3 +238,49 @@ def test_empty_official_templates_are_skipped_as_before():
     parsed = read_xlsx(book)
     assert parsed.report.errors == [] and parsed.report.rows_loaded == 1
     assert parsed.report.skipped_sheets == ["月报模板", "地区模板"]
+
+
+def test_a_form_of_several_months_reads_each_cell_with_its_column_period_and_row():
+    """The period columns of a form are read together: each figure keeps its own column's period, its
+    row's source, a qualifier, a percent format; a bad cell is named by its row and column, and its row's
+    other cells are kept apart as figures of a row with a bad cell."""
+    rows = [
+        ["开发区主要经济指标"],
+        ["填报单位：东营经济技术开发区"],
+        ["指标名称", "计量单位", "代码", "2024年3月", "2024年2月", "2024年1月"],
+        ["甲", "乙", "丙", 1, 2, 3],
+        ["营业收入", "亿元", "01", 3.5, "abc", 2.5],
+        ["国家级创新平台", "家", "02", "110余", 100, "—"],
+        ["满意度", "%", "03", 0.955, 95, 94],
+        [],
+        ["单位负责人：王某", None, "填表人：赵某"],
+    ]
+    parsed = read_xlsx({"月报": rows}, name="月报.xlsx", percent={"月报": ["D7"]})
+    rep = parsed.report
+    assert [(e.row, e.column, e.value) for e in rep.errors] == [(5, "2024年2月", "abc")]
+    assert rep.missing == 1  # —
+
+    def read(frame):
+        return {
+            (r.indicator, r.period_start.month): (r.value, r.qualifier, r.source)
+            for r in frame.itertuples()
+            if r.period_start.year == 2024
+        }
+
+    got = read(parsed.frame)
+    assert got == {
+        ("national_platforms", 3): (110, "at_least", "月报.xlsx!月报!6"),
+        ("national_platforms", 2): (100, "exact", "月报.xlsx!月报!6"),
+        ("satisfaction", 3): (pytest.approx(95.5), "exact", "月报.xlsx!月报!7"),
+        ("satisfaction", 2): (95, "exact", "月报.xlsx!月报!7"),
+        ("satisfaction", 1): (94, "exact", "月报.xlsx!月报!7"),
+    }
+    assert {(r.period_start, r.period_end) for r in parsed.frame.itertuples() if r.indicator == "satisfaction"} == {
+        (dt.date(2024, m, 1), dt.date(2024, m, last)) for m, last in ((1, 31), (2, 29), (3, 31))
+    }
+    # The revenue row holds the bad cell: its two valid figures wait for "load every valid cell".
+    assert read(parsed.partial_frame) == {
+        ("revenue", 3): (35000, "exact", "月报.xlsx!月报!5"),
+        ("revenue", 1): (25000, "exact", "月报.xlsx!月报!5"),
+    }
+    assert ("月报", 5, "2024年2月") in parsed.fixable_cells

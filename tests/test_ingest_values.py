@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from ingest_support import figures, read_xlsx
 
-from metrics.ingest.values import parse_text
+from metrics.ingest.values import NUMERIC_CHUNK, QUALIFIER_CODES, numeric_pass, parse_cell, parse_text, read_values
 
 P = "东营经济技术开发区"
 
@@ -143,3 +144,82 @@ def test_percent_styles_read_from_styles_xml():
         b'<xf numFmtId="3"/></cellXfs></styleSheet>'
     )
     assert percent_styles(styles) == [1, 3]  # a quoted "%" is literal text: the number is not scaled
+
+
+# Cells that are not plain numbers, each with what it must give: a qualified figure, a percent-formatted
+# cell, a magnitude, missing markers, and cells that are errors (text, a boolean).
+SPECIAL_ROWS = [
+    [P, "1,234.5", "110余", "19.5%"],
+    ["潍坊滨海经济技术开发区", 1234.5, "约20", 0.195],
+    ["威海南海新区", "1.2亿", "—", None],
+    ["园区甲", "abc", True, "无数据"],
+]
+
+
+def _special_cells_read(parsed) -> tuple[dict, list, int]:
+    parks = {row[0] for row in SPECIAL_ROWS}
+    got = {k: v for k, v in figures(parsed).items() if k[0] in parks}
+    errors = [(p.column, p.value, p.message_en.rsplit(":", 1)[-1]) for p in parsed.report.errors]
+    return got, errors, parsed.report.missing
+
+
+@pytest.mark.parametrize("spread", [False, True])
+def test_text_cells_among_thousands_of_numbers_read_as_in_a_small_table(spread):
+    """A large sheet's value columns are first read as plain numbers chunk by chunk (or, with text spread
+    all over, by pandas' parser at once); the cells that are not plain numbers must give the same figures,
+    qualifiers, missing counts and cell errors as the same cells in a table of four rows."""
+    header = ["园区", "营业收入(万元)", "走访企业", "满意度(%)"]
+    small = read_xlsx({"2024年": [header, *SPECIAL_ROWS]}, percent={"2024年": ["D3"]})
+    rows = [header]
+    for k in range(6000):
+        if k == 4000:
+            rows += SPECIAL_ROWS  # all in one chunk of the columns' first look
+        visited = "30余" if spread and k % 500 == 0 else k % 97
+        rows.append([f"园区{k:04d}", k * 1.5, visited, (k % 100) / 2])
+    at = 1 + 4000 + 2  # the spreadsheet row of the second special row (0.195 formatted as a percent)
+    large = read_xlsx({"2024年": rows}, percent={"2024年": [f"D{at}"]})
+    assert _special_cells_read(large) == _special_cells_read(small)
+    got, errors, missing = _special_cells_read(small)
+    assert got[(P, None, "enterprises_visited")] == (110, "at_least")
+    assert got[("潍坊滨海经济技术开发区", None, "satisfaction")] == (pytest.approx(19.5), "exact")
+    assert got[("威海南海新区", None, "revenue")] == (12000, "exact")
+    assert [(column, value) for column, value, _ in errors] == [("营业收入(万元)", "abc"), ("走访企业", "True")]
+    assert missing == 3  # —, the empty cell, 无数据
+    plain = figures(large)
+    assert plain[("园区3999", None, "revenue")] == (3999 * 1.5, "exact")
+    assert plain[("园区5999", None, "satisfaction")] == (49.5, "exact")
+    assert plain[("园区1000", None, "enterprises_visited")] == ((30, "at_least") if spread else (1000 % 97, "exact"))
+    assert large.report.rows_loaded == small.report.rows_loaded + 3 * 6000
+
+
+FIRST_LOOK_SPECIALS = ["1,234.5", "110余", "19.5%", "—", "", "abc", True, "1.2亿", "无数据", " 45 ", "N/A", "约20"]
+
+
+@pytest.mark.parametrize("layout", ["short column", "text in one chunk", "text all over"])
+def test_first_look_at_a_column_gives_what_parsing_each_cell_gives(layout):
+    """numeric_pass + read_values (plain numbers in bulk, chunk by chunk or at once) against parse_cell
+    on every cell, one by one: the same value, qualifier, missing cell or error everywhere."""
+    rng = np.random.default_rng(9)
+    n = 24 if layout == "short column" else 10 * NUMERIC_CHUNK
+    cells = np.empty(n, dtype=object)
+    cells[:] = [float(v) for v in rng.uniform(0, 1e4, n)]
+    cells[::7] = ""  # gaps
+    cells[5] = 12  # a whole number as calamine gives it
+    if layout == "short column":
+        at = range(8, 8 + len(FIRST_LOOK_SPECIALS))
+    elif layout == "text in one chunk":
+        at = range(3 * NUMERIC_CHUNK + 10, 3 * NUMERIC_CHUNK + 10 + len(FIRST_LOOK_SPECIALS))
+    else:
+        at = range(1, n, n // len(FIRST_LOOK_SPECIALS))
+    for i, cell in zip(at, FIRST_LOOK_SPECIALS, strict=False):
+        cells[i] = cell
+    parsed = read_values(numeric_pass(cells), "万元")
+    for i, cell in enumerate(cells):
+        one = parse_cell(cell, "万元")
+        if one.error:
+            assert parsed.errors[i] == (cell, one.error), (i, cell)
+            continue
+        assert i not in parsed.errors, (i, cell)
+        assert bool(parsed.missing[i]) == one.missing, (i, cell)
+        if not one.missing:
+            assert (parsed.values[i], parsed.qualifiers[i]) == (one.value, QUALIFIER_CODES[one.qualifier]), (i, cell)

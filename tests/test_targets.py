@@ -70,6 +70,27 @@ def test_template_sheet_targets_are_stored_apart_and_undone(db_path):
     assert queries.target_progress(store, f).empty and store.is_empty()
 
 
+def test_only_figures_of_a_sheet_named_as_targets_become_targets():
+    """The target sheet is told by its name alone: a file or a sheet that merely mentions 目标 keeps its
+    figures as figures, and every figure of a `targets` sheet (past thousands of rows) is a target."""
+    wb = Workbook()
+    data = wb.active
+    data.title = "2024年度目标完成情况"  # names 目标 but is not a target sheet
+    data.append(["园区名称", "统计期", "营业收入(亿元)"])
+    data.append([DY, "2024年1-9月", 600])
+    goals = wb.create_sheet("targets")
+    goals.append(["园区名称", "统计期", "营业收入(亿元)"])
+    for k in range(3000):
+        goals.append([f"园区{k:04d}", "2024", 1000 + k])
+    out = io.BytesIO()
+    wb.save(out)
+    frame = read_file(out.getvalue(), "2024年目标!汇总.xlsx").frame
+    indicator = frame["indicator"].astype(str)
+    on_goals = frame["source"].astype(str).str.contains("!targets!", regex=False)
+    assert (indicator[on_goals] == "target:revenue").all() and on_goals.sum() == 3000
+    assert list(indicator[~on_goals]) == ["revenue"]
+
+
 def test_basis_column_marks_targets_and_bad_words_are_refused(db_path):
     from metrics.store import Store
 

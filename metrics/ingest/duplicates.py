@@ -13,6 +13,7 @@ KEY_COLUMNS = ("park", "chain", "period_start", "period_end", "indicator")
 MAX_MARKS = 1 << 27
 MAX_PAIR_MARKS = 1 << 20
 MAX_LISTED = 200
+SPARSE_KEYS = 8  # possible keys per figure past which only the values present are numbered
 
 
 def drop_earlier_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, list[Duplicate]]:
@@ -53,6 +54,13 @@ def _combined_key(frame: pd.DataFrame) -> tuple[np.ndarray, int] | None:
     size = 1
     for _, radix in codes.values():
         size *= radix
+    if size > SPARSE_KEYS * len(frame):
+        # Far more possible keys than figures: the indicator's categories are the whole catalog's, most
+        # unused (parks, chains and periods are those of the file). Number the indicators present only, so
+        # that the marks below stay small (fresh pages cost most on a first read).
+        part, radix = codes["indicator"]
+        codes["indicator"] = _present(part, radix)
+        size = size // radix * codes["indicator"][1]
     if size >= 2**62:
         return None
     key = np.zeros(len(frame), dtype=np.int64)
@@ -61,6 +69,15 @@ def _combined_key(frame: pd.DataFrame) -> tuple[np.ndarray, int] | None:
         key += part
         key += 1
     return key, size
+
+
+def _present(part: np.ndarray, radix: int) -> tuple[np.ndarray, int]:
+    """Codes -1..radix-2 renumbered -1..m-2 over the values present (-1 stays -1), and the new radix m."""
+    seen = np.zeros(radix, dtype=np.bool_)
+    seen[part + 1] = True
+    seen[0] = True  # code -1 keeps its place
+    dense = np.cumsum(seen, dtype=np.int64) - 2  # -1 for code -1, then 0, 1, ... for the values present
+    return dense[part + 1], int(dense[-1]) + 2
 
 
 def _all_distinct(key: np.ndarray, size: int) -> bool | None:

@@ -76,6 +76,7 @@ class Block:
     # Per figure: True when its row holds a bad value cell elsewhere (such figures are loaded only by
     # "load every valid cell"); None when no row of the sheet has one.
     partial: np.ndarray | None = None
+    source_prefix: str = ""  # `file!sheet!`: every figure's source is this and its row number
 
     def __len__(self) -> int:
         return len(self.columns["value"])

@@ -71,6 +71,12 @@ class ReportBuilder:
         if region:
             self._new_regions[name] = None
 
+    def new_parks(self, names: list[str], region: bool = False) -> None:
+        """`new_park` of each name, in order (a portal's thousands of regions at once)."""
+        self._new_parks.update(dict.fromkeys(names))
+        if region:
+            self._new_regions.update(dict.fromkeys(names))
+
     def ignored_column(self, header: str) -> None:
         self._ignored[header] = None
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import numpy as np
@@ -314,22 +315,31 @@ class _Sheet:
             if not m.all():
                 ind = ind[m] if isinstance(ind, np.ndarray) else ind
                 pos, values, quals = pos[m], values[m], quals[m]
+                period = period.take(m) if isinstance(period, ColumnPeriods) else period
             codes = ind if isinstance(ind, np.ndarray) else np.full(len(pos), ind, dtype=np.int16)
             kept.append((codes, pos, values, quals, period))
         if self.bad_cells:
             self._fixable(rows, park, chain, starts, ends, basis, reference)
         pos = _joined([k[1] for k in kept])
         indicator = _joined([k[0] for k in kept])
-        source = self._source(rows, pos, single_pass=len(kept) == 1)
+        # One part of one value column holds each row once; a part of several columns repeats the rows.
+        single_pass = len(kept) == 1 and not isinstance(kept[0][4], ColumnPeriods)
+        source = self._source(rows, pos, single_pass=single_pass)
         if any(k[4] is not None for k in kept):
             # Columns with their own period (a period written in the header) replace the row's period.
-            extra = [k[4] for k in kept if k[4] is not None]
+            extra: list[Period] = []  # those periods, after the row periods in the tables
+            base, codes = len(starts.table), []
+            for _i, p, _v, _q, per in kept:
+                if per is None:
+                    codes.append(starts.codes[p])
+                elif isinstance(per, ColumnPeriods):
+                    codes.append(base + len(extra) + per.codes)
+                    extra += per.periods
+                else:
+                    codes.append(np.full(len(p), base + len(extra), dtype=np.int64))
+                    extra.append(per)
             start_table = np.concatenate([starts.table, np.array([p.start for p in extra], dtype=object)])
             end_table = np.concatenate([ends.table, np.array([p.end for p in extra], dtype=object)])
-            base, codes, n = len(starts.table), [], 0
-            for _i, p, _v, _q, per in kept:
-                codes.append(starts.codes[p] if per is None else np.full(len(p), base + n, dtype=np.int64))
-                n += per is not None
             whole = np.arange(len(pos))
             period_start = Coded(np.concatenate(codes), start_table).categorical(whole)
             period_end = Coded(np.concatenate(codes), end_table).categorical(whole)
@@ -339,6 +349,7 @@ class _Sheet:
         # or reference is a missing category (NaN), stored as NULL.
         return Block(
             partial=self.cell_bad[pos] if self.cell_bad.any() else None,
+            source_prefix=self.source_prefix,
             columns={
                 "park": park.categorical(pos),
                 "chain": chain.categorical(pos),
@@ -402,8 +413,7 @@ class _Sheet:
         no_number = np.logical_and.reduce([p.slow for p in passes])
         key = self.layout.key_column.index
         codes, uniques = self.body.codes(key)
-        blank = np.array([is_empty(u) for u in uniques] + [True], dtype=bool)
-        noted = np.array([text_of(u).startswith(self.note_prefixes) for u in uniques] + [False], dtype=bool)
+        blank, noted = _blank_and_noted(uniques, self.note_prefixes)
         has_any = ~values_empty | ~blank[codes]
         # A note sits where the park (or indicator) is written, or is merged across it; lines continuing
         # it follow it. Only such rows without any number are looked at one by one.
@@ -462,11 +472,12 @@ class _Sheet:
             codes, uniques = self.body.codes(park_col.index)
             used = np.zeros(len(uniques) + 1, dtype=bool)
             used[(codes if len(rows) == self.body.n else codes[rows])[~totals]] = True
-            for k in np.flatnonzero(used[:-1]):
-                # Cells naming the same new park have the same text, so all of them resolved to it.
-                name = self.new_park_at.get(int(k))
-                if name is not None:
-                    self.ctx.report.new_park(name, region=is_region_header(park_col.text))
+            # Cells naming the same new park have the same text, so all of them resolved to it.
+            new_at = self.new_park_at
+            self.ctx.report.new_parks(
+                [new_at[k] for k in np.flatnonzero(used[:-1]).tolist() if k in new_at],
+                region=is_region_header(park_col.text),
+            )
         state = np.where(totals, np.int8(-1), (park_kind == KEY_EMPTY).astype(np.int8))
         return park, chain, state
 
@@ -796,32 +807,46 @@ class _Sheet:
                     )
                 continue
             factor_of[g], code_of[g] = factor, self.indicator_code[ind_id]
-        multiplier_of_row = factor_of[group]  # NaN where the row belongs to no group that can be read
-        ok = ~np.isnan(multiplier_of_row)
-        indicator = code_of[group]
+        # Every value column at once (a form's 60 period columns): the columns one after the other, each
+        # row's group, factor and indicator repeated per column (`_tiled`).
+        k = len(value_columns)
+        passes = [self.body.numbers(c.index) for c in value_columns]
         whole = n == self.body.n
-        for value_col in value_columns:
-            first_pass = self.body.numbers(value_col.index)
-            multiplier = multiplier_of_row
-            percent = self._percent_rows(value_col.index, rows)
-            if percent is not None:
-                multiplier = np.where(percent & ok, 100.0, multiplier)
-            # NaN (no figure) stays NaN, and so does every row of no readable group.
-            values = (first_pass.values if whole else first_pass.values[rows]) * multiplier
-            qualifiers = np.zeros(n, dtype=np.int8)
-            empty = first_pass.empty if whole else first_pass.empty[rows]
-            self.ctx.report.report.missing += int(np.count_nonzero(empty & ok))
-            slow_at = np.flatnonzero((first_pass.slow if whole else first_pass.slow[rows]) & ~empty & ok)
-            slow_group = group[slow_at]
-            for g in np.flatnonzero(np.bincount(slow_group)) if len(slow_at) else []:
+
+        def joined(arrays: list[np.ndarray]) -> np.ndarray:
+            return _joined(arrays if whole else [a[rows] for a in arrays])
+
+        ok = _tiled(~np.isnan(factor_of[group]), k)
+        multiplier = _tiled(factor_of[group], k)  # NaN where the row belongs to no group that can be read
+        percents = [self._percent_rows(c.index, rows) for c in value_columns]
+        if any(p is not None for p in percents):
+            percent = _joined([p if p is not None else np.zeros(n, dtype=bool) for p in percents])
+            multiplier = np.where(percent & ok, 100.0, multiplier)
+        # NaN (no figure) stays NaN, and so does every row of no readable group.
+        values = joined([p.values for p in passes]) * multiplier
+        qualifiers = np.zeros(n * k, dtype=np.int8)
+        empty = joined([p.empty for p in passes])
+        self.ctx.report.report.missing += int(np.count_nonzero(empty & ok))
+        slow_at = np.flatnonzero(joined([p.slow for p in passes]) & ~empty & ok)
+        column_of = slow_at // n if n else slow_at
+        for j in np.unique(column_of):  # the few columns holding cells that are not plain numbers
+            at = slow_at[column_of == j]
+            pos_of, slow_group = at - j * n, group[at - j * n]
+            value_col, percent = value_columns[j], percents[j]
+            for g in np.flatnonzero(np.bincount(slow_group)):
                 ind_id, ind, factor = info[int(g)]
-                pos = slow_at[slow_group == g]
+                sel = slow_group == g
+                pos = pos_of[sel]
                 parsed = read_values(
-                    first_pass.take(rows[pos]), ind.unit, factor, percent[pos] if percent is not None else None
+                    passes[j].take(rows[pos]), ind.unit, factor, percent[pos] if percent is not None else None
                 )
                 self._collect(rows, value_col, ind_id, pos, parsed, value_col.period, ind_id, factor)
-                values[pos], qualifiers[pos] = parsed.values, parsed.qualifiers
-            yield indicator, np.arange(n), values, qualifiers, value_col.period
+                values[at[sel]], qualifiers[at[sel]] = parsed.values, parsed.qualifiers
+        if k == 1:
+            yield code_of[group], np.arange(n), values, qualifiers, value_columns[0].period
+        else:
+            periods = ColumnPeriods([c.period for c in value_columns], np.repeat(np.arange(k), n))
+            yield _tiled(code_of[group], k), _tiled(np.arange(n), k), values, qualifiers, periods
 
     def _holds_figure(self, col: Column, pos: int) -> bool:
         """The value cell at body row `pos` holds a number (plain, or text such as `110余`)."""
@@ -835,17 +860,20 @@ class _Sheet:
         context of the item above it (`专利授权量` / `其中：发明专利`); KEY_BAD where none is named."""
         codes, uniques = self.body.codes(self.layout.roles["indicator"].index)
         catalog = self.ctx.catalog
-        kinds = np.zeros(len(rows), dtype=np.int8)
-        table = np.empty(len(rows) + 1, dtype=object)
+        # Each distinct label cleaned and looked up once; the rows then walked as Python lists.
+        labels = [label_parts(cell) for cell in uniques]
+        matched = [catalog.match_indicator(label[0]) if label is not None else None for label in labels]
+        kinds: list[int] = []
+        entries: list[tuple | None] = []
         parent = ""
-        labels = [label_parts(cell) for cell in uniques]  # each distinct label cleaned once
-        for i, r in enumerate(rows):
-            label = labels[codes[r]]
+        for code in codes[rows].tolist():
+            label = labels[code]
             if label is None:
-                kinds[i] = KEY_EMPTY
+                kinds.append(KEY_EMPTY)
+                entries.append(None)
                 continue
             name, unit, sub = label
-            found = catalog.match_indicator(name)
+            found = matched[code]
             if found is None and sub and parent:
                 found = catalog.match_indicator(parent + name) or catalog.match_indicator(name + parent)
             if found is None:
@@ -853,11 +881,42 @@ class _Sheet:
                 found = meaning.indicator if meaning is not None and meaning.period is None else None
             if not sub:
                 parent = name
-            if found is None:
-                kinds[i] = KEY_BAD
-                continue
-            table[i] = (found.id, unit)
-        return kinds, Coded(np.arange(len(rows)), table)
+            kinds.append(KEY_OK if found is not None else KEY_BAD)
+            entries.append((found.id, unit) if found is not None else None)
+        entries.append(None)
+        table = np.fromiter(entries, dtype=object, count=len(entries))
+        return np.array(kinds, dtype=np.int8), Coded(np.arange(len(rows)), table)
+
+
+def _blank_and_noted(uniques: list, prefixes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Per distinct key cell (and one more entry, for the code of no cell): empty, or starting a note.
+    One pass with text cells stripped once (a portal's thousands of region names, a form's labels)."""
+    blank = np.zeros(len(uniques) + 1, dtype=bool)
+    noted = np.zeros(len(uniques) + 1, dtype=bool)
+    blank[-1] = True
+    for k, cell in enumerate(uniques):
+        text = cell.strip() if type(cell) is str else text_of(cell)  # text_of, inline for text
+        if not text:
+            blank[k] = True
+        elif text.startswith(prefixes):
+            noted[k] = True
+    return blank, noted
+
+
+@dataclass
+class ColumnPeriods:
+    """The periods of figures read from several value columns at once: per figure, its column's period."""
+
+    periods: list[Period]  # per value column
+    codes: np.ndarray  # per figure, the index of its column's period
+
+    def take(self, keep: np.ndarray) -> ColumnPeriods:
+        return ColumnPeriods(self.periods, self.codes[keep])
+
+
+def _tiled(array: np.ndarray, k: int) -> np.ndarray:
+    """The array repeated k times one after the other; the array itself for k = 1 (no copy)."""
+    return array if k == 1 else np.tile(array, k)
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:

@@ -191,7 +191,13 @@ class NumericPass:
     cells: np.ndarray | SlowCells  # the cells as written, at least where `slow`
 
     def take(self, rows: np.ndarray) -> NumericPass:
-        return NumericPass(self.values[rows], self.slow[rows], self.empty[rows], self.cells.take(rows))
+        slow = self.slow[rows]
+        if isinstance(self.cells, SlowCells):
+            cells = self.cells.take(rows)
+        else:  # keep only the cells the slow path reads: no object taken (and counted) per plain number
+            at = np.flatnonzero(slow)
+            cells = SlowCells(at, self.cells[rows[at]])
+        return NumericPass(self.values[rows], slow, self.empty[rows], cells)
 
     def no_figure(self) -> np.ndarray:
         """Cells that give no figure whatever their column: empty, or a missing marker (—, N/A...)."""
@@ -202,40 +208,69 @@ class NumericPass:
 
 
 _PLAIN_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "decimal", "empty"})
+# Cells looked at together when a column holds text: only the chunks holding some go through pandas'
+# parser of text (a signature line under a form's 60 columns of a thousand rows is one chunk of fifteen).
+NUMERIC_CHUNK = 4096
 
 
 def numeric_pass(cells: np.ndarray) -> NumericPass:
     """Vectorised first look at a column: numbers (and number-like text) without a Python loop."""
-    plain = pd.api.types.infer_dtype(cells, skipna=False) in _PLAIN_KINDS
-    blank = None
-    if not plain:
-        # Numbers and empty cells ("" from calamine) only: read without pandas' parser of text, which
-        # costs more than the rest of the pass (a form's or a portal's thousands of figures with gaps).
-        blank = cells == ""
-        if blank.any() and pd.api.types.infer_dtype(cells[~blank], skipna=False) in _PLAIN_KINDS:
-            plain = True
-        else:
-            blank = None
-    if plain:
-        # only numbers (no bool, no text): the common, fastest case
-        values = cells.astype(float) if blank is None else np.where(blank, np.nan, cells).astype(float)
-    else:
-        values = np.array(pd.to_numeric(pd.Series(cells, dtype=object, copy=False), errors="coerce"), dtype=float)
+    values, odd = _numbers(cells)
     slow = ~np.isfinite(values)
-    found = ~slow
-    # (A column found plain above holds only numbers: nothing to check again.)
-    if (
-        not plain
-        and found.any()
-        and pd.api.types.infer_dtype(cells[found], skipna=False) not in _PLAIN_KINDS | {"string"}
-    ):
-        # to_numeric reads True as 1: booleans (and odd objects) go the slow way to be refused.
-        slow |= np.fromiter((type(c) not in (float, int, str) for c in cells), dtype=bool, count=len(cells))
+    if odd is not None:
+        slow |= odd
     empty = np.zeros(len(cells), dtype=bool)
     for i in np.flatnonzero(slow):
         empty[i] = is_blank(cells[i])
     values[slow] = np.nan
     return NumericPass(values, slow, empty, cells)
+
+
+def _numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The cells as floats (NaN where not a plain number), and the cells pandas' parser read as numbers
+    that must go the slow way (booleans, odd objects; None when there are none)."""
+    if pd.api.types.infer_dtype(cells, skipna=False) in _PLAIN_KINDS:
+        return cells.astype(float), None  # only numbers (no bool, no text): the common, fastest case
+    # Empty cells ("" from calamine) as NaN: numbers with gaps are then read without pandas' parser of
+    # text, which costs more than the rest of the pass (a portal's or a form's thousands of figures).
+    blank = cells == ""
+    filled = np.where(blank, np.nan, cells) if blank.any() else cells
+    n = len(cells)
+    starts = range(0, n, NUMERIC_CHUNK)
+    with_text = []  # none: numbers with gaps, read as such
+    for a in starts:
+        if pd.api.types.infer_dtype(filled[a : a + NUMERIC_CHUNK], skipna=False) not in _FILLED_KINDS:
+            with_text.append(a)
+            if 4 * len(with_text) > len(starts):  # text all over (110余 every thousand rows): one parser pass
+                return _coerced(cells)
+    values = filled.astype(float) if not with_text else np.empty(n, dtype=float)
+    odd = None
+    if with_text:
+        text_at = set(with_text)
+        for a in starts:
+            part = slice(a, a + NUMERIC_CHUNK)
+            if a not in text_at:
+                values[part] = filled[part].astype(float)
+                continue
+            values[part], chunk_odd = _coerced(cells[part])
+            if chunk_odd is not None:
+                odd = np.zeros(n, dtype=bool) if odd is None else odd
+                odd[part] = chunk_odd
+    return values, odd
+
+
+# Kinds of a column once its empty cells are NaN: numbers only (`integer-na`: whole numbers and NaN).
+_FILLED_KINDS = _PLAIN_KINDS | {"integer-na"}
+
+
+def _coerced(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """`_numbers` by pandas' parser: number-like text read, other text NaN (left to the slow path)."""
+    values = np.array(pd.to_numeric(pd.Series(cells, dtype=object, copy=False), errors="coerce"), dtype=float)
+    found = np.isfinite(values)
+    if found.any() and pd.api.types.infer_dtype(cells[found], skipna=False) not in _PLAIN_KINDS | {"string"}:
+        # to_numeric reads True as 1: booleans (and odd objects) go the slow way to be refused.
+        return values, np.fromiter((type(c) not in (float, int, str) for c in cells), dtype=bool, count=len(cells))
+    return values, None
 
 
 def is_blank(cell: object) -> bool:
