@@ -82,6 +82,12 @@ class _Wait:
         self.pause = min(self.pause * 2, 0.05)
 
 
+def sql_string(text: str) -> str:
+    """`text` as a SQL string literal. Only for ATTACH, which takes no bound parameter in DuckDB 1.4.4
+    (2.0 accepted `ATTACH $path`); the text is a path or setting of the deployment, never user data."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _flock(fd: int, mode: int, wait: _Wait) -> None:
     while True:
         try:
@@ -126,7 +132,7 @@ class _ReadHandle:
         self.users = 0
         self.con = duckdb.connect()  # in-memory: never the instance cache keyed by the file's path
         try:
-            self.con.execute(f"ATTACH $path AS {CATALOG} (READ_ONLY)", {"path": str(path)})
+            self.con.execute(f"ATTACH {sql_string(str(path))} AS {CATALOG} (READ_ONLY)")
         except BaseException:
             self.con.close()
             raise
