@@ -317,14 +317,10 @@ class Store:
 
     @staticmethod
     def _insert_history(con, statement: str, params: dict) -> int:
-        """Run an INSERT INTO observation_history numbering its rows `$first_id - 1 + row_number()`
-        (nextval per row would run it on one thread), then move the sequence past the ids taken."""
-        sql = _statements("store_load.sql")
-        first_id = con.execute(sql["next_history_id"]).fetchall()[0][0]
-        inserted = con.execute(statement, {**params, "first_id": first_id}).fetchall()[0][0]
-        if inserted > 1:
-            con.execute(sql["skip_history_ids"], {"count": inserted - 1}).fetchall()
-        return inserted
+        """Run an INSERT INTO observation_history numbering its rows `$first_id - 1 + row_number()`,
+        $first_id the next history id (the writer lock makes it ours)."""
+        first_id = con.execute(_statements("store_load.sql")["next_history_id"]).fetchall()[0][0]
+        return con.execute(statement, {**params, "first_id": first_id}).fetchall()[0][0]
 
     @staticmethod
     def _keys_distinct(con, sql: dict[str, str], keys_unique: bool) -> bool:

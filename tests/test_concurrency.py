@@ -200,7 +200,7 @@ def test_a_wal_left_by_an_older_in_place_writer_is_folded_in_first(db_path):
     Store(db_path)
     script = (
         "import duckdb, os, sys; con = duckdb.connect(sys.argv[1]); "
-        "con.execute(\"INSERT INTO audit VALUES (nextval('audit_id_seq'), now()::TIMESTAMP, 'old', 'restore', '{}')\"); "
+        "con.execute(\"INSERT INTO audit VALUES (1000, now()::TIMESTAMP, 'old', 'restore', '{}')\"); "
         "os._exit(0)"  # no close, no checkpoint: the insert stays in <db>.wal
     )
     subprocess.run([sys.executable, "-c", script, str(db_path)], check=True, timeout=60)

@@ -184,7 +184,7 @@ def test_history_ids_follow_the_sequence_after_bulk_moves(tmp_path):
     assert displaced.rows_replaced == 1
     assert store.query("SELECT max(history_id) AS m FROM observation_history")["m"].iloc[0] == 25
     restored = int(store.history(P2, None, *Y2024, "revenue")["history_id"].iloc[0])
-    store.restore(restored)  # one nextval: the id after the ones the bulk inserts took
+    store.restore(restored)  # the id after the ones the bulk inserts took
     assert store.query("SELECT max(history_id) AS m FROM observation_history")["m"].iloc[0] == 26
 
 

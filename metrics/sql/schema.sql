@@ -8,9 +8,9 @@ CREATE TABLE IF NOT EXISTS schema_version (
     applied_at  TIMESTAMP NOT NULL
 );
 
-CREATE SEQUENCE IF NOT EXISTS load_id_seq START 1;
-CREATE SEQUENCE IF NOT EXISTS history_id_seq START 1;
-CREATE SEQUENCE IF NOT EXISTS audit_id_seq START 1;
+-- No sequences: ids are the next after the largest taken, under the writer lock (store_load.sql;
+-- DuckLake has none). Files made before keep their load_id_seq, history_id_seq, audit_id_seq and
+-- catalog_change_id_seq, unused.
 
 -- Current figures: CONTRACT §1 columns, then the extensions basis and reference, then the load.
 CREATE TABLE IF NOT EXISTS observations (
@@ -75,7 +75,7 @@ CREATE TABLE IF NOT EXISTS audit (
     CHECK (action IN ('load', 'undo', 'restore'))
 );
 
--- Version 2: a restore is an event like a load (one numbering, `load_id_seq`), so that it can be undone
+-- Version 2: a restore is an event like a load (one numbering, `load_id`), so that it can be undone
 -- and a key's current value is always the latest load or restore not undone (docs/ARCHITECTURE.md,
 -- "Which value is current"). Idempotent, so files of version 1 gain the columns on their next write.
 ALTER TABLE loads ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'file';  -- 'file' | 'restore'
@@ -84,8 +84,6 @@ ALTER TABLE loads ADD COLUMN IF NOT EXISTS restored_history_id BIGINT;  -- the h
 -- Analysts' catalog (added to version 1 files by CREATE ... IF NOT EXISTS on their next write): indicators
 -- and parks/regions added or edited on the dashboard, merged over the shipped TOML defaults
 -- (metrics/catalog_entries.py). One current entry per id / name, kept unique by the single writer.
-CREATE SEQUENCE IF NOT EXISTS catalog_change_id_seq START 1;
-
 CREATE TABLE IF NOT EXISTS catalog_indicators (
     indicator_id    VARCHAR NOT NULL,
     entry           VARCHAR NOT NULL,   -- JSON: the keys of an [[indicator]] of metrics/indicators.toml

@@ -10,7 +10,7 @@ SELECT name, entry FROM catalog_parks ORDER BY created_change;
 SELECT coalesce(max(change_id), 0) FROM catalog_changes;
 
 -- name: next_change_id
-SELECT nextval('catalog_change_id_seq');
+SELECT coalesce(max(change_id), 0) + 1 FROM catalog_changes;
 
 -- name: record_change
 INSERT INTO catalog_changes VALUES (

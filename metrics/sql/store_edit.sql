@@ -1,7 +1,7 @@
 -- Statements of Store.undo_load, Store.restore and the audit trail.
 
 -- name: audit
-INSERT INTO audit VALUES (nextval('audit_id_seq'), $now, $actor, $action, $detail);
+INSERT INTO audit SELECT coalesce(max(audit_id), 0) + 1, $now, $actor, $action, $detail FROM audit;
 
 -- name: load_row
 SELECT load_id, file_name, status, kind, restored_history_id FROM loads WHERE load_id = $load_id;
@@ -80,7 +80,7 @@ WHERE h.history_id = $history_id
 
 -- name: restore_keep_current
 INSERT INTO observation_history
-SELECT nextval('history_id_seq'), o.park, o.chain, o.period_start, o.period_end, o.indicator,
+SELECT (SELECT coalesce(max(history_id), 0) + 1 FROM observation_history), o.park, o.chain, o.period_start, o.period_end, o.indicator,
        o.value, o.qualifier, o.source, o.basis, o.reference, o.load_id, $now, $load_id, 'restore', false
 FROM observations AS o, observation_history AS h
 WHERE h.history_id = $history_id

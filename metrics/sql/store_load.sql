@@ -72,15 +72,15 @@ WHERE l.content_sha256 = $sha256 AND l.status = 'loaded' AND l.kind = 'file'
   AND (SELECT count(*) FROM observations AS o WHERE o.load_id = l.load_id) = l.rows_loaded
 ORDER BY l.load_id DESC LIMIT 1;
 
+-- Ids are the next after the largest taken, read under the writer lock (the flock of a file, the
+-- advisory lock of the shared store): DuckLake has no sequences, and rows of loads, history, audit and
+-- catalog_changes are never deleted, so an id is never given twice.
+
 -- name: next_load_id
-SELECT nextval('load_id_seq');
+SELECT coalesce(max(load_id), 0) + 1 FROM loads;
 
 -- name: next_history_id
-SELECT nextval('history_id_seq');
-
--- name: skip_history_ids
--- Advance the sequence past ids an insert took as `$first_id - 1 + row_number()`.
-SELECT max(nextval('history_id_seq')) FROM range($count);
+SELECT coalesce(max(history_id), 0) + 1 FROM observation_history;
 
 -- name: collect_replaced
 -- The current figures the file supersedes, found by rowid (stable within the transaction): the ones it
@@ -90,8 +90,7 @@ CREATE OR REPLACE TEMP TABLE replaced AS
 SELECT * FROM observations WHERE rowid IN (SELECT current_rowid FROM staged WHERE change <> 'new');
 
 -- name: keep_replaced
--- History ids $first_id, $first_id + 1, ... (Store._insert_history): nextval per row would run
--- the insert on one thread; numbering the rows of a join would be slower still.
+-- History ids $first_id, $first_id + 1, ... (Store._insert_history: $first_id is `next_history_id`).
 INSERT INTO observation_history
 SELECT $first_id - 1 + row_number() OVER (), park, chain, period_start, period_end, indicator,
        value, qualifier, source, basis, reference, load_id, $now, $load_id, 'load', false
