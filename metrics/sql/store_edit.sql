@@ -37,7 +37,8 @@ QUALIFY row_number() OVER (
 -- name: undo_keep_removed
 -- History ids from $first_id, as in store_load.sql `keep_replaced`.
 INSERT INTO observation_history
-SELECT $first_id - 1 + row_number() OVER (), park, chain, period_start, period_end, indicator,
+SELECT $first_id - 1 + row_number() OVER (ORDER BY park, chain NULLS FIRST, period_start, period_end, indicator),
+       park, chain, period_start, period_end, indicator,
        value, qualifier, source, basis, reference, load_id, $now, NULL, 'undo', false
 FROM undone;
 

@@ -90,9 +90,11 @@ CREATE OR REPLACE TEMP TABLE replaced AS
 SELECT * FROM observations WHERE rowid IN (SELECT current_rowid FROM staged WHERE change <> 'new');
 
 -- name: keep_replaced
--- History ids $first_id, $first_id + 1, ... (Store._insert_history: $first_id is `next_history_id`).
+-- History ids $first_id, $first_id + 1, ... (Store._insert_history: $first_id is `next_history_id`), in key
+-- order: numbered by the order rows happen to come in, ids differed between DuckDB 1.4.4 and 2.0 plans.
 INSERT INTO observation_history
-SELECT $first_id - 1 + row_number() OVER (), park, chain, period_start, period_end, indicator,
+SELECT $first_id - 1 + row_number() OVER (ORDER BY park, chain NULLS FIRST, period_start, period_end, indicator),
+       park, chain, period_start, period_end, indicator,
        value, qualifier, source, basis, reference, load_id, $now, $load_id, 'load', false
 FROM replaced;
 
