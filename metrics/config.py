@@ -63,9 +63,30 @@ def limits() -> Limits:
     return Limits(**{f.name: values[f.name] for f in fields(Limits)})
 
 
+def db_setting() -> str:
+    """The database the dashboard and the CLI share, as PARKDASH_DB gives it: a file path (default
+    data/parks.duckdb) or the shared store, `ducklake:postgres:<libpq conninfo>` (metrics/lakestore.py)."""
+    return os.environ.get("PARKDASH_DB") or str(PROJECT_ROOT / "data" / "parks.duckdb")
+
+
 def db_path() -> Path:
-    """The database the dashboard and the CLI share: PARKDASH_DB, else data/parks.duckdb."""
-    return Path(os.environ.get("PARKDASH_DB") or PROJECT_ROOT / "data" / "parks.duckdb")
+    """The database file: PARKDASH_DB, else data/parks.duckdb (use db_setting() where the shared store counts)."""
+    return Path(db_setting())
+
+
+def lake_data_dir() -> str | None:
+    """PARKDASH_LAKE_DATA: the shared directory of the shared store's data files (and kept originals)."""
+    return os.environ.get("PARKDASH_LAKE_DATA") or None
+
+
+def database_missing(db: str | None) -> Path | None:
+    """The file a --db value (or PARKDASH_DB) names when that file does not exist; None when it exists
+    or the value names the shared store (which says itself when it cannot be reached)."""
+    setting = db or db_setting()
+    if setting.startswith("ducklake:"):
+        return None
+    path = Path(setting)
+    return None if path.exists() else path
 
 
 def index_min_coverage() -> float:

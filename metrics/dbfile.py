@@ -62,7 +62,7 @@ class StoreBusy(StoreError):
     """Another writer held the database longer than `lock_wait_seconds`."""
 
 
-class _Wait:
+class Wait:
     """A bounded wait: one deadline, and the caller told once that it is waiting."""
 
     def __init__(self, on_wait: OnWait | None):
@@ -88,7 +88,7 @@ def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _flock(fd: int, mode: int, wait: _Wait) -> None:
+def _flock(fd: int, mode: int, wait: Wait) -> None:
     while True:
         try:
             fcntl.flock(fd, mode | fcntl.LOCK_NB)
@@ -178,6 +178,19 @@ class DbFile:
         """True once the file exists and is not empty (its schema was published)."""
         return self.path.exists() and self.path.stat().st_size > 0
 
+    def stamp(self):
+        """Which file the path names now (a write replaces it): inode, size, mtime; None when absent."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    @staticmethod
+    def schema_sql(text: str) -> str:
+        """metrics/sql/schema.sql as this engine runs it: unchanged for a DuckDB file."""
+        return text
+
     # -- reading ----------------------------------------------------------------------------
 
     @contextmanager
@@ -254,7 +267,7 @@ class DbFile:
     @contextmanager
     def writer_lock(self, on_wait: OnWait | None = None) -> Iterator[None]:
         """The exclusive writer flock on `<db>.lock`; released by the kernel if the process dies."""
-        wait = _Wait(on_wait)
+        wait = Wait(on_wait)
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
         try:
             _flock(fd, fcntl.LOCK_EX, wait)
@@ -267,7 +280,7 @@ class DbFile:
         """A read-write connection on a private copy, published over the file if the block succeeds."""
         with self.writer_lock(on_wait):
             self.remove_stale_drafts()
-            self._checkpoint_old_wal(_Wait(on_wait))
+            self._checkpoint_old_wal(Wait(on_wait))
             draft_path = self.path.with_name(f"{self.draft_prefix}{os.getpid()}")
             try:
                 if self.has_content():
@@ -315,7 +328,7 @@ class DbFile:
             _unlink(path)
         return stale
 
-    def _checkpoint_old_wal(self, wait: _Wait) -> None:
+    def _checkpoint_old_wal(self, wait: Wait) -> None:
         """Fold a `<db>.wal` left by an older version (it wrote in place) into the file before copying it."""
         if not _wal(self.path).exists():
             return

@@ -27,8 +27,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics import scope
-from metrics.config import db_path
+from metrics.config import db_setting, lake_data_dir
 from metrics.dbfile import DbFile, Draft, OnWait, StoreError
+from metrics.lakestore import CommitConflict, LakeStore, is_commit_conflict, is_lake
 from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
 from metrics.preview import LoadPreview, last_per_key
 from metrics.targets import indicator_of
@@ -80,14 +81,22 @@ def _rejected(report: IngestReport, zh: str | None = None, en: str | None = None
 
 
 class Store:
-    """Handle on one database file; cheap to create, holds no connection of its own."""
+    """Handle on one database: a DuckDB file (metrics/dbfile.py) or the shared store (metrics/lakestore.py),
+    chosen by the setting (PARKDASH_DB); cheap to create, holds no connection of its own."""
 
     def __init__(self, path: str | os.PathLike | None = None, catalog=None):
-        self.path = Path(path) if path is not None else db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = DbFile.for_path(self.path)
+        setting = str(path) if path is not None else db_setting()
+        self.shared = is_lake(setting)
+        if self.shared:
+            self.path = None  # no file: DuckLake's catalog is in PostgreSQL, its data under PARKDASH_LAKE_DATA
+            self._file = LakeStore.for_setting(setting, lake_data_dir())
+            self.files_dir = self._file.files_dir
+        else:
+            self.path = Path(setting)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = DbFile.for_path(self.path)
+            self.files_dir = self.path.parent / f"{self.path.stem}_files"
         self.lock_path = self._file.lock_path
-        self.files_dir = self.path.parent / f"{self.path.stem}_files"
         self._base_catalog = catalog  # the shipped defaults (default_catalog() when None)
         self._merged_catalog: tuple[object, object] | None = None  # (file stamp, merged catalog)
         self._data_version: tuple[object, str] | None = None  # (file stamp, data_version())
@@ -107,7 +116,8 @@ class Store:
     @property
     def catalog(self):
         """The catalog in effect: the shipped defaults merged with the analysts' entries in the database
-        (see "Analysts' catalog" at the end of the class); re-read when the file was replaced."""
+        (see "Analysts' catalog" at the end of the class); re-read after any write (the file replaced, a new
+        snapshot of the shared store)."""
         stamp = self._file_stamp()
         if self._merged_catalog is None or self._merged_catalog[0] != stamp or stamp is None:
             with self._reading() as con:
@@ -132,9 +142,14 @@ class Store:
             try:
                 self._create_schema(con)
                 yield draft
-                con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
+                raise
+            try:
+                con.execute("COMMIT" if draft.publish else "ROLLBACK")
+            except duckdb.Error as exc:
+                if is_commit_conflict(exc):  # DuckLake: another client of the lake changed the same data
+                    raise CommitConflict() from exc
                 raise
         self._schema_ready = True
 
@@ -152,7 +167,7 @@ class Store:
 
     def _create_schema(self, con) -> None:
         if not self._schema_ready:
-            con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+            con.execute(self._file.schema_sql((SQL_DIR / "schema.sql").read_text(encoding="utf-8")))
             if con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0] < SCHEMA_VERSION:
                 con.execute("INSERT INTO schema_version VALUES ($v, $now)", {"v": SCHEMA_VERSION, "now": _utc_now()})
 
@@ -244,18 +259,27 @@ class Store:
         if same_file:  # the very same bytes are loaded: no need to wait for the writer lock, nor to copy
             return self._unchanged(report, same_file[0][1])
         try:
-            with self._writing(on_wait) as draft:
-                out = self._load_in_transaction(
-                    draft.con, parsed, frame, sha256, actor, scope.audit_detail(allowed_parks)
-                )
-                draft.publish = out.status == "loaded"
-                return out
-        except StoreError as exc:  # StoreBusy, or the new file could not be written
+            return self._load_retrying(parsed, frame, sha256, actor, on_wait, scope.audit_detail(allowed_parks))
+        except StoreError as exc:  # StoreBusy, a conflict twice, or the new file could not be written
             return _rejected(report, exc.message_zh, exc.message_en)
         except OSError as exc:  # keeping the original bytes failed (disk full?); rolled back
             return _rejected(report, f"无法保存原始文件：{exc}", f"Could not keep the original file: {exc}")
         except (duckdb.ConstraintException, duckdb.ConversionException) as exc:  # rolled back; a bug upstream
             return _rejected(report, f"数据无法写入数据库：{exc}", f"The figures could not be stored: {exc}")
+
+    def _load_retrying(self, parsed, frame, sha256, actor, on_wait, audit_extra) -> IngestReport:
+        """The load's transaction; once more when the shared store reports a commit conflict (our writers
+        queue on one lock, so only another client of the lake can cause one); CommitConflict the second time."""
+        for attempt in (1, 2):
+            try:
+                with self._writing(on_wait) as draft:
+                    out = self._load_in_transaction(draft.con, parsed, frame, sha256, actor, audit_extra)
+                    draft.publish = out.status == "loaded"
+                    return out
+            except CommitConflict:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def _load_in_transaction(
         self, con, parsed: ParsedFile, table: pa.Table, sha256: str, actor: str, audit_extra: dict
@@ -759,12 +783,8 @@ class Store:
     # helpers of the analysts' catalog
 
     def _file_stamp(self):
-        """Which file the path names now (a write replaces it): inode, size, mtime; None when absent."""
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
+        """What changes with every write: the file's identity, or the shared store's latest snapshot."""
+        return self._file.stamp()
 
     @staticmethod
     def _has_catalog(con) -> bool:

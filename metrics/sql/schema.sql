@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS observation_history (
     replaced_at       TIMESTAMP NOT NULL,
     replaced_by_load  BIGINT,             -- the load or restore that superseded it; NULL when an undo removed it
     replaced_by       VARCHAR   NOT NULL, -- 'load' | 'restore' | 'undo'
-    restored          BOOLEAN   NOT NULL DEFAULT false  -- made current again later
+    restored          BOOLEAN   NOT NULL  -- made current again later (no DEFAULT false: DuckLake takes literals only)
 );
 
 CREATE TABLE IF NOT EXISTS loads (

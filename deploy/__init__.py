@@ -1,0 +1,1 @@
+"""Deployment helpers: a private PostgreSQL for the shared store."""
