@@ -96,6 +96,13 @@ class LakeStore:
                 cls._instances[key] = cls(setting[len(LAKE_PREFIX) :], Path(key[1]))
             return cls._instances[key]
 
+    @classmethod
+    def release(cls, setting: str) -> None:
+        """Close and forget this process's instances of a store (a test's store, dropped afterwards)."""
+        with cls._instances_lock:
+            for key in [k for k in cls._instances if k[0] == setting]:
+                cls._instances.pop(key).close()
+
     def __init__(self, conninfo: str, data_dir: Path):
         self.conninfo = conninfo
         self.data_dir = data_dir

@@ -30,7 +30,7 @@ from metrics import scope
 from metrics.config import db_setting, lake_data_dir
 from metrics.dbfile import DbFile, Draft, OnWait, StoreError
 from metrics.lakestore import CommitConflict, LakeStore, is_commit_conflict, is_lake
-from metrics.model import OBS_COLUMNS, IngestReport, ParsedFile
+from metrics.model import BASES, OBS_COLUMNS, QUALIFIERS, IngestReport, ParsedFile
 from metrics.preview import LoadPreview, last_per_key
 from metrics.targets import indicator_of
 
@@ -587,6 +587,16 @@ class Store:
             return (
                 f"未知的指标编号：{', '.join(map(str, unknown[:5]))}",
                 f"Unknown indicator ids: {', '.join(map(str, unknown[:5]))}",
+            )
+        # What schema.sql's CHECKs refuse, refused here too: the shared store (DuckLake) has no CHECK.
+        unknown = sorted(
+            {v for v in table["qualifier"].unique().to_pylist() if v is not None and v not in QUALIFIERS}
+            | {v for v in table["basis"].unique().to_pylist() if v is not None and v not in BASES}
+        )
+        if unknown:
+            return (
+                f"未知的数值限定或数据性质：{', '.join(map(str, unknown[:5]))}",
+                f"Unknown qualifier or basis: {', '.join(map(str, unknown[:5]))}",
             )
         required = ("park", "period_start", "period_end", "indicator", "value")
         if (

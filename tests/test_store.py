@@ -1,8 +1,11 @@
-"""Store semantics on a real DuckDB file: load, unchanged, replace, history, restore, undo, reject."""
+"""Store semantics on both backends (a real DuckDB file, a real shared store on PostgreSQL): load, unchanged,
+replace, history, restore, undo, reject."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 from parsed_factory import Y2024, bad_row, figure, parsed
@@ -30,16 +33,16 @@ def two_parks(revenue_a=100.0) -> list[dict]:
     ]
 
 
-def test_new_database_is_empty_and_has_a_schema_version(db_path):
-    store = Store(db_path)
+def test_new_database_is_empty_and_has_a_schema_version(store_db):
+    store = Store(store_db)
     assert store.is_empty()
     assert store.query("SELECT version FROM schema_version")["version"].tolist() == [SCHEMA_VERSION]
-    assert Store(db_path).is_empty()  # reopening keeps the one schema row
+    assert Store(store_db).is_empty()  # reopening keeps the one schema row
     assert len(store.query("SELECT * FROM schema_version")) == 1
 
 
-def test_load_stores_every_figure_with_its_load(db_path):
-    store = Store(db_path)
+def test_load_stores_every_figure_with_its_load(store_db):
+    store = Store(store_db)
     report = store.load(parsed("a.csv", two_parks()), actor="cli:test")
     assert (report.status, report.rows_loaded, report.rows_replaced, report.rows_unchanged) == ("loaded", 4, 0, 0)
     assert current(store) == [
@@ -56,17 +59,20 @@ def test_load_stores_every_figure_with_its_load(db_path):
     assert store.audit()["action"].tolist() == ["load"]
 
 
-def test_original_bytes_are_kept_beside_the_database(db_path):
-    store = Store(db_path)
+def test_original_bytes_are_kept_beside_the_database(store_db):
+    store = Store(store_db)
     file = parsed("报表.xlsx", two_parks(), data=b"original bytes")
     store.load(file)
-    kept = db_path.parent / f"{db_path.stem}_files" / f"{file.content_sha256}.xlsx"
+    if store.shared:
+        kept = Path(os.environ["PARKDASH_LAKE_DATA"]) / "files" / f"{file.content_sha256}.xlsx"
+    else:
+        kept = store_db.parent / f"{store_db.stem}_files" / f"{file.content_sha256}.xlsx"
     assert kept.read_bytes() == b"original bytes"
     assert store.loads()["kept_path"].tolist() == [str(kept)]
 
 
-def test_same_file_twice_is_unchanged_and_writes_nothing(db_path):
-    store = Store(db_path)
+def test_same_file_twice_is_unchanged_and_writes_nothing(store_db):
+    store = Store(store_db)
     store.load(parsed("a.csv", two_parks()))
     version = store.data_version()
     again = store.load(parsed("a.csv", two_parks()))
@@ -75,8 +81,8 @@ def test_same_file_twice_is_unchanged_and_writes_nothing(db_path):
     assert len(store.loads()) == 1
 
 
-def test_same_values_under_another_name_are_unchanged(db_path):
-    store = Store(db_path)
+def test_same_values_under_another_name_are_unchanged(store_db):
+    store = Store(store_db)
     store.load(parsed("a.csv", two_parks()))
     renamed = parsed("copy of a.xlsx", two_parks(), data=b"other bytes")
     report = store.load(renamed)
@@ -84,8 +90,8 @@ def test_same_values_under_another_name_are_unchanged(db_path):
     assert set(store.observations_frame()["source"].str.split("!").str[0]) == {"a.csv"}
 
 
-def test_changed_value_replaces_current_and_keeps_history(db_path):
-    store = Store(db_path)
+def test_changed_value_replaces_current_and_keeps_history(store_db):
+    store = Store(store_db)
     first = store.load(parsed("a.csv", two_parks(100)))
     second = store.load(parsed("b.csv", two_parks(120) + [figure(PARK_B, "revenue", 60, period=Q3)]))
     assert (second.status, second.rows_loaded, second.rows_replaced, second.rows_unchanged) == ("loaded", 5, 1, 3)
@@ -107,8 +113,8 @@ def test_changed_value_replaces_current_and_keeps_history(db_path):
     assert set(store.observations_frame()["load_id"]) == {second.load_id}
 
 
-def test_restore_brings_back_old_value_and_keeps_the_displaced_one(db_path):
-    store = Store(db_path)
+def test_restore_brings_back_old_value_and_keeps_the_displaced_one(store_db):
+    store = Store(store_db)
     store.load(parsed("a.csv", two_parks(100)))
     store.load(parsed("b.csv", two_parks(120)))
     old = store.history(PARK_A, None, *Y2024, "revenue")
@@ -125,8 +131,8 @@ def test_restore_brings_back_old_value_and_keeps_the_displaced_one(db_path):
         store.restore(999)
 
 
-def test_undo_removes_a_load_and_brings_back_what_it_replaced(db_path):
-    store = Store(db_path)
+def test_undo_removes_a_load_and_brings_back_what_it_replaced(store_db):
+    store = Store(store_db)
     store.load(parsed("a.csv", two_parks(100)))
     before = current(store)
     second = store.load(parsed("b.csv", two_parks(120) + [figure(PARK_B, "revenue", 60, period=Q3)]))
@@ -143,16 +149,16 @@ def test_undo_removes_a_load_and_brings_back_what_it_replaced(db_path):
     assert store.load(parsed("b.csv", two_parks(120))).status == "loaded"
 
 
-def test_undo_of_first_load_empties_keys_it_introduced(db_path):
-    store = Store(db_path)
+def test_undo_of_first_load_empties_keys_it_introduced(store_db):
+    store = Store(store_db)
     report = store.load(parsed("a.csv", two_parks()))
     store.undo_load(report.load_id)
     assert store.is_empty()
     assert len(store.query("SELECT * FROM observation_history WHERE replaced_by = 'undo'")) == 4
 
 
-def test_rejected_file_stores_nothing(db_path):
-    store = Store(db_path)
+def test_rejected_file_stores_nothing(store_db):
+    store = Store(store_db)
     version = store.data_version()
     with_error = parsed("bad.csv", two_parks(), errors=[bad_row()])
     assert store.load(with_error).status == "rejected"
@@ -162,18 +168,18 @@ def test_rejected_file_stores_nothing(db_path):
     unknown = store.load(parsed("u.csv", [figure(PARK_A, "not_an_indicator", 1)]))
     assert unknown.status == "rejected" and "not_an_indicator" in unknown.fatal
     assert store.is_empty() and store.loads().empty and store.data_version() == version
-    assert not (db_path.parent / f"{db_path.stem}_files").exists()
+    assert not store.files_dir.exists()
 
 
-def test_skip_bad_rows_loads_the_valid_rows(db_path):
-    store = Store(db_path)
+def test_skip_bad_rows_loads_the_valid_rows(store_db):
+    store = Store(store_db)
     report = store.load(parsed("bad.csv", two_parks(), errors=[bad_row()]), skip_bad_rows=True)
     assert (report.status, report.rows_loaded, len(report.errors)) == ("loaded", 4, 1)
     assert len(store.observations_frame()) == 4
 
 
-def test_whole_park_and_chain_figures_are_distinct_keys(db_path):
-    store = Store(db_path)
+def test_whole_park_and_chain_figures_are_distinct_keys(store_db):
+    store = Store(store_db)
     store.load(parsed("a.csv", [figure(PARK_A, "revenue", 1), figure(PARK_A, "revenue", 2, chain="新材料")]))
     store.load(parsed("b.csv", [figure(PARK_A, "revenue", 3)]))
     assert current(store) == [(PARK_A, None, "revenue", 3.0, "exact"), (PARK_A, "新材料", "revenue", 2.0, "exact")]
@@ -183,15 +189,15 @@ def test_whole_park_and_chain_figures_are_distinct_keys(db_path):
     assert store.query("SELECT count(*) AS n FROM observations WHERE chain = ''")["n"].iloc[0] == 0
 
 
-def test_a_key_twice_in_one_file_keeps_the_last_figure(db_path):
-    store = Store(db_path)
+def test_a_key_twice_in_one_file_keeps_the_last_figure(store_db):
+    store = Store(store_db)
     report = store.load(parsed("a.csv", [figure(PARK_A, "revenue", 1), figure(PARK_A, "revenue", 2)]))
     assert report.rows_loaded == 1
     assert current(store) == [(PARK_A, None, "revenue", 2.0, "exact")]
 
 
-def test_qualifier_or_basis_change_is_a_replacement(db_path):
-    store = Store(db_path)
+def test_qualifier_or_basis_change_is_a_replacement(store_db):
+    store = Store(store_db)
     store.load(parsed("a.csv", [figure(PARK_A, "national_platforms", 110, qualifier="at_least")]))
     report = store.load(parsed("b.csv", [figure(PARK_A, "national_platforms", 110)]))
     assert (report.status, report.rows_replaced) == ("loaded", 1)
@@ -210,8 +216,8 @@ HOSTILE = [
 ]
 
 
-def test_hostile_names_are_stored_literally(db_path):
-    store = Store(db_path)
+def test_hostile_names_are_stored_literally(store_db):
+    store = Store(store_db)
     figures = [figure(name, "revenue", n, chain=name) for n, name in enumerate(HOSTILE)]
     assert store.load(parsed("h.csv", figures, data=b"h")).status == "loaded"
     frame = store.observations_frame()
@@ -221,8 +227,8 @@ def test_hostile_names_are_stored_literally(db_path):
     assert store.query("SELECT count(*) AS n FROM observations WHERE park = $p", {"p": HOSTILE[1]})["n"].iloc[0] == 1
 
 
-def test_data_version_changes_on_every_committed_write(db_path):
-    store = Store(db_path)
+def test_data_version_changes_on_every_committed_write(store_db):
+    store = Store(store_db)
     seen = {store.data_version()}
     first = store.load(parsed("a.csv", two_parks(100)))
     seen.add(store.data_version())
@@ -233,8 +239,8 @@ def test_data_version_changes_on_every_committed_write(db_path):
     assert len(seen) == 4
 
 
-def test_history_accepts_a_missing_chain_as_read_back_from_a_frame(db_path):
-    store = Store(db_path)
+def test_history_accepts_a_missing_chain_as_read_back_from_a_frame(store_db):
+    store = Store(store_db)
     store.load(parsed("a.csv", two_parks(100)))
     store.load(parsed("b.csv", two_parks(120)))
     row = store.observations_frame().query("indicator == 'revenue' and park == @PARK_A").iloc[0]
@@ -243,12 +249,14 @@ def test_history_accepts_a_missing_chain_as_read_back_from_a_frame(db_path):
     ].tolist() == [100.0]
 
 
-def test_a_figure_the_schema_refuses_rejects_the_whole_file(db_path):
-    store = Store(db_path)
+def test_a_figure_the_schema_refuses_rejects_the_whole_file(store_db):
+    store = Store(store_db)
     report = store.load(
         parsed("q.csv", [figure(PARK_A, "revenue", 1), figure(PARK_B, "revenue", 2, qualifier="bogus")])
     )
-    assert report.status == "rejected" and "CHECK constraint" in report.fatal_en
+    assert report.status == "rejected" and "bogus" in report.fatal_en and "bogus" in report.fatal
+    report = store.load(parsed("b.csv", [figure(PARK_A, "revenue", 1, basis="guessed")]))
+    assert report.status == "rejected" and "guessed" in report.fatal_en
     assert store.is_empty() and store.loads().empty
 
 
@@ -302,16 +310,16 @@ def load_revenue(store: Store, name: str, value: float) -> int:
         ((3, 2, 1), None),  # nothing left states it
     ],
 )
-def test_undo_in_any_order_leaves_the_latest_load_not_undone(db_path, undo_order, expected):
-    store = Store(db_path)
+def test_undo_in_any_order_leaves_the_latest_load_not_undone(store_db, undo_order, expected):
+    store = Store(store_db)
     ids = [load_revenue(store, f"{n}.csv", v) for n, v in enumerate((100, 120, 130), start=1)]
     for n in undo_order:
         store.undo_load(ids[n - 1])
     assert revenue_of_a(store) == expected
 
 
-def test_a_restore_states_its_value_until_it_is_undone(db_path):
-    store = Store(db_path)
+def test_a_restore_states_its_value_until_it_is_undone(store_db):
+    store = Store(store_db)
     first = load_revenue(store, "a.csv", 100)
     load_revenue(store, "b.csv", 120)
     old = store.history(PARK_A, None, *Y2024, "revenue")
