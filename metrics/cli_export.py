@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from metrics.cli_ingest import cli_text, open_store
-from metrics.config import db_path
+from metrics.config import database_missing
 from metrics.export import observations_export_frame, table_csv_bytes, table_xlsx_bytes, with_headers
 
 
@@ -19,11 +19,11 @@ def run(args) -> int:
     if args.format == "xlsx" and not args.out and sys.stdout.isatty():
         _say("导出 xlsx 需要 --out 文件名。", "xlsx export needs --out FILE.")
         return 2
-    path = Path(args.db) if args.db else db_path()
-    if not path.exists():
-        _say(f"数据库不存在：{path}", f"database not found: {path}")
+    missing = database_missing(args.db)
+    if missing is not None:
+        _say(f"数据库不存在：{missing}", f"database not found: {missing}")
         return 1
-    store = open_store(str(path))
+    store = open_store(args.db)
     if store is None:
         return 2
     # Contract ids by default, so scripts reading this output do not break; Chinese headers with --lang zh.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from metrics.catalog import CatalogError, default_catalog
 from metrics.cli_ingest import cli_lang, cli_text, open_store
-from metrics.config import db_path
+from metrics.config import database_missing
 from metrics.export import table_csv_bytes
 from metrics.extract import TextError, candidates_frame, extract_file, long_csv_bytes
 from metrics.extract.output import candidate_row, is_loadable
@@ -16,7 +16,7 @@ from metrics.extract.output import candidate_row, is_loadable
 
 def _catalog(db: str | None):
     """The catalog in effect: the database's (analysts' indicators included) when there is one."""
-    if db or db_path().is_file():
+    if db or database_missing(None) is None:
         store = open_store(db)
         return store.catalog if store else None
     return default_catalog()

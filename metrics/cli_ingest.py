@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 from metrics.catalog import CatalogError
-from metrics.config import db_path
+from metrics.config import db_setting
 from metrics.ingest.context import ContextError, IngestContext
+from metrics.lakestore import is_lake
 from metrics.model import IngestReport
 from metrics.store import Store, StoreError
 
@@ -40,8 +41,8 @@ def cli_actor() -> str:
 def open_store(db: str | None) -> Store | None:
     """The store named by --db (or the default); None, with a message on stderr, when it cannot be opened."""
     try:
-        path = Path(db) if db else db_path()
-        if path.is_file() and path.stat().st_size:
+        path = Path(db or db_setting())
+        if not is_lake(str(db or db_setting())) and path.is_file() and path.stat().st_size:
             with path.open("rb") as fh:
                 if fh.read(12)[8:12] != b"DUCK":  # DuckDB's magic bytes, checked without waiting for a lock
                     raise ValueError("not a DuckDB database file")

@@ -6,7 +6,6 @@ import json
 import os
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 from metrics import queries
 from metrics.periods import parse_period
@@ -43,7 +42,7 @@ def run(args) -> int:
     """Push, or print what would be pushed (--dry-run); exit 1 with a message when it fails."""
     from metrics import push
     from metrics.briefing import briefing
-    from metrics.config import db_path
+    from metrics.config import database_missing
     from metrics.store import Store, StoreError
     from metrics.summary import SummaryUnavailable, summary_png
 
@@ -57,11 +56,11 @@ def run(args) -> int:
     if kind is None or not args.webhook.startswith(("http://", "https://")):
         key = "bad_url" if not args.webhook.startswith(("http://", "https://")) else "unknown_kind"
         return _fail(_t("failed", lang).format(reason=push._error(key, url=args.webhook).message(lang)))
-    path = Path(args.db) if args.db else db_path()
-    if not path.exists():
-        return _fail(_t("no_db", lang).format(path=path))
+    missing = database_missing(args.db)
+    if missing is not None:
+        return _fail(_t("no_db", lang).format(path=missing))
     try:
-        store = Store(path)
+        store = Store(args.db)
         parks = tuple(store.catalog.canonical_park(p) or p.strip() for p in (args.park or ()))
         f = queries.Filters(period=period, parks=parks)
         if f.period is None:

@@ -38,7 +38,7 @@ def output_format(fmt: str | None, out: str) -> str:
 
 def run(args) -> int:
     """Write the report; exit 1 with a message (in --lang) when it cannot be made."""
-    from metrics.config import db_path
+    from metrics.config import database_missing
     from metrics.report import ReportUnavailable, report_bytes
     from metrics.store import Store, StoreError
 
@@ -48,12 +48,12 @@ def run(args) -> int:
         period = parse_period(args.period)
         if period is None:
             return _fail(_t("bad_period", lang).format(period=args.period))
-    path = Path(args.db) if args.db else db_path()
-    if not path.exists():
-        return _fail(_t("no_db", lang).format(path=path))
+    missing = database_missing(args.db)
+    if missing is not None:
+        return _fail(_t("no_db", lang).format(path=missing))
     fmt = output_format(args.format, args.out)
     try:
-        store = Store(path)
+        store = Store(args.db)
         parks = tuple(store.catalog.canonical_park(p) or p.strip() for p in (args.park or ()))
         data = report_bytes(store, queries.Filters(period=period, parks=parks), fmt, lang)
     except ReportUnavailable as exc:

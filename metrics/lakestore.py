@@ -40,8 +40,8 @@ CONFLICT_ZH = "另一台服务器同时修改了相同的数据，已重试一�
 CONFLICT_EN = "Another server changed the same data at the same time; retried once without success. Nothing was stored; try again."
 NO_DATA_ZH = "共享存储需要 PARKDASH_LAKE_DATA：数据文件所在的共享目录。"
 NO_DATA_EN = "The shared store needs PARKDASH_LAKE_DATA: the shared directory of its data files."
-UNREACHABLE_ZH = "无法连接共享存储（PostgreSQL）："
-UNREACHABLE_EN = "Cannot reach the shared store (PostgreSQL): "
+UNREACHABLE_ZH = "无法打开共享存储（PostgreSQL 与数据目录）："
+UNREACHABLE_EN = "Cannot open the shared store (PostgreSQL and the data directory): "
 
 
 class CommitConflict(StoreError):

@@ -190,9 +190,13 @@ class Store:
 
     def data_version(self) -> str:
         """A value that changes with every committed write, figures or catalog (for UI cache keys).
-        Every page view asks; the answer is kept while the path names the same file (a write publishes a new
-        one, see Store design), so a view costs a stat, not three queries (bench/bench_viewers.py)."""
+        Every page view asks. On a file the answer is kept while the path names the same file (a write
+        publishes a new one, see Store design), so a view costs a stat, not three queries
+        (bench/bench_viewers.py); on the shared store it is the latest snapshot id, which any server's
+        commit changes (one query)."""
         stamp = self._file_stamp()  # before reading: a file published meanwhile only makes the next call read again
+        if self.shared:
+            return f"s{stamp}"
         if stamp is not None and self._data_version is not None and self._data_version[0] == stamp:
             return self._data_version[1]
         row = self.query("SELECT coalesce(max(audit_id), 0) AS last, count(*) AS n FROM audit").iloc[0]

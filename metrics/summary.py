@@ -250,7 +250,7 @@ def _fail(message: str) -> int:
 
 def run_cli(args) -> int:
     """`python -m metrics summary`: write the PNG; exit 1 with a message when it cannot be made."""
-    from metrics.config import db_path
+    from metrics.config import database_missing
     from metrics.store import Store, StoreError
 
     lang = getattr(args, "lang", None) or "zh"
@@ -262,12 +262,12 @@ def run_cli(args) -> int:
     ok, reason = render.png_available(lang)
     if not ok:
         return _fail(_t("failed", lang).format(reason=reason))
-    path = Path(args.db) if getattr(args, "db", None) else db_path()
-    if not path.exists():
-        return _fail(_t("no_db", lang).format(path=path))
+    missing = database_missing(getattr(args, "db", None))
+    if missing is not None:
+        return _fail(_t("no_db", lang).format(path=missing))
     warm_up = None
     try:
-        store = Store(path)
+        store = Store(getattr(args, "db", None))
         parks = tuple(store.catalog.canonical_park(p) or p.strip() for p in (getattr(args, "park", None) or ()))
         if not store.is_empty():
             warm_up = render.warm_up_in_background()  # the browser starts while the queries run

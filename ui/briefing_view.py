@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.briefing import briefing
-from metrics.config import db_path
+from metrics.config import db_setting
 from ui.i18n import t
 
 
@@ -18,7 +18,7 @@ def briefing_box(ctx) -> None:
     """The briefing of the view in front of the reader, in a code block (its copy button copies the text)."""
     st.subheader(t("briefing_title", ctx.lang), anchor=False)
     st.caption(t("briefing_help", ctx.lang))
-    text = _text(str(db_path()), ctx.version, repr(ctx.filters), ctx.lang, ctx.store, ctx.filters)
+    text = _text(db_setting(), ctx.version, repr(ctx.filters), ctx.lang, ctx.store, ctx.filters)
     st.code(text, language=None, wrap_lines=True)
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts, queries
-from metrics.config import db_path
+from metrics.config import db_setting
 from metrics.store import Store
 
 _WARM = {"started": False}
@@ -56,7 +56,7 @@ def _warm_up_png() -> None:
 
 def store() -> Store:
     """The shared Store of the configured database (PARKDASH_DB)."""
-    return _store(str(db_path()))
+    return _store(db_setting())
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -67,7 +67,7 @@ def _run(name: str, path: str, version, key: str, _store, _args: tuple, _kwargs:
 def query(name: str, store_: Store, version, *args, **kwargs):
     """`metrics.queries.<name>(store, *args, **kwargs)`, cached until the data version changes."""
     key = repr((args, sorted(kwargs.items())))
-    return _run(name, str(db_path()), version, key, store_, args, kwargs)
+    return _run(name, db_setting(), version, key, store_, args, kwargs)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -77,7 +77,7 @@ def _lookup(name: str, path: str, version, key: str, _store, _args: tuple):
 
 def lookup(name: str, store_: Store, version, *args):
     """A filter-free query (`available_periods`, `available_parks`, `data_status`...), cached."""
-    return _lookup(name, str(db_path()), version, repr(args), store_, args)
+    return _lookup(name, db_setting(), version, repr(args), store_, args)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -87,7 +87,7 @@ def _coverage(path: str, version, indicators, _store):
 
 def period_coverage(store_: Store, version, indicators: tuple[str, ...] | None = None):
     """Every period with data (of `indicators` when given) and its number of figures, newest first (cached)."""
-    return _coverage(str(db_path()), version, indicators, store_)
+    return _coverage(db_setting(), version, indicators, store_)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)  # a figure object is ~0.2 MB: at most ~60 MB
@@ -103,7 +103,7 @@ def shared(fn, version, *args, **kwargs):
     asking with the same arguments (frames by content; language, subtitle, filters are arguments) until the data
     version (figures and catalog, whose names and units these read) changes. Read-only: copy it to change it."""
     name = f"{fn.__module__}.{fn.__qualname__}"
-    return _shared(name, str(db_path()), version, content_key((args, kwargs)), fn, args, kwargs)
+    return _shared(name, db_setting(), version, content_key((args, kwargs)), fn, args, kwargs)
 
 
 def figure(name: str, version, *args, **kwargs):
