@@ -164,11 +164,19 @@ class StoreMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="store-model-"))
-        self.store = Store(self.dir / "parks.duckdb")
+        self.store = self.open_store(self.dir)
         self.model = ReferenceStore()
         self.files: list[tuple[str, list[dict]]] = []  # every file offered so far, for reloads
 
+    def open_store(self, directory: Path) -> Store:
+        """The store under test: a DuckDB file here; tests/test_store_model.py opens a shared store too."""
+        return Store(directory / "parks.duckdb")
+
+    def close_store(self) -> None:
+        """Release what open_store took (nothing for a file: the directory goes)."""
+
     def teardown(self):
+        self.close_store()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     # -- rules --------------------------------------------------------------------------------

@@ -21,8 +21,8 @@ from metrics.store import Store
 EDU = {"name_zh": "地方财政教育支出", "unit": "万元"}
 
 
-def test_added_indicator_gets_an_id_apart_from_the_shipped_ones(db_path, catalog):
-    store = Store(db_path)
+def test_added_indicator_gets_an_id_apart_from_the_shipped_ones(store_db, catalog):
+    store = Store(store_db)
     [ind] = store.add_indicators([EDU], actor="张三")
     assert ind.id == added_indicator_id("地方财政教育支出") and ind.id.startswith("x_")
     assert ind.id not in catalog.ids
@@ -35,11 +35,11 @@ def test_added_indicator_gets_an_id_apart_from_the_shipped_ones(db_path, catalog
     assert json.loads(changes["after"].iloc[0])["name_zh"] == "地方财政教育支出"
     assert changes["before"].isna().iloc[0]
     # Another handle on the same file (another process) sees it: the catalog lives in the database.
-    assert Store(db_path).catalog.indicator(ind.id) == ind
+    assert Store(store_db).catalog.indicator(ind.id) == ind
 
 
-def test_bad_entries_are_refused_with_every_reason_in_both_languages_nothing_stored(db_path):
-    store = Store(db_path)
+def test_bad_entries_are_refused_with_every_reason_in_both_languages_nothing_stored(store_db):
+    store = Store(store_db)
     version = store.data_version()
     with pytest.raises(CatalogError) as err:
         store.save_indicator(
@@ -71,8 +71,8 @@ def test_bad_entries_are_refused_with_every_reason_in_both_languages_nothing_sto
     assert store.catalog_changes().empty and store.data_version() == version
 
 
-def test_edit_keeps_the_entry_before_and_a_change_can_be_reverted(db_path, catalog):
-    store = Store(db_path)
+def test_edit_keeps_the_entry_before_and_a_change_can_be_reverted(store_db, catalog):
+    store = Store(store_db)
     shipped = catalog.indicator("tax_revenue")
     v0 = store.data_version()
     store.save_indicator({**_entry(shipped), "weight": 1.5, "name_en": "Taxes"}, actor="张三")
@@ -100,8 +100,8 @@ def test_edit_keeps_the_entry_before_and_a_change_can_be_reverted(db_path, catal
         store.revert_catalog_change(9999, actor="王五")
 
 
-def test_parks_and_regions(db_path):
-    store = Store(db_path)
+def test_parks_and_regions(store_db):
+    store = Store(store_db)
     region = store.save_park({"name": "青岛市", "name_en": "Qingdao", "aliases": ["青岛"], "kind": "region"}, actor="t")
     assert region.kind == "region" and store.catalog.canonical_park("青岛") == "青岛市"
     assert store.catalog.park_name_en("青岛市") == "Qingdao"
@@ -112,8 +112,8 @@ def test_parks_and_regions(db_path):
     assert [c for c in store.catalog_changes()["action"]] == ["edit", "add"]
 
 
-def test_a_figure_of_an_added_indicator_is_stored_and_shown(db_path):
-    store = Store(db_path)
+def test_a_figure_of_an_added_indicator_is_stored_and_shown(store_db):
+    store = Store(store_db)
     rows = [["园区", "统计期", "地方财政教育支出(亿元)", "营业收入(亿元)"], ["东营经开区", "2024年", 1.5, 100]]
     before = read_xlsx({"财政": rows}, catalog=store.catalog)
     assert set(before.frame["indicator"]) == {"revenue"}  # not in the catalog yet: the column is ignored
@@ -132,7 +132,7 @@ def test_a_figure_of_an_added_indicator_is_stored_and_shown(db_path):
     assert "undo their loads first" in err.value.message_en
     # Figures outside the catalog in effect are refused (a handle whose shipped catalog lacks the entry
     # still merges the database's).
-    assert ind.id in {i.id for i in Store(db_path).catalog.indicators}
+    assert ind.id in {i.id for i in Store(store_db).catalog.indicators}
 
 
 def test_store_refuses_figures_of_an_indicator_outside_its_catalog(db_path):

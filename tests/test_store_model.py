@@ -8,6 +8,7 @@ import datetime as dt
 import shutil
 
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.stateful import run_state_machine_as_test
 from parsed_factory import figure, parsed
 from store_model import StoreMachine
 
@@ -16,9 +17,9 @@ from metrics.store import Store
 PARK = "东营经济技术开发区"
 
 
-def test_undo_of_a_superseded_load_then_of_the_latest_brings_back_the_first(db_path):
+def test_undo_of_a_superseded_load_then_of_the_latest_brings_back_the_first(store_db):
     """The sequence of issue 15: 100, 120, 130; undo the second, then the third: 100 is current again."""
-    store = Store(db_path)
+    store = Store(store_db)
     loads = [store.load(parsed(f"f{v}.csv", [figure(PARK, "revenue", v)])) for v in (100, 120, 130)]
     assert store.undo_load(loads[1].load_id)["brought_back"] == 0  # superseded: nothing of it is current
     detail = store.undo_load(loads[2].load_id)
@@ -27,8 +28,8 @@ def test_undo_of_a_superseded_load_then_of_the_latest_brings_back_the_first(db_p
     assert current[["value", "load_id"]].values.tolist() == [[100.0, loads[0].load_id]]
 
 
-def test_a_restore_is_an_event_that_can_be_undone(db_path):
-    store = Store(db_path)
+def test_a_restore_is_an_event_that_can_be_undone(store_db):
+    store = Store(store_db)
     first = store.load(parsed("a.csv", [figure(PARK, "revenue", 100)]))
     store.load(parsed("b.csv", [figure(PARK, "revenue", 120)]))
     old = int(store.history(PARK, None, dt.date(2024, 1, 1), dt.date(2024, 12, 31), "revenue")["history_id"].iloc[0])
@@ -48,8 +49,8 @@ def test_a_restore_is_an_event_that_can_be_undone(db_path):
     ]
 
 
-def test_an_equal_figure_restated_by_a_later_load_survives_the_undo_of_the_first(db_path):
-    store = Store(db_path)
+def test_an_equal_figure_restated_by_a_later_load_survives_the_undo_of_the_first(store_db):
+    store = Store(store_db)
     first = store.load(parsed("a.csv", [figure(PARK, "revenue", 100), figure(PARK, "satisfaction", 90)]))
     second = store.load(parsed("b.csv", [figure(PARK, "revenue", 100), figure(PARK, "satisfaction", 95)]))
     assert (second.rows_replaced, second.rows_unchanged) == (1, 1)
@@ -57,8 +58,8 @@ def test_an_equal_figure_restated_by_a_later_load_survives_the_undo_of_the_first
     assert sorted(store.observations_frame()["value"].tolist()) == [95.0, 100.0]
 
 
-def test_reloading_a_file_whose_figures_were_superseded_makes_them_current_again(db_path):
-    store = Store(db_path)
+def test_reloading_a_file_whose_figures_were_superseded_makes_them_current_again(store_db):
+    store = Store(store_db)
     a = parsed("a.csv", [figure(PARK, "revenue", 100)])
     store.load(a)
     store.load(parsed("b.csv", [figure(PARK, "revenue", 120)]))
@@ -98,3 +99,31 @@ StoreMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_store_follows_the_reference_model = StoreMachine.TestCase
+
+
+def test_the_shared_store_follows_the_reference_model(postgres, monkeypatch):
+    """The same machine on the shared store (DuckLake on the real PostgreSQL): fewer, shorter sequences,
+    each write there costs ~0.1-1 s; the long run on files is `make bench-store-model`."""
+    from metrics.lakestore import LAKE_PREFIX, LakeStore
+
+    class LakeMachine(StoreMachine):
+        def open_store(self, directory):
+            self.setting = LAKE_PREFIX + postgres.new_lake(directory / "lake")
+            monkeypatch.setenv("PARKDASH_LAKE_DATA", str(directory / "lake"))
+            return Store(self.setting)
+
+        def close_store(self):
+            LakeStore.release(self.setting)
+            postgres.drop_database(self.setting.removeprefix(LAKE_PREFIX))
+
+    run_state_machine_as_test(
+        LakeMachine,
+        settings=settings(
+            max_examples=3,
+            stateful_step_count=8,
+            deadline=None,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
