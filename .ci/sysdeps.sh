@@ -8,9 +8,10 @@ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromi
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != "0" ]; then
-  echo "sysdeps: missing ${need[*]} and not root; PNG export and browser tests will be unavailable" >&2
+  echo "sysdeps: missing ${need[*]} and not root; PNG export, browser and shared-store tests will be unavailable" >&2
   exit 0
 fi
 echo "sysdeps: installing ${need[*]}"
