@@ -15,7 +15,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", help="load spreadsheets (.xlsx/.csv) into the database")
     ingest.add_argument("files", nargs="+", metavar="FILE")
-    ingest.add_argument("--db", help="database file (default: PARKDASH_DB, else data/parks.duckdb)")
+    ingest.add_argument(
+        "--db", help="database file or ducklake:postgres:<conninfo> (default: PARKDASH_DB, else data/parks.duckdb)"
+    )
     ingest.add_argument("--json", action="store_true", help="one JSON object per file on its own line")
     ingest.add_argument("--skip-bad-rows", action="store_true", help="load the valid rows of a file with row errors")
     ingest.add_argument("--park", metavar="NAME", help="the park or region of figures whose file does not name one")
