@@ -191,3 +191,36 @@ def test_the_cli_loads_into_and_exports_from_the_shared_store(lake_db, tmp_path)
     )
     assert export.returncode == 0, export.stderr
     assert "东营经济技术开发区" in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+
+
+def test_deploy_postgres_starts_a_private_cluster_and_stops_it(postgres):
+    """`python -m deploy.postgres start/stop` (the interface `make cluster` builds on): a conninfo that
+    connects; starting a running cluster again gives the same conninfo; stop ends it."""
+    import shutil
+    import tempfile
+
+    import psycopg
+
+    root = Path(__file__).resolve().parent.parent
+    directory = tempfile.mkdtemp(prefix="parkdash-pg-cli-")
+    command = [sys.executable, "-m", "deploy.postgres"]
+    try:
+        first = subprocess.run(
+            [*command, "start", "--dir", directory, "--port", "5434"], cwd=root, capture_output=True, text=True
+        )
+        assert first.returncode == 0, first.stderr
+        conninfo = first.stdout.strip()
+        assert conninfo == f"dbname=parkdash host={Path(directory).resolve()} port=5434 user=postgres"
+        with psycopg.connect(conninfo) as con:
+            assert con.execute("SELECT current_database()").fetchone() == ("parkdash",)
+        again = subprocess.run(
+            [*command, "start", "--dir", directory, "--port", "5434"], cwd=root, capture_output=True, text=True
+        )
+        assert (again.returncode, again.stdout.strip()) == (0, conninfo)
+        stop = subprocess.run([*command, "stop", "--dir", directory], cwd=root, capture_output=True, text=True)
+        assert stop.returncode == 0, stop.stderr
+        with pytest.raises(psycopg.OperationalError):
+            psycopg.connect(conninfo, connect_timeout=5)
+    finally:
+        subprocess.run([*command, "stop", "--dir", directory], cwd=root, capture_output=True)
+        shutil.rmtree(directory, ignore_errors=True)
