@@ -224,3 +224,20 @@ def test_deploy_postgres_starts_a_private_cluster_and_stops_it(postgres):
     finally:
         subprocess.run([*command, "stop", "--dir", directory], cwd=root, capture_output=True)
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.mark.parametrize("page", ["dashboard.py", "pages/parks.py", "pages/data.py", "pages/catalog.py"])
+def test_pages_run_on_the_shared_store_and_show_another_process_load_on_the_next_run(lake_db, page):
+    from app_data import DY, open_page, seed
+
+    seed(Store(lake_db))
+    at = open_page(page)
+    if page == "dashboard.py":
+        cards = {m.label: m.value for m in at.metric}
+        assert cards["营业收入（万元）"] == "2,580"
+        # another server (here: a process) replaces Dongying's 2024 revenue 1100 -> 1200; the next run shows it
+        out, err = start_worker(lake_db, "server2.csv", DY, 1200).communicate(timeout=120)
+        assert json.loads(out)["status"] == "loaded", err
+        at.run()
+        assert not at.exception
+        assert {m.label: m.value for m in at.metric}["营业收入（万元）"] == "2,680"
