@@ -119,7 +119,7 @@ class LakeStore:
             for path in extensions:
                 con.execute(f"LOAD {sql_string(str(path))}")
             con.execute(
-                f"ATTACH {sql_string('ducklake:postgres:' + self.conninfo)} AS {CATALOG} "
+                f"ATTACH {sql_string(LAKE_PREFIX + self.conninfo)} AS {CATALOG} "
                 f"(DATA_PATH {sql_string(str(self.data_dir) + '/')})"
             )
         except duckdb.Error as exc:
