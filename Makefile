@@ -33,8 +33,8 @@ mutation: $(STAMP)
 	$(PY) bench/mutation.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check metrics pages tests bench dashboard.py ui sample_data
-	$(VENV)/bin/ruff format --check metrics pages tests bench dashboard.py ui sample_data
+	$(VENV)/bin/ruff check metrics pages tests bench dashboard.py ui sample_data deploy
+	$(VENV)/bin/ruff format --check metrics pages tests bench dashboard.py ui sample_data deploy
 
 clean:
 	rm -rf $(VENV) data/
