@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-store-model mutation lint sysdeps clean
+.PHONY: run test bench bench-store-model mutation lint sysdeps clean cluster cluster-stop cluster-status
 
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
@@ -20,6 +20,18 @@ run: $(STAMP)
 
 test: $(STAMP) sysdeps
 	$(PY) -m pytest -q tests
+
+# PostgreSQL, two app servers on one shared store and nginx in front (http://localhost:8600): docs/DEPLOY.md.
+# CLUSTER_ARGS passes options to `deploy/cluster.py start` (e.g. --ports 8611 8612 --proxy-port 8610).
+CLUSTER_DIR ?= data/cluster
+cluster: $(STAMP) sysdeps
+	$(PY) -m deploy.cluster start --dir $(CLUSTER_DIR) $(CLUSTER_ARGS)
+
+cluster-stop:
+	$(PY) -m deploy.cluster stop --dir $(CLUSTER_DIR)
+
+cluster-status:
+	$(PY) -m deploy.cluster status --dir $(CLUSTER_DIR)
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py
