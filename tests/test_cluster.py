@@ -10,6 +10,8 @@ shared by both servers. Skipped only when nginx (or PostgreSQL, for the shared s
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -65,8 +67,10 @@ def _free_ports(count: int) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    run_dir = tmp_path_factory.mktemp("cluster")
+def cluster():
+    # Not under pytest's temp root (mode 0700): PostgreSQL runs as `postgres` and must reach its directory.
+    run_dir = Path(tempfile.mkdtemp(prefix="parkdash-cluster-test-"))
+    run_dir.chmod(0o755)
     server_1, server_2, proxy, pg = _free_ports(4)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("PARKDASH_ANALYST_PASSWORD", PASSWORD)
@@ -78,6 +82,7 @@ def cluster(tmp_path_factory):
         said = cl.stop(run_dir)
         parts = cl._parts(started)
         assert not any(cl.alive(part) for part in parts), said
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

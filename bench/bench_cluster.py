@@ -1,0 +1,157 @@
+"""The viewer ramp through nginx in front of two app servers (deploy/cluster.py), and each part's memory.
+
+Starts a cluster as `make cluster` does (shared store when deploy/postgres.py is in the tree, else one
+embedded DuckDB file; free ports, a temp run dir), measures it with `bench/bench_viewers.py --url` (the
+overview and the parks page; the one-line floor page exists only in that script's own app copy), and stops
+it. Resident memory (RSS) of each server, nginx and PostgreSQL is read from /proc before the ramp, at its
+peak (sampled every 0.5 s) and after. On a 2-core machine two Streamlit servers share the two cores with
+nginx, PostgreSQL and the simulated viewers, so the gain over one server is well below 2x here.
+
+Usage: python bench/bench_cluster.py [--store shared|file] [--keep] [options of bench_viewers.py ...]
+       (BENCH_QUICK=1 passes --quick)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from deploy import cluster as cl  # noqa: E402
+
+VIEWERS = ROOT / "bench" / "bench_viewers.py"
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE / 2**20
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    """`pid`'s direct children (nginx's workers, PostgreSQL's backends)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _postmaster(cluster: cl.Cluster) -> int | None:
+    pid_file = Path(cluster.run_dir) / "postgres" / "postmaster.pid"
+    try:
+        return int(pid_file.read_text().split()[0])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def memory(cluster: cl.Cluster) -> dict[str, float]:
+    """RSS in MB per part: each server, nginx (master + workers), PostgreSQL (postmaster + every backend)."""
+    parts = {server.name: _rss_mb(server.pid) for server in cluster.servers}
+    if cluster.nginx:
+        parts["nginx"] = sum(_rss_mb(p) for p in [cluster.nginx.pid, *_children(cluster.nginx.pid)])
+    postmaster = _postmaster(cluster)
+    if postmaster:
+        parts["postgres"] = sum(_rss_mb(p) for p in [postmaster, *_children(postmaster)])
+    return parts
+
+
+class PeakSampler(threading.Thread):
+    """Samples memory() every 0.5 s until stopped; keeps each part's peak."""
+
+    def __init__(self, cluster: cl.Cluster):
+        super().__init__(daemon=True)
+        self.cluster = cluster
+        self.peak: dict[str, float] = {}
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.wait(0.5):
+            for name, mb in memory(self.cluster).items():
+                self.peak[name] = max(self.peak.get(name, 0.0), mb)
+
+    def stop(self) -> dict[str, float]:
+        self._stop.set()
+        self.join()
+        return self.peak
+
+
+def store_kind() -> str:
+    try:
+        from deploy import postgres  # noqa: F401
+    except ImportError:
+        return "file"
+    return "shared"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", choices=cl.STORES, default=None, help="default: shared if deploy/postgres.py exists")
+    parser.add_argument("--keep", action="store_true", help="leave the cluster running (prints its run dir)")
+    args, passed = parser.parse_known_args(argv)
+    if not VIEWERS.exists():
+        print("bench_cluster: bench/bench_viewers.py is not in this tree; nothing to measure", file=sys.stderr)
+        return 1
+    if cl.nginx_binary() is None:
+        print("bench_cluster: nginx is not installed (make sysdeps, as root); skipped", file=sys.stderr)
+        return 0
+    if os.environ.get("BENCH_QUICK", "") not in ("", "0") and "--quick" not in passed:
+        passed.append("--quick")
+    store = args.store or store_kind()
+    run_dir = Path(tempfile.mkdtemp(prefix="parkdash-cluster-"))
+    run_dir.chmod(0o755)  # PostgreSQL runs as `postgres` and must reach its directory inside
+    server_1, server_2, proxy, pg = free_ports(4)
+    cluster = cl.start(run_dir, (server_1, server_2), proxy, pg, store=store)
+    try:
+        print(f"cluster: nginx {cluster.url} -> {', '.join(s.url for s in cluster.servers)}; store {store}", flush=True)
+        idle = memory(cluster)
+        sampler = PeakSampler(cluster)
+        sampler.start()
+        pids = [str(s.pid) for s in cluster.servers]
+        command = [sys.executable, str(VIEWERS), "--url", cluster.url, "--pid", *pids, "--pages", "overview,parks"]
+        code = subprocess.run([*command, *passed], cwd=ROOT, check=False).returncode
+        peak = sampler.stop()
+        after = memory(cluster)
+        print("\nresident memory (MB)")
+        print(f"{'part':<10} {'idle':>8} {'peak':>8} {'after':>8}")
+        for name in idle:
+            print(f"{name:<10} {idle[name]:8.1f} {peak.get(name, 0):8.1f} {after.get(name, 0):8.1f}")
+        print("two cores here: both servers, nginx, PostgreSQL and the simulated viewers share them")
+    finally:
+        if args.keep:
+            print(f"left running: python -m deploy.cluster status --dir {run_dir}")
+        else:
+            cl.stop(run_dir)
+            shutil.rmtree(run_dir, ignore_errors=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
