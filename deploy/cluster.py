@@ -136,9 +136,12 @@ def _port_free(port: int, host: str) -> bool:
     return True
 
 
-def _port_open(port: int, host: str = "127.0.0.1") -> bool:
+def _socket_open(path: Path) -> bool:
+    """Whether a server accepts connections on the Unix socket `path` (PostgreSQL listens on no TCP port)."""
     try:
-        with socket.create_connection((host, port), timeout=1):
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(1)
+            s.connect(str(path))
             return True
     except OSError:
         return False
@@ -215,7 +218,11 @@ def _cookie_secret(run_dir: Path) -> str:
 def _open_store(run_dir: Path, store: str, pg_port: int) -> Cluster:
     if store == "file":
         return Cluster(run_dir=str(run_dir), store=store, db=str(run_dir / "parks.duckdb"))
-    conninfo = _postgres().start(run_dir / "postgres", pg_port)
+    postgres = _postgres()
+    try:
+        conninfo = postgres.start(run_dir / "postgres", pg_port)
+    except postgres.PostgresUnavailable as exc:
+        raise ClusterError(str(exc)) from exc
     lake = run_dir / "lake"
     lake.mkdir(parents=True, exist_ok=True)
     return Cluster(
@@ -263,7 +270,7 @@ def start(
     nginx = nginx_binary()
     if nginx is None:
         raise ClusterError("nginx is not installed (Debian package nginx; `make sysdeps` installs it as root)")
-    wanted = [*ports, proxy_port] + ([pg_port] if store == "shared" else [])
+    wanted = [*ports, proxy_port]  # PostgreSQL listens on a socket in the run dir, no TCP port
     busy = [p for p in wanted if not _port_free(p, "127.0.0.1") or not _port_free(p, address)]
     if busy or len(set(wanted)) != len(wanted):
         raise ClusterError(f"ports in use or given twice: {busy or wanted}")
@@ -363,9 +370,11 @@ def status(run_dir: Path = DEFAULT_DIR) -> tuple[bool, list[str]]:
     ok = True
     lines = [f"store     {cluster.db}" + (f"  (lake data {cluster.lake_data})" if cluster.lake_data else "")]
     if cluster.store == "shared":
-        up = _port_open(cluster.pg_port)
+        pg_dir = Path(cluster.run_dir) / "postgres"
+        up = _socket_open(pg_dir / f".s.PGSQL.{cluster.pg_port}")
         ok &= up
-        lines.append(f"postgres  port {cluster.pg_port}  {'accepting connections' if up else 'NOT RUNNING'}")
+        state = "accepting connections" if up else "NOT RUNNING"
+        lines.append(f"postgres  socket in {pg_dir}, port {cluster.pg_port}  {state}  log {pg_dir / 'server.log'}")
     for part in [*cluster.servers, *([cluster.nginx] if cluster.nginx else [])]:
         running = alive(part)
         health = "healthy" if running and _healthy(part.url) else ("not answering" if running else "NOT RUNNING")

@@ -168,6 +168,7 @@ def test_a_load_on_server_1_shows_on_server_2_within_2_s(cluster, browser, tmp_p
             f"server 2 showed the load {seen_after:.2f} s after server 1 confirmed it (view {views}); "
             f"required within {VISIBLE_WITHIN_S} s"
         )
+        print(f"server 2 showed the load {seen_after:.2f} s after server 1 confirmed it (page view {views})")
         _shot(page_2, "server2_parks_after_upload_on_server1")
         page_1.goto(f"{first.url}/parks")
         wait_ready(page_1)
