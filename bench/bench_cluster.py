@@ -3,8 +3,8 @@
 Starts a cluster as `make cluster` does (shared store when deploy/postgres.py is in the tree, else one
 embedded DuckDB file; free ports, a temp run dir), measures it with `bench/bench_viewers.py --url` (the
 overview and the parks page; the one-line floor page exists only in that script's own app copy), and stops
-it. Resident memory (RSS) of each server, nginx and PostgreSQL is read from /proc before the ramp, at its
-peak (sampled every 0.5 s) and after. On a 2-core machine two Streamlit servers share the two cores with
+it. Memory (PSS: resident, shared pages split among sharers) of each server, nginx and PostgreSQL is read
+from /proc before the ramp, at its peak (sampled every 0.5 s) and after. On a 2-core machine two Streamlit servers share the two cores with
 nginx, PostgreSQL and the simulated viewers, so the gain over one server is well below 2x here.
 
 Usage: python bench/bench_cluster.py [--store shared|file] [--keep] [options of bench_viewers.py ...]
@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT))
 from deploy import cluster as cl  # noqa: E402
 
 VIEWERS = ROOT / "bench" / "bench_viewers.py"
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 def free_ports(count: int) -> list[int]:
@@ -43,11 +42,16 @@ def free_ports(count: int) -> list[int]:
             s.close()
 
 
-def _rss_mb(pid: int) -> float:
+def _pss_mb(pid: int) -> float:
+    """Proportional set size: resident memory with shared pages split among their sharers, so the sum over
+    PostgreSQL's backends does not count its shared buffers once per backend (RSS would)."""
     try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE / 2**20
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
     except (OSError, IndexError, ValueError):
-        return 0.0
+        pass
+    return 0.0
 
 
 def _children(pid: int) -> list[int]:
@@ -73,13 +77,13 @@ def _postmaster(cluster: cl.Cluster) -> int | None:
 
 
 def memory(cluster: cl.Cluster) -> dict[str, float]:
-    """RSS in MB per part: each server, nginx (master + workers), PostgreSQL (postmaster + every backend)."""
-    parts = {server.name: _rss_mb(server.pid) for server in cluster.servers}
+    """PSS in MB per part: each server, nginx (master + workers), PostgreSQL (postmaster + every backend)."""
+    parts = {server.name: _pss_mb(server.pid) for server in cluster.servers}
     if cluster.nginx:
-        parts["nginx"] = sum(_rss_mb(p) for p in [cluster.nginx.pid, *_children(cluster.nginx.pid)])
+        parts["nginx"] = sum(_pss_mb(p) for p in [cluster.nginx.pid, *_children(cluster.nginx.pid)])
     postmaster = _postmaster(cluster)
     if postmaster:
-        parts["postgres"] = sum(_rss_mb(p) for p in [postmaster, *_children(postmaster)])
+        parts["postgres"] = sum(_pss_mb(p) for p in [postmaster, *_children(postmaster)])
     return parts
 
 
@@ -90,15 +94,19 @@ class PeakSampler(threading.Thread):
         super().__init__(daemon=True)
         self.cluster = cluster
         self.peak: dict[str, float] = {}
-        self._stop = threading.Event()
+        self.pg_processes = 0  # PostgreSQL's children at most: its own workers and one backend per connection
+        self._halt = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.wait(0.5):
+        postmaster = _postmaster(self.cluster)
+        while not self._halt.wait(0.5):
             for name, mb in memory(self.cluster).items():
                 self.peak[name] = max(self.peak.get(name, 0.0), mb)
+            if postmaster:
+                self.pg_processes = max(self.pg_processes, len(_children(postmaster)))
 
     def stop(self) -> dict[str, float]:
-        self._stop.set()
+        self._halt.set()
         self.join()
         return self.peak
 
@@ -139,10 +147,12 @@ def main(argv: list[str]) -> int:
         code = subprocess.run([*command, *passed], cwd=ROOT, check=False).returncode
         peak = sampler.stop()
         after = memory(cluster)
-        print("\nresident memory (MB)")
-        print(f"{'part':<10} {'idle':>8} {'peak':>8} {'after':>8}")
+        print("\nmemory (PSS, MB): started = before any page view, peak = during the ramp, after = sessions closed")
+        print(f"{'part':<10} {'started':>8} {'peak':>8} {'after':>8}")
         for name in idle:
             print(f"{name:<10} {idle[name]:8.1f} {peak.get(name, 0):8.1f} {after.get(name, 0):8.1f}")
+        if sampler.pg_processes:
+            print(f"PostgreSQL processes at most (its own workers + one per connection): {sampler.pg_processes}")
         print("two cores here: both servers, nginx, PostgreSQL and the simulated viewers share them")
     finally:
         if args.keep:
