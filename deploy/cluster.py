@@ -178,8 +178,11 @@ def _tail(path: str, lines: int = 30) -> str:
 
 
 def _spawn(name: str, command: list[str], log: Path, marker: str, env: dict | None = None, **where) -> Part:
-    """Start `command` detached (own session: it outlives `make cluster`), output to `log`."""
-    with log.open("ab") as out:
+    """Start `command` detached (own session: it outlives `make cluster`), output to a fresh `log` (the last
+    run's kept as `<log>.previous`: a server's analyst token is read from its log and must be this run's)."""
+    if log.exists():
+        log.replace(log.with_name(log.name + ".previous"))
+    with log.open("wb") as out:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
@@ -411,6 +414,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "start":
             cluster = start(args.dir, tuple(args.ports), args.proxy_port, args.pg_port, args.store, args.address)
             print(f"cluster started: open {cluster.url}")
+            if not (os.environ.get("PARKDASH_ANALYST_PASSWORD") or os.environ.get("PARKDASH_ANALYSTS_FILE")):
+                print(
+                    "no PARKDASH_ANALYST_PASSWORD or PARKDASH_ANALYSTS_FILE: each server makes its own analyst token "
+                    "on its first page view, valid on that server only (`make cluster-status` lists them)"
+                )
             print("\n".join(status(args.dir)[1]))
             print(f"stop with: make cluster-stop (python -m deploy.cluster stop --dir {Path(args.dir).resolve()})")
             return 0
