@@ -45,11 +45,16 @@ pytestmark = [
 
 
 def _store_kind() -> str:
-    """The shared store when deploy/postgres.py is in the tree, else the embedded file."""
+    """The shared store when deploy/postgres.py is in the tree (skipped when PostgreSQL is not installed), else
+    the embedded file."""
     try:
-        from deploy import postgres  # noqa: F401
+        from deploy import postgres
     except ImportError:
         return "file"
+    try:
+        postgres.bin_dir()
+    except postgres.PostgresUnavailable as exc:
+        pytest.skip(f"the shared store needs PostgreSQL: {exc}")
     return "shared"
 
 
