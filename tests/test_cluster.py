@@ -87,6 +87,8 @@ def cluster():
         said = cl.stop(run_dir)
         parts = cl._parts(started)
         assert not any(cl.alive(part) for part in parts), said
+        if started.store == "shared":  # PostgreSQL too: its pid file goes with a clean shutdown
+            assert not (run_dir / "postgres" / "postmaster.pid").exists(), said
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
