@@ -80,6 +80,12 @@ def _rejected(report: IngestReport, zh: str | None = None, en: str | None = None
     return out
 
 
+OPEN_ZH = "无法打开数据库（文件损坏，或由更新版本的 DuckDB 写入：见 README“Moving an existing deployment”）："
+OPEN_EN = (
+    "Cannot open the database (damaged, or written by a newer DuckDB: see README, 'Moving an existing deployment'): "
+)
+
+
 class Store:
     """Handle on one database: a DuckDB file (metrics/dbfile.py) or the shared store (metrics/lakestore.py),
     chosen by the setting (PARKDASH_DB); cheap to create, holds no connection of its own."""
@@ -102,7 +108,10 @@ class Store:
         self._data_version: tuple[object, str] | None = None  # (file stamp, data_version())
         self.catalog_problems: list = []  # analysts' entries that no longer fit the shipped catalog
         self._schema_ready = False  # set once this handle has run schema.sql (idempotent)
-        self._ensure_schema()
+        try:
+            self._ensure_schema()
+        except duckdb.Error as exc:  # e.g. a file written by a newer DuckDB (README, "Moving an existing deployment")
+            raise StoreError(OPEN_ZH + str(exc).splitlines()[0], OPEN_EN + str(exc).splitlines()[0]) from exc
 
     @property
     def base_catalog(self):

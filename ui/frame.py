@@ -10,12 +10,13 @@ import streamlit as st
 from metrics import charts, queries
 from metrics.catalog import Catalog
 from metrics.charts import display_chain, display_park
+from metrics.dbfile import StoreError
 from metrics.periods import Period
 from metrics.queries import Filters
 from metrics.store import Store
 from ui import cache, state
 from ui.auth import warm_gate
-from ui.i18n import t
+from ui.i18n import literal, t
 
 # The browser tab's icon, served by the app itself: a `:material/...` page icon makes the browser fetch
 # an SVG from an Internet font service, which an intranet cannot reach (the link icons below use the
@@ -81,7 +82,11 @@ def begin(page: str) -> Context:
     st.set_page_config(
         layout="wide", page_title=f"{t('page_' + page, lang)} · {t('app_title', lang)}", page_icon=str(FAVICON)
     )
-    store = cache.store()
+    try:
+        store = cache.store()
+    except StoreError as exc:  # a damaged or too new file, PostgreSQL out of reach: say so, store nothing
+        st.error(t("store_unavailable", lang, reason=literal(exc.message_en if lang == "en" else exc.message_zh)))
+        st.stop()
     warm_gate()  # the first page run makes the analyst token (printed once when no password is set)
     _first_start(store, lang)
     version = store.data_version()
