@@ -106,8 +106,14 @@ def label_name(text: str) -> str:
     return _without_item_marks(split_unit(text)[0])
 
 
+# The first characters _LEADING_ITEM can match: a label starting otherwise skips the regular expression.
+_ITEM_STARTS = frozenset("其一二三四五六七八九十0123456789(（")
+
+
 def _without_item_marks(name: str) -> str:
     while True:
+        if name[:1] not in _ITEM_STARTS:
+            return name
         stripped = _LEADING_ITEM.sub("", name)
         if stripped == name:
             return name
@@ -116,6 +122,18 @@ def _without_item_marks(name: str) -> str:
 
 def label_parts(cell: object) -> tuple[str, str | None, bool] | None:
     """A form's label cell as (indicator name, unit in its bracket, a sub-item?); None when empty."""
+    if type(cell) is str:
+        return _text_label_parts(cell)
+    return _label_parts(cell)
+
+
+@lru_cache(maxsize=16384)
+def _text_label_parts(cell: str) -> tuple[str, str | None, bool] | None:
+    # Cached: a park sends the same form every month, its hundreds of labels unchanged.
+    return _label_parts(cell)
+
+
+def _label_parts(cell: object) -> tuple[str, str | None, bool] | None:
     text = text_of(cell)
     if not text:
         return None
