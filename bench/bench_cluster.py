@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,17 +28,6 @@ sys.path.insert(0, str(ROOT))
 from deploy import cluster as cl  # noqa: E402
 
 VIEWERS = ROOT / "bench" / "bench_viewers.py"
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 def _pss_mb(pid: int) -> float:
@@ -135,7 +123,7 @@ def main(argv: list[str]) -> int:
     store = args.store or store_kind()
     run_dir = Path(tempfile.mkdtemp(prefix="parkdash-cluster-"))
     run_dir.chmod(0o755)  # PostgreSQL runs as `postgres` and must reach its directory inside
-    server_1, server_2, proxy, pg = free_ports(4)
+    server_1, server_2, proxy, pg = cl.free_ports(4)
     cluster = cl.start(run_dir, (server_1, server_2), proxy, pg, store=store)
     try:
         print(f"cluster: nginx {cluster.url} -> {', '.join(s.url for s in cluster.servers)}; store {store}", flush=True)

@@ -126,6 +126,18 @@ def nginx_config(run_dir: Path, listen: str, upstreams: list[str]) -> str:
     )
 
 
+def free_ports(count: int) -> list[int]:
+    """`count` distinct TCP ports free on this machine now (for tests and benches that start a cluster)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
 def _port_free(port: int, host: str) -> bool:
     with socket.socket() as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -58,25 +58,12 @@ def _store_kind() -> str:
     return "shared"
 
 
-def _free_ports(count: int) -> list[int]:
-    import socket
-
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
-
 @pytest.fixture(scope="module")
 def cluster():
     # Not under pytest's temp root (mode 0700): PostgreSQL runs as `postgres` and must reach its directory.
     run_dir = Path(tempfile.mkdtemp(prefix="parkdash-cluster-test-"))
     run_dir.chmod(0o755)
-    server_1, server_2, proxy, pg = _free_ports(4)
+    server_1, server_2, proxy, pg = cl.free_ports(4)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("PARKDASH_ANALYST_PASSWORD", PASSWORD)
         env.delenv("PARKDASH_ACCOUNTS", raising=False)
