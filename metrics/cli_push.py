@@ -7,17 +7,11 @@ import os
 import sys
 from dataclasses import replace
 
-from metrics import queries
-from metrics.periods import parse_period
+from metrics import cli_view, queries
 
 SECRET_ENV = "PARKDASH_DINGTALK_SECRET"  # a DingTalk 加签 secret, kept out of the command line (and `ps`)
 
 _T = {
-    "bad_period": (
-        "无法识别的时期：{period}（例如 2024、2024年前三季度、2024Q3、2024-09）",
-        "Unrecognised period: {period} (e.g. 2024, 2024年前三季度, 2024Q3, 2024-09)",
-    ),
-    "no_db": ("找不到数据库文件：{path}", "Database file not found: {path}"),
     "failed": ("推送失败：{reason}", "Push failed: {reason}"),
     "no_image": (
         "汇总图未能生成，只发送文字：{reason}",
@@ -33,35 +27,27 @@ def _t(key: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
-def _fail(message: str) -> int:
-    print(message, file=sys.stderr)
-    return 1
-
-
 def run(args) -> int:
     """Push, or print what would be pushed (--dry-run); exit 1 with a message when it fails."""
     from metrics import push
     from metrics.briefing import briefing
-    from metrics.config import database_missing
     from metrics.store import Store, StoreError
     from metrics.summary import SummaryUnavailable, summary_png
 
     lang = args.lang or "zh"
-    period = None
-    if args.period:
-        period = parse_period(args.period)
-        if period is None:
-            return _fail(_t("bad_period", lang).format(period=args.period))
+    period, problem = cli_view.period_option(args.period, lang)
+    if problem:
+        return cli_view.fail(problem)
     kind = args.kind or push.robot_kind(args.webhook)
     if kind is None or not args.webhook.startswith(("http://", "https://")):
         key = "bad_url" if not args.webhook.startswith(("http://", "https://")) else "unknown_kind"
-        return _fail(_t("failed", lang).format(reason=push._error(key, url=args.webhook).message(lang)))
-    missing = database_missing(args.db)
-    if missing is not None:
-        return _fail(_t("no_db", lang).format(path=missing))
+        return cli_view.fail(_t("failed", lang).format(reason=push._error(key, url=args.webhook).message(lang)))
+    problem = cli_view.missing_database(args.db, lang)
+    if problem:
+        return cli_view.fail(problem)
     try:
         store = Store(args.db)
-        parks = tuple(store.catalog.canonical_park(p) or p.strip() for p in (args.park or ()))
+        parks = cli_view.canonical_parks(store, args.park)
         f = queries.Filters(period=period, parks=parks)
         if f.period is None:
             f = replace(f, period=queries.default_period(queries.period_coverage(store)))
@@ -75,9 +61,9 @@ def run(args) -> int:
         secret = os.environ.get(SECRET_ENV)
         sent = push.push(args.webhook, kind, text, png, secret=secret, image_url=args.image_url, dry_run=args.dry_run)
     except push.PushError as exc:
-        return _fail(_t("failed", lang).format(reason=exc.message(lang)))
+        return cli_view.fail(_t("failed", lang).format(reason=exc.message(lang)))
     except StoreError as exc:
-        return _fail(_t("failed", lang).format(reason=getattr(exc, f"message_{lang}", str(exc))))
+        return cli_view.fail(_t("failed", lang).format(reason=cli_view.store_error(exc, lang)))
     if args.dry_run:
         print(_t("dry_run", lang).format(kind=kind))
         for message in sent:

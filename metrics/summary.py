@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from metrics import charts, queries, render
 from metrics.localtime import local_text, zone_name
-from metrics.periods import Period, parse_period
+from metrics.periods import Period
 
 WIDTH, HEIGHT, SCALE = 1600, 1150, 1.5  # layout pixels; the PNG is 2400 × 1725
 CARDS_PER_FAMILY = 2
@@ -38,14 +37,9 @@ _T = {
         "数据库中还没有数据，无法生成汇总图。请先导入数据（python -m metrics ingest 文件）。",
         ("The database holds no data yet; cannot make the summary. Load data first (python -m metrics ingest FILE)."),
     ),
-    "no_db": ("找不到数据库文件：{path}", "Database file not found: {path}"),
     "no_period_data": (
         "所选时期（{period}）和园区没有数据，无法生成汇总图。可用时期：{available}",
         ("No data for the chosen period ({period}) and parks; cannot make the summary. Periods with data: {available}"),
-    ),
-    "bad_period": (
-        "无法识别的时期：{period}（例如 2024、2024年前三季度、2024Q3、2024-09）",
-        "Unrecognised period: {period} (e.g. 2024, 2024年前三季度, 2024Q3, 2024-09)",
     ),
     "written": ("已生成汇总图：{out}（{w}×{h} 像素）", "Summary written: {out} ({w}×{h} px)"),
     "failed": ("无法生成汇总图：{reason}", "Cannot make the summary image: {reason}"),
@@ -243,41 +237,32 @@ def summary_png(
         ) from exc
 
 
-def _fail(message: str) -> int:
-    print(message, file=sys.stderr)
-    return 1
-
-
 def run_cli(args) -> int:
     """`python -m metrics summary`: write the PNG; exit 1 with a message when it cannot be made."""
-    from metrics.config import database_missing
+    from metrics import cli_view
     from metrics.store import Store, StoreError
 
     lang = getattr(args, "lang", None) or "zh"
-    period = None
-    if getattr(args, "period", None):
-        period = parse_period(args.period)
-        if period is None:
-            return _fail(_t("bad_period", lang).format(period=args.period))
+    period, problem = cli_view.period_option(getattr(args, "period", None), lang)
+    if problem:
+        return cli_view.fail(problem)
     ok, reason = render.png_available(lang)
     if not ok:
-        return _fail(_t("failed", lang).format(reason=reason))
-    missing = database_missing(getattr(args, "db", None))
-    if missing is not None:
-        return _fail(_t("no_db", lang).format(path=missing))
+        return cli_view.fail(_t("failed", lang).format(reason=reason))
+    problem = cli_view.missing_database(getattr(args, "db", None), lang)
+    if problem:
+        return cli_view.fail(problem)
     warm_up = None
     try:
         store = Store(getattr(args, "db", None))
-        parks = tuple(store.catalog.canonical_park(p) or p.strip() for p in (getattr(args, "park", None) or ()))
+        parks = cli_view.canonical_parks(store, getattr(args, "park", None))
         if not store.is_empty():
             warm_up = render.warm_up_in_background()  # the browser starts while the queries run
         data = summary_png(store, lang, period, parks)
     except SummaryUnavailable as exc:
-        return _fail(exc.message(lang))
+        return cli_view.fail(exc.message(lang))
     except StoreError as exc:
-        return _fail(
-            _t("failed", lang).format(reason=getattr(exc, "message_en" if lang == "en" else "message_zh", str(exc)))
-        )
+        return cli_view.fail(_t("failed", lang).format(reason=cli_view.store_error(exc, lang)))
     finally:
         if warm_up is not None:
             # A browser killed half-started leaves its profile in /tmp: let it finish, atexit closes it.
