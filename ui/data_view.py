@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -96,33 +98,40 @@ def undo_form(ctx, actor: str) -> None:
     if preview is None or preview["status"] != "loaded":
         st.session_state.pop(UNDO_PENDING, None)
         return
-    st.warning(
-        t(
-            "undo_confirm_text",
-            ctx.lang,
-            id=load_id,
-            file=literal(names[load_id]),  # a load's file, or which value a restore brought back
-            removed=preview["removed"],
-            back=preview["brought_back"],
-        ),
-        icon=":material/warning:",
+    question = t(
+        "undo_confirm_text",
+        ctx.lang,
+        id=load_id,
+        file=literal(names[load_id]),  # a load's file, or which value a restore brought back
+        removed=preview["removed"],
+        back=preview["brought_back"],
     )
+
+    def undo() -> str:
+        done = ctx.store.undo_load(load_id, actor=actor, on_wait=_waiter(ctx.lang), allowed_parks=analyst_parks())
+        return t("undone", ctx.lang, id=load_id, removed=done.get("removed", 0), back=done.get("brought_back", 0))
+
+    _ask_then_do(ctx, "undo", UNDO_PENDING, question, ":material/undo:", undo)
+
+
+def _ask_then_do(ctx, action: str, pending: str, question: str, icon: str, act: Callable[[], str]) -> None:
+    """The confirmation of an undo or a restore: the question with confirm and cancel buttons; confirmed, `act`
+    runs and its message shows after the rerun; a StoreError is shown. Afterwards nothing is preselected."""
+    st.warning(question, icon=":material/warning:")
     yes, no = st.columns(2)
-    if no.button(t("cancel", ctx.lang), key="undo_cancel"):
-        st.session_state.pop(UNDO_PENDING, None)
+    if no.button(t("cancel", ctx.lang), key=f"{action}_cancel"):
+        st.session_state.pop(pending, None)
         st.rerun()
-    if yes.button(t("undo_confirm", ctx.lang), type="primary", icon=":material/undo:", key="undo_confirm"):
-        st.session_state.pop(UNDO_PENDING, None)
+    if yes.button(t(f"{action}_confirm", ctx.lang), type="primary", icon=icon, key=f"{action}_confirm"):
+        st.session_state.pop(pending, None)
         try:
-            done = ctx.store.undo_load(load_id, actor=actor, on_wait=_waiter(ctx.lang), allowed_parks=analyst_parks())
+            message = act()
         except StoreError as exc:
             st.error(_message(exc, ctx.lang))
             return
         cache.clear()
-        _next_round()  # the next undo needs a new choice: nothing stays selected
-        st.session_state["_pd_data_msg"] = t(
-            "undone", ctx.lang, id=load_id, removed=done.get("removed", 0), back=done.get("brought_back", 0)
-        )
+        _next_round()  # the next undo or restore needs a new choice: nothing stays selected
+        st.session_state["_pd_data_msg"] = message
         st.rerun()
 
 
@@ -252,34 +261,22 @@ def restore_form(ctx, history: pd.DataFrame, actor: str) -> None:
         st.session_state.pop(RESTORE_PENDING, None)
         return
     current = preview["current_value"]
-    st.warning(
-        t(
-            "restore_confirm_text",
-            ctx.lang,
-            id=hid,
-            value=display_value(preview["value"], preview["qualifier"], ctx.lang),
-            file=literal(preview["file"] or "–"),
-            removed=preview["removed"],
-            current="–" if current is None else display_value(current, preview["current_qualifier"], ctx.lang),
-            back=preview["brought_back"],
-        ),
-        icon=":material/warning:",
+    question = t(
+        "restore_confirm_text",
+        ctx.lang,
+        id=hid,
+        value=display_value(preview["value"], preview["qualifier"], ctx.lang),
+        file=literal(preview["file"] or "–"),
+        removed=preview["removed"],
+        current="–" if current is None else display_value(current, preview["current_qualifier"], ctx.lang),
+        back=preview["brought_back"],
     )
-    yes, no = st.columns(2)
-    if no.button(t("cancel", ctx.lang), key="restore_cancel"):
-        st.session_state.pop(RESTORE_PENDING, None)
-        st.rerun()
-    if yes.button(t("restore_confirm", ctx.lang), type="primary", icon=":material/restore:", key="restore_confirm"):
-        st.session_state.pop(RESTORE_PENDING, None)
-        try:
-            ctx.store.restore(hid, actor=actor, on_wait=_waiter(ctx.lang), allowed_parks=analyst_parks())
-        except StoreError as exc:
-            st.error(_message(exc, ctx.lang))
-            return
-        cache.clear()
-        _next_round()
-        st.session_state["_pd_data_msg"] = t("restored", ctx.lang, id=hid)
-        st.rerun()
+
+    def restore() -> str:
+        ctx.store.restore(hid, actor=actor, on_wait=_waiter(ctx.lang), allowed_parks=analyst_parks())
+        return t("restored", ctx.lang, id=hid)
+
+    _ask_then_do(ctx, "restore", RESTORE_PENDING, question, ":material/restore:", restore)
 
 
 def audit_frame(ctx) -> pd.DataFrame:
