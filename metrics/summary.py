@@ -13,6 +13,7 @@ from PIL import Image
 from plotly.subplots import make_subplots
 
 from metrics import charts, queries, render
+from metrics.briefing import lead_indicator
 from metrics.localtime import local_text, zone_name
 from metrics.periods import Period
 
@@ -75,14 +76,6 @@ def _narrow(lang: str) -> dict:
     return {"width": 36, "tickfont": {"size": 11}} if lang == "en" else {}
 
 
-def _lead_indicator(kpi: pd.DataFrame) -> str:
-    """The indicator of the key ranking chart: the first card (catalog order) that is not a rate."""
-    for ind, unit in zip(kpi["indicator"], kpi["unit"], strict=True):
-        if unit != "%":
-            return ind
-    return kpi["indicator"].iloc[0]
-
-
 def _family_cards(kpi: pd.DataFrame, cat) -> list[tuple[str, pd.DataFrame]]:
     """Per family of the design card (catalog order, four columns of the image): its first cards."""
     return [(c.id, kpi[kpi["category"] == c.id].head(CARDS_PER_FAMILY)) for c in cat.design_card_categories]
@@ -116,7 +109,7 @@ def summary_figure(
     resolved = queries.resolve_period(store, f)
     f = queries.Filters(period=resolved, parks=tuple(parks))
     composite = queries.composite_index(store, f, weights)
-    lead = _lead_indicator(kpi)
+    lead = lead_indicator(kpi)  # kpi is not empty here (refused above): the briefing's key ranking too
     ranking = queries.ranking(store, f, lead, lang)
     scores = queries.normalised_scores(store, f, lang)
     status = queries.data_status(store)
