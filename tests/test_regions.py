@@ -55,6 +55,10 @@ def test_cli_reports_new_regions_and_the_catalog_keeps_them_as_regions(db_path):
     changes = store.catalog_changes()
     assert sorted(changes["target"]) == sorted(NEW_REGIONS)
     assert set(changes["action"]) == {"add"} and set(changes["target_kind"]) == {"park"}
+    # Each added region is a change of its own that can be taken back, like one added on the catalog page.
+    beijing = int(changes.loc[changes["target"] == "北京市", "change_id"].iloc[0])
+    store.revert_catalog_change(beijing, actor="analyst")
+    assert store.catalog.park_kind("北京市") is None and store.catalog.park_kind("天津市") == "region"
 
 
 def test_the_same_table_as_gbk_csv_adds_nothing_twice(db_path):

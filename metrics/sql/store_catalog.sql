@@ -35,6 +35,19 @@ DELETE FROM catalog_parks WHERE name = $key;
 -- name: park_insert
 INSERT INTO catalog_parks VALUES ($key, $entry, $created_change, $change_id);
 
+-- name: indicator_insert_new
+-- Entries of keys that have none yet, in one statement (`new_catalog_entries`: key, entry, change_id; each
+-- first stored by its own change), recorded by `record_new_entries`: what `*_insert` + `record_change` do a row at a time.
+INSERT INTO catalog_indicators SELECT "key", entry, change_id, change_id FROM new_catalog_entries;
+
+-- name: park_insert_new
+INSERT INTO catalog_parks SELECT "key", entry, change_id, change_id FROM new_catalog_entries;
+
+-- name: record_new_entries
+INSERT INTO catalog_changes
+SELECT change_id, $now, $actor, $action, $target_kind, "key", NULL, entry, false, true, NULL
+FROM new_catalog_entries;
+
 -- name: changes
 SELECT change_id, "at", actor, action, target_kind, target, before, after, reverts
 FROM catalog_changes
