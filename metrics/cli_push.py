@@ -63,7 +63,7 @@ def run(args) -> int:
     except push.PushError as exc:
         return cli_view.fail(_t("failed", lang).format(reason=exc.message(lang)))
     except StoreError as exc:
-        return cli_view.fail(_t("failed", lang).format(reason=cli_view.store_error(exc, lang)))
+        return cli_view.fail(_t("failed", lang).format(reason=exc.message(lang)))
     if args.dry_run:
         print(_t("dry_run", lang).format(kind=kind))
         for message in sent:

@@ -42,7 +42,7 @@ def run(args) -> int:
     except ReportUnavailable as exc:
         return cli_view.fail(_t("failed", lang).format(reason=exc.message(lang)))
     except StoreError as exc:
-        return cli_view.fail(_t("failed", lang).format(reason=cli_view.store_error(exc, lang)))
+        return cli_view.fail(_t("failed", lang).format(reason=exc.message(lang)))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)

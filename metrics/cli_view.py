@@ -41,8 +41,3 @@ def missing_database(db: str | None, lang: str) -> str | None:
 def canonical_parks(store, names) -> tuple[str, ...]:
     """--park values as the catalog names them (an alias gives its park; an unknown name stays as written)."""
     return tuple(store.catalog.canonical_park(p) or p.strip() for p in (names or ()))
-
-
-def store_error(exc, lang: str) -> str:
-    """A StoreError's message in `lang`."""
-    return getattr(exc, "message_en" if lang == "en" else "message_zh", str(exc))

@@ -57,6 +57,10 @@ class StoreError(Exception):
         self.message_zh = message_zh
         self.message_en = message_en
 
+    def message(self, lang: str) -> str:
+        """The message in `lang` (zh unless "en")."""
+        return self.message_en if lang == "en" else self.message_zh
+
 
 class StoreBusy(StoreError):
     """Another writer held the database longer than `lock_wait_seconds`."""

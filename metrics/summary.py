@@ -255,7 +255,7 @@ def run_cli(args) -> int:
     except SummaryUnavailable as exc:
         return cli_view.fail(exc.message(lang))
     except StoreError as exc:
-        return cli_view.fail(_t("failed", lang).format(reason=cli_view.store_error(exc, lang)))
+        return cli_view.fail(_t("failed", lang).format(reason=exc.message(lang)))
     finally:
         if warm_up is not None:
             # A browser killed half-started leaves its profile in /tmp: let it finish, atexit closes it.

@@ -122,7 +122,7 @@ def _show_refusal(exc: Exception, lang: str) -> None:
         lines = "\n".join(f"- {literal(m)}" for m in exc.messages(lang))
         st.error(f"{t('catalog_refused', lang)}\n\n{lines}")
     else:
-        st.error(f"{t('catalog_refused', lang)} {literal(exc.message_en if lang == 'en' else exc.message_zh)}")
+        st.error(f"{t('catalog_refused', lang)} {literal(exc.message(lang))}")
 
 
 def _done(message: str) -> None:

@@ -48,10 +48,6 @@ def times_caption(ctx) -> None:
     st.caption(t("times_in_zone", ctx.lang, zone=zone_name(ctx.lang)))
 
 
-def _message(exc: StoreError, lang: str) -> str:
-    return exc.message_en if lang == "en" else exc.message_zh
-
-
 def _waiter(lang: str):
     box = st.empty()
     return lambda zh, en: box.info(en if lang == "en" else zh, icon=":material/hourglass_top:")
@@ -127,7 +123,7 @@ def _ask_then_do(ctx, action: str, pending: str, question: str, icon: str, act: 
         try:
             message = act()
         except StoreError as exc:
-            st.error(_message(exc, ctx.lang))
+            st.error(exc.message(ctx.lang))
             return
         cache.clear()
         _next_round()  # the next undo or restore needs a new choice: nothing stays selected

@@ -85,7 +85,7 @@ def begin(page: str) -> Context:
     try:
         store = cache.store()
     except StoreError as exc:  # a damaged or too new file, PostgreSQL out of reach: say so, store nothing
-        st.error(t("store_unavailable", lang, reason=literal(exc.message_en if lang == "en" else exc.message_zh)))
+        st.error(t("store_unavailable", lang, reason=literal(exc.message(lang))))
         st.stop()
     warm_gate()  # the first page run makes the analyst token (printed once when no password is set)
     _first_start(store, lang)

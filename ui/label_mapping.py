@@ -114,11 +114,7 @@ def _apply(ctx, choices: list, actor: str) -> None:
             store.add_alias(target, label.name_zh, actor=actor)
             done.append(f"{label.name_zh} → {ctx.catalog.indicator(target).name(lang)}")
     except (CatalogError, StoreError) as exc:
-        reasons = (
-            exc.messages(lang)
-            if isinstance(exc, CatalogError)
-            else [exc.message_en if lang == "en" else exc.message_zh]
-        )
+        reasons = exc.messages(lang) if isinstance(exc, CatalogError) else [exc.message(lang)]
         lines = "\n".join(f"- {literal(r)}" for r in reasons)
         st.session_state[ERROR_KEY] = f"{t('catalog_refused', lang)}\n\n{lines}"
         if not done:

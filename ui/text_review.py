@@ -147,7 +147,7 @@ def _show_result(ctx, result: dict) -> None:
             try:
                 done = ctx.store.undo_load(int(report.load_id), actor=actor)
             except StoreError as exc:
-                st.error(exc.message_en if ctx.lang == "en" else exc.message_zh)
+                st.error(exc.message(ctx.lang))
                 return
             cache.clear()
             st.session_state[RESULT] = {
